@@ -1,0 +1,108 @@
+// xebek-extract: sbk_extract's command line and behaviour. Reads Sebek
+// frames from a pcap file (-f) or an interface (-i) and writes the
+// sbk_extract stream on stdout for the legacy Sebek server tools.
+#include <pwd.h>
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "extractor.hpp"
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kDefaultInterface = "eth0";
+
+void print_help() {
+  std::printf("xebek-extract (xebek %s), compatible with sbk_extract\n", XEBEK_VERSION);
+  std::printf("  -i <device> get packets from interface\n");
+  std::printf("  -f <file> get packets from pcap file\n");
+  std::printf("  -p <port> dest port to look for\n");
+  std::printf("  -u <user_name> User name to setuid to\n");
+  std::printf("  -c <path_name> Path to chroot to\n");
+  std::printf("  -h  This screen\n");
+}
+
+[[noreturn]] void die(const std::string& what) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "xebek-extract: %s\n", what.c_str());
+  std::exit(1);
+}
+
+std::uint16_t parse_port(const std::string& text) {
+  std::size_t used = 0;
+  unsigned long v = 0;
+  try {
+    v = std::stoul(text, &used, 10);
+  } catch (...) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty() || v == 0 || v > 65535 || text[0] == '-' ||
+      text[0] == '+')
+    die("invalid port '" + text + "' for -p (expected 1-65535)");
+  return static_cast<std::uint16_t>(v);
+}
+
+// Drops privileges after the capture device is open, as sbk_extract does.
+void confine(const std::string& chroot_dir, const std::string& user) {
+  if (!chroot_dir.empty() && (chroot(chroot_dir.c_str()) != 0 || chdir("/") != 0))
+    die("could not chroot to directory " + chroot_dir);
+  if (!user.empty()) {
+    const passwd* pw = getpwnam(user.c_str());
+    if (!pw) die("unknown user '" + user + "' for -u");
+    if (setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+      die("could not switch to user " + user);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  po::options_description opts("options");
+  opts.add_options()
+      ("help,h", "this screen")
+      ("interface,i", po::value<std::string>(), "get packets from interface")
+      ("file,f", po::value<std::string>(), "get packets from pcap file")
+      ("port,p", po::value<std::string>()->default_value("1101"), "dest port to look for")
+      ("user,u", po::value<std::string>()->default_value(""), "user name to setuid to")
+      ("chroot,c", po::value<std::string>()->default_value(""), "path to chroot to");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(opts).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    die(std::string(e.what()) + " (see -h)");
+  }
+  if (vm.count("help")) {
+    print_help();
+    return 0;
+  }
+  if (vm.count("file") && vm.count("interface")) die("-f and -i cannot be used together");
+  const std::uint16_t port = parse_port(vm["port"].as<std::string>());
+
+  sebek::LossTracker losses;
+  try {
+    if (vm.count("file")) {
+      const std::string path = vm["file"].as<std::string>();
+      auto reader = sebek::PcapReader::open_file(path, port);
+      std::fprintf(stderr, " opening %s: looking for UDP dst port %u\n", path.c_str(),
+                   unsigned{port});
+      xebek::extract::extract(reader, {stdout, stderr, false}, losses);
+    } else {
+      const std::string dev =
+          vm.count("interface") ? vm["interface"].as<std::string>() : kDefaultInterface;
+      auto reader = sebek::PcapReader::open_live(dev, port);
+      confine(vm["chroot"].as<std::string>(), vm["user"].as<std::string>());
+      std::fprintf(stderr, " monitoring %s: looking for UDP dst port %u\n", dev.c_str(),
+                   unsigned{port});
+      xebek::extract::extract(reader, {stdout, stderr, true}, losses);
+    }
+  } catch (const sebek::PcapError& e) {
+    die(e.what());
+  }
+  return 0;
+}

@@ -62,10 +62,11 @@ void apply_filter(pcap_t* p, std::uint16_t port, const std::string& what) {
 
 }  // namespace
 
-PcapReader::PcapReader(pcap* p, std::uint16_t port) : pcap_(p), port_(port) {}
+PcapReader::PcapReader(pcap* p, std::uint16_t port, std::string source)
+    : pcap_(p), source_(std::move(source)), port_(port) {}
 
 PcapReader::PcapReader(PcapReader&& o) noexcept
-    : pcap_(o.pcap_), port_(o.port_), stats_(o.stats_) {
+    : pcap_(o.pcap_), source_(std::move(o.source_)), port_(o.port_), stats_(o.stats_) {
   o.pcap_ = nullptr;
 }
 
@@ -82,7 +83,7 @@ PcapReader PcapReader::open_file(const std::string& path, std::uint16_t port) {
     if (why.rfind(path, 0) != 0) why = path + ": " + why;
     throw PcapError(why);
   }
-  PcapReader r(p, port);
+  PcapReader r(p, port, path);
   const int dlt = pcap_datalink(p);
   if (dlt != DLT_EN10MB) {
     const char* name = pcap_datalink_val_to_name(dlt);
@@ -98,7 +99,7 @@ PcapReader PcapReader::open_live(const std::string& device, std::uint16_t port) 
   // sbk_extract's settings: full snaplen, promiscuous, 1 s timeout.
   pcap_t* p = pcap_open_live(device.c_str(), 65535, 1, 1000, err);
   if (!p) throw PcapError(device + ": " + err);
-  PcapReader r(p, port);
+  PcapReader r(p, port, device);
   if (pcap_datalink(p) != DLT_EN10MB)
     throw PcapError(device + ": not an Ethernet device");
   apply_filter(p, port, device);
@@ -125,7 +126,7 @@ void PcapReader::run(const Handler& handler) {
     (*c->handler)(h->ts, h->caplen, info);
   };
   const int rc = pcap_loop(pcap_, -1, cb, reinterpret_cast<u_char*>(&ctx));
-  if (rc == PCAP_ERROR) throw PcapError(pcap_geterr(pcap_));
+  if (rc == PCAP_ERROR) throw PcapError(source_ + ": " + pcap_geterr(pcap_));
 }
 
 }  // namespace sebek

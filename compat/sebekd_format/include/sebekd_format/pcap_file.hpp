@@ -96,8 +96,9 @@ class PcapReader {
   const PcapStats& stats() const { return stats_; }
 
  private:
-  explicit PcapReader(pcap* p, std::uint16_t port);
+  PcapReader(pcap* p, std::uint16_t port, std::string source);
   pcap* pcap_ = nullptr;
+  std::string source_;  // file or device, for error messages
   std::uint16_t port_;
   PcapStats stats_;
 };

@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xebek/producer.h - the producer side of the Xebek ring (see ring.h)
+ *
+ * Plain C11 in kernel style, all static inline, no dependency beyond
+ * memcpy/memset (XEBEK_MEMCPY/XEBEK_MEMSET, overridable). The DomU kernel
+ * patch includes this file unchanged; the userspace stand-in for a DomU
+ * (xebek_sim_producer) compiles the very same code.
+ *
+ * Concurrency: ONE producer. The includer serialises every call on a ring
+ * (the kernel holds a spinlock with interrupts off from begin to commit;
+ * nothing here sleeps, allocates or loops unboundedly).
+ *
+ * Use:
+ *	rec = xebek_produce_begin(p, XEBEK_REC_READ, n);
+ *	if (rec) {
+ *		rec->pid = ...; (header is pre-zeroed; len/type/seq are set)
+ *		if (copy_payload(xebek_rec_payload(rec), n) != 0)
+ *			xebek_produce_abort(p, XEBEK_LOSS_FAULT);
+ *		else
+ *			xebek_produce_commit(p);
+ *	}
+ *
+ * Never blocks: when the ring is full the record is dropped and counted
+ * per reason (private count plus the cumulative drops[] in the interface
+ * page); the next record that fits is preceded by one XEBEK_REC_LOSS record
+ * per reason that had drops, so Dom0 sees how many were lost and where.
+ */
+#ifndef XEBEK_PRODUCER_H
+#define XEBEK_PRODUCER_H
+
+#include "ring.h"
+
+#ifdef __KERNEL__
+#include <linux/string.h>
+#else
+#include <string.h>
+#endif
+
+#ifndef XEBEK_MEMCPY
+#define XEBEK_MEMCPY(d, s, n) memcpy((d), (s), (n))
+#endif
+#ifndef XEBEK_MEMSET
+#define XEBEK_MEMSET(d, c, n) memset((d), (c), (n))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Signals the consumer (event channel / eventfd); supplied by the includer.
+ * Called from inside commit, so it must not sleep. */
+typedef void (*xebek_notify_fn)(void *ctx);
+
+struct xebek_producer {
+	struct xebek_ring_intf *intf;	/* shared interface page */
+	uint8_t *data;			/* shared data area, "size" bytes */
+	uint32_t size;			/* 2^order pages, in bytes */
+	uint32_t max_rec;		/* largest record accepted */
+	uint32_t prod;			/* private copy of the published prod */
+	uint32_t resv_end;		/* end of the open reservation */
+	int resv_open;			/* begin succeeded, commit/abort pending */
+	uint64_t seq;			/* seq of the next record */
+	uint64_t resv_seq_next;		/* seq after the open reservation */
+	uint64_t pending[XEBEK_LOSS_NR];	/* dropped, not yet reported */
+	uint64_t resv_loss[XEBEK_LOSS_NR];	/* reported by the open reservation */
+	uint64_t drops[XEBEK_LOSS_NR];	/* cumulative, mirrored to intf->drops */
+	uint64_t notifications;		/* times notify() was called */
+	xebek_notify_fn notify;
+	void *notify_ctx;
+};
+
+static inline uint8_t *xebek_rec_payload(struct xebek_rec *rec)
+{
+	return (uint8_t *)rec + sizeof(*rec);
+}
+
+/*
+ * Sets up a fresh ring: zeroes the interface page, writes identity and the
+ * default control word, and starts both indexes at 0. "intf" must be a
+ * whole XEBEK_PAGE_SIZE page, "data" XEBEK_RING_SIZE(order) bytes.
+ * Returns 0, or -1 if order is out of range.
+ */
+static inline int xebek_producer_init(struct xebek_producer *p,
+				      void *intf, void *data, unsigned int order,
+				      xebek_notify_fn notify, void *notify_ctx)
+{
+	struct xebek_ring_intf *ri = (struct xebek_ring_intf *)intf;
+	uint32_t size, half;
+
+	if (order > XEBEK_RING_ORDER_MAX)
+		return -1;
+	size = XEBEK_RING_SIZE(order);
+	half = size / 2u;
+
+	XEBEK_MEMSET(p, 0, sizeof(*p));
+	p->intf = ri;
+	p->data = (uint8_t *)data;
+	p->size = size;
+	p->max_rec = half < XEBEK_REC_MAX ? half : XEBEK_REC_MAX;
+	p->notify = notify;
+	p->notify_ctx = notify_ctx;
+
+	XEBEK_MEMSET(intf, 0, XEBEK_PAGE_SIZE);
+	ri->version = (uint16_t)XEBEK_RING_VERSION;
+	ri->order = (uint8_t)order;
+	ri->hdr_size = (uint32_t)sizeof(struct xebek_rec);
+	ri->control = XEBEK_CTL_DEFAULT;
+	/* Magic last: a consumer that sees it sees a complete page. */
+	XEBEK_WMB();
+	XEBEK_WRITE(ri->magic, XEBEK_RING_MAGIC);
+	return 0;
+}
+
+/* Counts one dropped record for "reason" (also usable by a hook that gives
+ * up before reserving, e.g. on a fault while gathering its fields). */
+static inline void xebek_producer_drop(struct xebek_producer *p,
+				       unsigned int reason)
+{
+	if (reason >= XEBEK_LOSS_NR)
+		reason = XEBEK_LOSS_OTHER;
+	p->pending[reason]++;
+	p->drops[reason]++;
+	XEBEK_WRITE(p->intf->drops[reason], p->drops[reason]);
+}
+
+/* Start of the next record of "len" bytes placed at "pos", writing a pad
+ * record first if it would straddle the end of the data area. */
+static inline uint32_t xebek_p_place(struct xebek_producer *p, uint32_t pos,
+				    uint32_t len, int write)
+{
+	uint32_t off = pos & (p->size - 1u);
+	uint32_t room = p->size - off;
+
+	if (len <= room)
+		return pos;
+	if (write) {
+		struct xebek_rec *pad = (struct xebek_rec *)(p->data + off);
+
+		/* room >= 8 since both are multiples of 8: len and type fit */
+		pad->len = room;
+		pad->type = (uint16_t)XEBEK_REC_PAD;
+		pad->flags = 0;
+	}
+	return pos + room;
+}
+
+static inline struct xebek_rec *xebek_p_hdr_at(struct xebek_producer *p,
+					      uint32_t pos, uint32_t len,
+					      uint16_t type, uint64_t seq)
+{
+	struct xebek_rec *rec =
+		(struct xebek_rec *)(p->data + (pos & (p->size - 1u)));
+
+	XEBEK_MEMSET(rec, 0, sizeof(*rec));
+	rec->len = len;
+	rec->type = type;
+	rec->seq = seq;
+	rec->fd = -1;
+	return rec;
+}
+
+/*
+ * Reserves a record of "type" with "payload_len" payload bytes. Returns its
+ * header (zeroed except len, type, seq, fd = -1) with the payload room
+ * behind it, or NULL when the record was dropped (and counted). The record
+ * is invisible to Dom0 until xebek_produce_commit().
+ */
+static inline struct xebek_rec *xebek_produce_begin(struct xebek_producer *p,
+						    unsigned int type,
+						    uint32_t payload_len)
+{
+	const uint32_t hdr = (uint32_t)sizeof(struct xebek_rec);
+	const uint32_t loss_len = hdr + (uint32_t)sizeof(struct xebek_loss);
+	uint32_t len, cons, used, pos, r, rec_pos;
+	uint64_t seq = p->seq;
+
+	if (payload_len > p->max_rec - hdr) {
+		xebek_producer_drop(p, XEBEK_LOSS_TOO_BIG);
+		return NULL;
+	}
+	len = hdr + payload_len;
+
+	cons = XEBEK_READ(p->intf->cons);
+	/* Our later stores into freed space must not pass this load. */
+	XEBEK_MB();
+	used = p->prod - cons;
+	if (used > p->size) {
+		/* cons outside [prod - size, prod]: Dom0 wrote garbage; never
+		 * overwrite what might be unread, just drop. */
+		xebek_producer_drop(p, XEBEK_LOSS_RING_FULL);
+		return NULL;
+	}
+
+	/* Dry run: where would pending loss records, padding and the record
+	 * end? All or nothing, so a failed attempt leaves no trace. */
+	pos = p->prod;
+	for (r = 0; r < XEBEK_LOSS_NR; r++) {
+		if (!p->pending[r])
+			continue;
+		pos = xebek_p_place(p, pos, loss_len, 0);
+		pos += XEBEK_REC_ALIGNED(loss_len);
+	}
+	pos = xebek_p_place(p, pos, len, 0);
+	if (pos + XEBEK_REC_ALIGNED(len) - p->prod > p->size - used) {
+		xebek_producer_drop(p, XEBEK_LOSS_RING_FULL);
+		return NULL;
+	}
+
+	/* It fits: write loss records, pads and the new header. */
+	pos = p->prod;
+	for (r = 0; r < XEBEK_LOSS_NR; r++) {
+		struct xebek_rec *lr;
+		struct xebek_loss loss;
+
+		p->resv_loss[r] = p->pending[r];
+		if (!p->pending[r])
+			continue;
+		pos = xebek_p_place(p, pos, loss_len, 1);
+		lr = xebek_p_hdr_at(p, pos, loss_len, (uint16_t)XEBEK_REC_LOSS,
+				   seq++);
+		loss.count = p->pending[r];
+		loss.reason = r;
+		loss._pad0 = 0;
+		XEBEK_MEMCPY(xebek_rec_payload(lr), &loss, sizeof(loss));
+		pos += XEBEK_REC_ALIGNED(loss_len);
+	}
+	rec_pos = xebek_p_place(p, pos, len, 1);
+	p->resv_end = rec_pos + XEBEK_REC_ALIGNED(len);
+	p->resv_seq_next = seq + 1u;
+	p->resv_open = 1;
+	return xebek_p_hdr_at(p, rec_pos, len, (uint16_t)type, seq);
+}
+
+/* Publishes the open reservation and signals Dom0 if it asked for it. */
+static inline void xebek_produce_commit(struct xebek_producer *p)
+{
+	struct xebek_ring_intf *ri = p->intf;
+	uint32_t req, at, r;
+
+	if (!p->resv_open)
+		return;
+	p->resv_open = 0;
+	for (r = 0; r < XEBEK_LOSS_NR; r++)
+		p->pending[r] -= p->resv_loss[r];
+	p->seq = p->resv_seq_next;
+	p->prod = p->resv_end;
+
+	/* Records complete before Dom0 can see the index that covers them. */
+	XEBEK_WMB();
+	XEBEK_WRITE(ri->prod, p->prod);
+	/* prod visible before we look at the request (pairs with the
+	 * consumer's barrier between setting the request and re-reading
+	 * prod): either it sees our prod or we see its request. */
+	XEBEK_MB();
+	req = XEBEK_READ(ri->notify_req);
+	if (!(req & XEBEK_NOTIFY_DATA))
+		return;
+	XEBEK_RMB();	/* notify_at was written before the request bit */
+	at = XEBEK_READ(ri->notify_at);
+	if (p->prod - at >= 0x80000000u)
+		return;	/* not there yet: Dom0 waits for a bigger batch */
+	XEBEK_WRITE(ri->notify_req, req & ~XEBEK_NOTIFY_DATA);
+	p->notifications++;
+	if (p->notify)
+		p->notify(p->notify_ctx);
+}
+
+/* Gives up the open reservation (e.g. copy from user faulted) and counts
+ * the record as dropped for "reason". Pending loss records stay pending. */
+static inline void xebek_produce_abort(struct xebek_producer *p,
+				       unsigned int reason)
+{
+	if (!p->resv_open)
+		return;
+	p->resv_open = 0;
+	xebek_producer_drop(p, reason);
+}
+
+/*
+ * One call for a record whose payload is already in kernel memory: copies
+ * the process fields of "tmpl" (everything but len, type and seq) and the
+ * payload. Returns 0 if queued, -1 if dropped.
+ */
+static inline int xebek_produce(struct xebek_producer *p,
+				const struct xebek_rec *tmpl,
+				const void *payload, uint32_t payload_len)
+{
+	struct xebek_rec *rec = xebek_produce_begin(p, tmpl->type, payload_len);
+	uint32_t len;
+	uint64_t seq;
+
+	if (!rec)
+		return -1;
+	len = rec->len;
+	seq = rec->seq;
+	XEBEK_MEMCPY(rec, tmpl, sizeof(*rec));
+	rec->len = len;
+	rec->seq = seq;
+	if (payload_len)
+		XEBEK_MEMCPY(xebek_rec_payload(rec), payload, payload_len);
+	xebek_produce_commit(p);
+	return 0;
+}
+
+/* Reads the control word Dom0 wrote and acknowledges it in
+ * control_applied. Call where the capture switches are set from it. */
+static inline uint32_t xebek_producer_apply_control(struct xebek_producer *p)
+{
+	uint32_t ctl = XEBEK_READ(p->intf->control);
+
+	XEBEK_WRITE(p->intf->control_applied, ctl);
+	return ctl;
+}
+
+/* Whether control word "ctl" asks for a record of "type" carrying
+ * "payload_len" bytes (a hook may also decide this itself, earlier). */
+static inline int xebek_control_wants(uint32_t ctl, unsigned int type,
+				      uint32_t payload_len)
+{
+	if (!(ctl & XEBEK_CTL_ENABLE))
+		return 0;
+	switch (type) {
+	case XEBEK_REC_READ:
+		return (ctl & XEBEK_CTL_READS) ||
+		       ((ctl & XEBEK_CTL_KEYSTROKES) && payload_len == 1u);
+	case XEBEK_REC_WRITE:
+		return !!(ctl & XEBEK_CTL_WRITES);
+	case XEBEK_REC_OPEN:
+		return !!(ctl & XEBEK_CTL_OPENS);
+	case XEBEK_REC_SOCKET:
+		return !!(ctl & XEBEK_CTL_SOCKETS);
+	case XEBEK_REC_FORK:
+		return !!(ctl & XEBEK_CTL_FORK);
+	case XEBEK_REC_EXEC:
+		return !!(ctl & XEBEK_CTL_EXEC);
+	default:
+		return 0;
+	}
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XEBEK_PRODUCER_H */

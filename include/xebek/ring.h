@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xebek/ring.h - the shared ring between a DomU (producer) and Dom0 (consumer)
+ *
+ * One header, valid as C11 (the DomU kernel patch includes it verbatim) and
+ * as C++20 (the Dom0 library xebek0). Only fixed-width types; every field
+ * has a fixed offset, checked by static assertions at the end of the file.
+ * Byte order is the guest's native order; Xebek supports x86 guests only,
+ * so that is little-endian on both sides.
+ *
+ * Layout of the shared memory (all pages granted by the DomU to Dom0):
+ *
+ *   interface page (4 KiB)   struct xebek_ring_intf: indexes, notify
+ *                            request, order, version, drop counters, control
+ *   data area                2^order pages, a byte ring of variable-length
+ *                            records (struct xebek_rec + payload)
+ *
+ * Xen conventions followed (read, not copied):
+ *  - xen/include/public/io/ring.h: free-running 32-bit producer and consumer
+ *    indexes that are only masked with (size - 1) when used as offsets, so
+ *    "prod - cons" is the number of used bytes even across the 2^32 wrap;
+ *    barriers are supplied by the includer; an event index ("notify_at",
+ *    the analogue of rsp_event) lets the consumer say how far the producer
+ *    must get before a notification is worth an event-channel hypercall.
+ *  - xen/include/public/io/libxenvchan.h: a byte ring with an explicit
+ *    notify request bit that the reader sets before sleeping and that the
+ *    writer clears when it signals, so the producer signals only when the
+ *    consumer asked.
+ *
+ * Trust: the producer (guest kernel) writes everything except "cons",
+ * "notify_req", "notify_at" and "control". A compromised guest may write
+ * anything anywhere in these pages at any time; the consumer therefore
+ * reads each shared word once, validates the copy and never trusts "order"
+ * after mapping (it keeps the size it mapped).
+ */
+#ifndef XEBEK_RING_H
+#define XEBEK_RING_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <asm/barrier.h>
+#include <linux/compiler.h>
+#else
+#include <stdint.h>
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------
+ * Barriers and single accesses of shared words.
+ *
+ * The includer may predefine any of these. Defaults:
+ *  kernel:    virt_mb/virt_rmb/virt_wmb (real barriers even on a UP guest,
+ *             since the other side is another VM), READ_ONCE/WRITE_ONCE;
+ *  userspace: __atomic fences and relaxed __atomic loads/stores, which
+ *             compile to plain moves plus the needed fences on x86.
+ *
+ * XEBEK_MB()  full barrier: orders earlier loads AND stores against later
+ *             loads and stores. Needed where a store must be visible before
+ *             a later load (notify request then re-check of prod; prod
+ *             publication then check of the notify request).
+ * XEBEK_RMB() read barrier: loads before it complete before loads after it
+ *             (read prod, then the records it covers).
+ * XEBEK_WMB() write barrier: stores before it are visible before stores
+ *             after it (write the records, then publish prod).
+ * XEBEK_READ(x) / XEBEK_WRITE(x, v): one untorn access of a shared word,
+ *             never merged or repeated by the compiler.
+ * ---------------------------------------------------------------------- */
+#ifdef __KERNEL__
+#ifndef XEBEK_MB
+#define XEBEK_MB()  virt_mb()
+#endif
+#ifndef XEBEK_RMB
+#define XEBEK_RMB() virt_rmb()
+#endif
+#ifndef XEBEK_WMB
+#define XEBEK_WMB() virt_wmb()
+#endif
+#ifndef XEBEK_READ
+#define XEBEK_READ(x) READ_ONCE(x)
+#endif
+#ifndef XEBEK_WRITE
+#define XEBEK_WRITE(x, v) WRITE_ONCE(x, v)
+#endif
+#else /* userspace */
+#ifndef XEBEK_MB
+#define XEBEK_MB()  __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#endif
+#ifndef XEBEK_RMB
+#define XEBEK_RMB() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#endif
+#ifndef XEBEK_WMB
+#define XEBEK_WMB() __atomic_thread_fence(__ATOMIC_RELEASE)
+#endif
+#ifndef XEBEK_READ
+#define XEBEK_READ(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#endif
+#ifndef XEBEK_WRITE
+#define XEBEK_WRITE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#endif
+#endif
+
+/* ------------------------------------------------------------------------
+ * Constants
+ * ---------------------------------------------------------------------- */
+#define XEBEK_RING_MAGIC     0x4b424558u  /* "XEBK" in memory order */
+#define XEBEK_RING_VERSION   1u           /* protocol version; bump on change */
+#define XEBEK_PAGE_SIZE      4096u        /* Xen grants 4 KiB pages */
+#define XEBEK_RING_ORDER_MIN 0u           /* 1 data page */
+#define XEBEK_RING_ORDER_MAX 10u          /* 1024 data pages = 4 MiB */
+/* Bytes of data area for an order (order already validated). */
+#define XEBEK_RING_SIZE(order) ((uint32_t)XEBEK_PAGE_SIZE << (order))
+
+/* Records start on 8-byte boundaries: headers are naturally aligned and
+ * the smallest possible gap before the end (8 bytes) still holds the
+ * length and type of a padding record. */
+#define XEBEK_REC_ALIGN      8u
+#define XEBEK_REC_ALIGNED(n) (((n) + (XEBEK_REC_ALIGN - 1u)) & ~(uint32_t)(XEBEK_REC_ALIGN - 1u))
+
+/* Largest record (header + payload). Larger events are truncated by the
+ * hook (XEBEK_RF_TRUNCATED) or dropped with XEBEK_LOSS_TOO_BIG. A record
+ * must also fit in half the ring so one record can never wedge it. */
+#define XEBEK_REC_MAX        (64u * 1024u)
+
+/* ------------------------------------------------------------------------
+ * The control word (written by Dom0, read by the guest).
+ *
+ * Dom0 writes it and then signals the event channel; the guest applies it
+ * from sleepable context (static keys) and echoes the value it applied in
+ * "control_applied", so Dom0 can tell a pending change from an applied one.
+ * The modes mirror Sebek's module options.
+ * ---------------------------------------------------------------------- */
+#define XEBEK_CTL_ENABLE     (1u << 0) /* capture on at all */
+#define XEBEK_CTL_KEYSTROKES (1u << 1) /* reads of exactly 1 byte (Sebek KEYSTROKES_ONLY) */
+#define XEBEK_CTL_READS      (1u << 2) /* all reads, any length */
+#define XEBEK_CTL_WRITES     (1u << 3) /* write/writev/pwrite64 (Sebek WRITE_TRACKING) */
+#define XEBEK_CTL_SOCKETS    (1u << 4) /* connect/accept/listen/send/recv (Sebek SOCKET_TRACKING) */
+#define XEBEK_CTL_OPENS      (1u << 5) /* successful opens with their path */
+#define XEBEK_CTL_EXEC       (1u << 6) /* execve with filename and argv */
+#define XEBEK_CTL_FORK       (1u << 7) /* fork/vfork/clone markers */
+#define XEBEK_CTL_ALL_MODES  (0xfeu)   /* every mode bit above */
+/* What a guest uses until Dom0 says otherwise: Sebek's defaults
+ * (keystrokes only, socket tracking) plus opens and process creation. */
+#define XEBEK_CTL_DEFAULT    (XEBEK_CTL_ENABLE | XEBEK_CTL_KEYSTROKES | \
+                              XEBEK_CTL_SOCKETS | XEBEK_CTL_OPENS | \
+                              XEBEK_CTL_FORK)
+
+/* Bits of "notify_req" (libxenvchan style). */
+#define XEBEK_NOTIFY_DATA    (1u << 0) /* consumer sleeps: signal when prod reaches notify_at */
+
+/* ------------------------------------------------------------------------
+ * Loss reasons: index into drops[] and the reason of a loss record.
+ * ---------------------------------------------------------------------- */
+#define XEBEK_LOSS_RING_FULL 0u /* no room in the ring (consumer too slow) */
+#define XEBEK_LOSS_TOO_BIG   1u /* record larger than XEBEK_REC_MAX or half the ring */
+#define XEBEK_LOSS_FAULT     2u /* copying user data failed (page not present, ...) */
+#define XEBEK_LOSS_OTHER     3u /* anything else the hook had to give up on */
+#define XEBEK_LOSS_NR        8u /* slots in drops[]; 4-7 reserved, zero */
+
+/* ------------------------------------------------------------------------
+ * The interface page. Producer-written and consumer-written words live in
+ * separate 64-byte cache lines so the two sides do not false-share.
+ * ---------------------------------------------------------------------- */
+struct xebek_ring_intf {
+	/* line 0: identity, written once by the producer before publishing */
+	uint32_t magic;          /*   0 XEBEK_RING_MAGIC */
+	uint16_t version;        /*   4 XEBEK_RING_VERSION */
+	uint8_t  order;          /*   6 data area = 2^order pages; informative
+	                          *     only for Dom0, which uses the order it
+	                          *     read from xenstore when it mapped */
+	uint8_t  _pad0;          /*   7 zero */
+	uint32_t hdr_size;       /*   8 sizeof(struct xebek_rec) the producer uses */
+	uint32_t _pad1[13];      /*  12 zero */
+
+	/* line 1: producer-written */
+	uint32_t prod;           /*  64 free-running byte index: end of the last
+	                          *     committed record; offsets are prod & (size-1) */
+	uint32_t _pad2;          /*  68 zero */
+	uint64_t drops[XEBEK_LOSS_NR]; /* 72 records dropped since start, per
+	                          *     reason (cumulative; the loss records in
+	                          *     the ring carry the same counts in pieces) */
+	uint32_t control_applied;/* 136 last control word the guest applied */
+	uint32_t _pad3[13];      /* 140 zero */
+
+	/* line 3: consumer-written */
+	uint32_t cons;           /* 192 free-running byte index: everything before
+	                          *     it is consumed and may be overwritten */
+	uint32_t notify_req;     /* 196 XEBEK_NOTIFY_* bits set by the consumer
+	                          *     before it sleeps; the producer clears a bit
+	                          *     when it signals for it */
+	uint32_t notify_at;      /* 200 event index: with XEBEK_NOTIFY_DATA set,
+	                          *     signal once prod - notify_at < 2^31, i.e.
+	                          *     prod has reached it (cons + 1 = "any new
+	                          *     record", larger = "wake me for a batch") */
+	uint32_t control;        /* 204 XEBEK_CTL_* bits, written by Dom0 */
+	uint32_t _pad4[12];      /* 208 zero */
+	/* 256 .. 4095: reserved, zero */
+};
+
+/* ------------------------------------------------------------------------
+ * Records
+ *
+ * Every record starts on an 8-byte boundary with struct xebek_rec and never
+ * straddles the end of the data area: when the next record does not fit
+ * before the end, the producer writes an XEBEK_REC_PAD record that covers
+ * the rest (only its "len" and "type" are meaningful; it may be as short as
+ * 8 bytes) and continues at offset 0. The next record starts at
+ * XEBEK_REC_ALIGNED(len) after the start of this one.
+ * ---------------------------------------------------------------------- */
+#define XEBEK_REC_PAD    0u /* filler up to the end of the data area */
+#define XEBEK_REC_READ   1u /* payload: the bytes read (Sebek type 0) */
+#define XEBEK_REC_WRITE  2u /* payload: the bytes written (Sebek type 1) */
+#define XEBEK_REC_OPEN   3u /* payload: absolute path, no NUL (Sebek type 3) */
+#define XEBEK_REC_SOCKET 4u /* payload: struct xebek_sock (Sebek type 2) */
+#define XEBEK_REC_FORK   5u /* no payload; describes the new child:
+                             * pid/tgid = child, ppid = parent, comm inherited
+                             * (Sebek's zero-length read fork marker) */
+#define XEBEK_REC_EXEC   6u /* payload: filename NUL argv[0] NUL argv[1] NUL ... */
+#define XEBEK_REC_LOSS   7u /* payload: struct xebek_loss; process fields zero */
+#define XEBEK_REC_TYPE_MAX XEBEK_REC_LOSS
+
+/* Record flags */
+#define XEBEK_RF_TRUNCATED (1u << 0) /* payload shorter than the syscall moved (ret) */
+#define XEBEK_RF_TTY       (1u << 1) /* read captured at the tty layer (keystroke) */
+
+struct xebek_rec {
+	uint32_t len;      /*  0 header + payload bytes, unpadded (>= 8; a
+	                    *    non-pad record >= sizeof(struct xebek_rec)) */
+	uint16_t type;     /*  4 XEBEK_REC_* */
+	uint16_t flags;    /*  6 XEBEK_RF_* */
+	uint64_t seq;      /*  8 per-ring sequence number: 0 for the first
+	                    *    record, +1 for every non-pad record, so a
+	                    *    restarted Dom0 skips what it already wrote */
+	uint64_t time_ns;  /* 16 CLOCK_REALTIME ns after the syscall returned */
+	uint32_t pid;      /* 24 thread id (Sebek "pid") */
+	uint32_t tgid;     /* 28 process id */
+	uint32_t ppid;     /* 32 parent's tgid (Sebek "parent_pid") */
+	uint32_t uid;      /* 36 real uid */
+	int32_t  fd;       /* 40 file descriptor, -1 if none */
+	uint32_t _pad0;    /* 44 zero */
+	uint64_t inode;    /* 48 inode number of fd's file (socket inode for sockets) */
+	int64_t  ret;      /* 56 the syscall's return value */
+	uint8_t  comm[16]; /* 64 task comm, NUL-padded (15 chars + NUL in Linux) */
+	/* 80: payload (len - sizeof(struct xebek_rec) bytes) */
+};
+
+#define XEBEK_AF_INET  2u  /* Linux AF_INET */
+#define XEBEK_AF_INET6 10u /* Linux AF_INET6 */
+
+/* Payload of XEBEK_REC_SOCKET. Addresses and ports in network byte order;
+ * an IPv4 address fills the first 4 bytes of its 16, the rest zero. */
+struct xebek_sock {
+	uint16_t family;         /*  0 XEBEK_AF_INET or XEBEK_AF_INET6 */
+	uint16_t call;           /*  2 socketcall number as in Sebek: 3 connect,
+	                          *    4 listen, 5 accept, 11 sendto, 12 recvfrom,
+	                          *    16 sendmsg, 17 recvmsg (1 socket, 2 bind) */
+	uint8_t  proto;          /*  4 IPPROTO_* of the socket (6 tcp, 17 udp) */
+	uint8_t  _pad0;          /*  5 zero */
+	uint16_t local_port;     /*  6 network order */
+	uint16_t remote_port;    /*  8 network order */
+	uint16_t _pad1;          /* 10 zero */
+	uint8_t  local_addr[16]; /* 12 */
+	uint8_t  remote_addr[16];/* 28 */
+	uint32_t _pad2;          /* 44 zero */
+};
+
+/* Payload of XEBEK_REC_LOSS: "count" records were dropped for "reason"
+ * since the previous loss record of that reason. */
+struct xebek_loss {
+	uint64_t count;  /* 0 */
+	uint32_t reason; /* 8 XEBEK_LOSS_* */
+	uint32_t _pad0;  /* 12 zero */
+};
+
+/* ------------------------------------------------------------------------
+ * Layout checks: the ABI must not depend on the compiler.
+ * ---------------------------------------------------------------------- */
+#ifdef __cplusplus
+#define XEBEK_STATIC_ASSERT(c, m) static_assert(c, m)
+#else
+#define XEBEK_STATIC_ASSERT(c, m) _Static_assert(c, m)
+#endif
+#define XEBEK_OFFSETOF(t, f) __builtin_offsetof(t, f)
+
+XEBEK_STATIC_ASSERT(sizeof(struct xebek_ring_intf) == 256, "interface page layout");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_ring_intf, prod) == 64, "prod offset");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_ring_intf, drops) == 72, "drops offset");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_ring_intf, control_applied) == 136, "control_applied offset");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_ring_intf, cons) == 192, "cons offset");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_ring_intf, control) == 204, "control offset");
+XEBEK_STATIC_ASSERT(sizeof(struct xebek_rec) == 80, "record header layout");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec, inode) == 48, "inode offset");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec, comm) == 64, "comm offset");
+XEBEK_STATIC_ASSERT(sizeof(struct xebek_rec) % XEBEK_REC_ALIGN == 0, "header keeps alignment");
+XEBEK_STATIC_ASSERT(sizeof(struct xebek_sock) == 48, "socket payload layout");
+XEBEK_STATIC_ASSERT(sizeof(struct xebek_loss) == 16, "loss payload layout");
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XEBEK_RING_H */

@@ -1,0 +1,105 @@
+// xebek-viewer: sbk_viewer.pl's coloured replay of a Sebek stream (typed
+// lines, terminal output, and with -V sockets and opens) read from stdin,
+// from files, or from a live xebekd log (-F).
+#include <boost/program_options.hpp>
+#include <charconv>
+#include <cstdio>
+#include <iostream>
+
+#include "ansi_color.hpp"
+#include "sbk_tools/input_options.hpp"
+#include "sbk_tools/tool_runner.hpp"
+#include "viewer_printer.hpp"
+
+namespace po = boost::program_options;
+
+namespace {
+
+void print_usage(const po::options_description& visible) {
+  std::cout << "xebek-viewer (xebek " XEBEK_VERSION "), compatible with sbk_viewer.pl\n"
+            << "Usage: xebek-viewer [-hvV] [-t <type>] [-p <pid>] [-c <com>] [-F DIR | FILE...]\n"
+            << "Replays what happened on the honeypots: typed lines in red, terminal\n"
+            << "output in blue, sockets in green and opens in black (-V).\n"
+            << visible;
+}
+
+bool parse_u32(const std::string& text, std::uint32_t& value) {
+  const char* end = text.data() + text.size();
+  const auto r = std::from_chars(text.data(), end, value);
+  return !text.empty() && r.ec == std::errc() && r.ptr == end;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  po::options_description visible("options");
+  visible.add_options()
+      ("help,h", "this screen")
+      ("verbose,v", po::bool_switch(), "header line (time, host, uid, pid...) for reads and writes")
+      ("more-verbose,V", po::bool_switch(), "header lines for socket and open records")
+      ("type,t", po::value<std::string>()->value_name("type"),
+       "only records of this type: 0 (read) or 1 (write)")
+      ("pid,p", po::value<std::string>()->value_name("pid"),
+       "only records whose pid or parent pid is this")
+      ("com,c", po::value<std::string>()->value_name("com"),
+       "only records of this command (comm)");
+  po::options_description hidden;
+  po::positional_options_description positional;
+  sbk_tools::add_input_options(visible, hidden, positional);
+  po::options_description all;
+  all.add(visible).add(hidden);
+
+  po::variables_map vm;
+  po::parsed_options parsed(&all);
+  sbk_tools::InputSelection inputs;
+  try {
+    parsed = po::command_line_parser(argc, argv).options(all).positional(positional).run();
+    po::store(parsed, vm);
+    po::notify(vm);
+    inputs = sbk_tools::input_selection(vm);
+  } catch (const po::error& e) {
+    std::fprintf(stderr, "xebek-viewer: %s (see -h)\n", e.what());
+    return 2;
+  }
+  if (vm.count("help")) {
+    print_usage(visible);
+    return 0;
+  }
+
+  sbk_tools::ViewerOptions options;
+  options.verbose = vm["verbose"].as<bool>();
+  options.more_verbose = vm["more-verbose"].as<bool>();
+  options.colors = !sbk_tools::ansi_colors_disabled_by_environment();
+  // The original announces each filter on stdout, in command-line order,
+  // before any record; scripts that skip those lines keep working.
+  for (const po::option& opt : parsed.options) {
+    if (opt.value.empty()) continue;
+    const std::string& value = opt.value.front();
+    if (opt.string_key == "type") {
+      if (value != "0" && value != "1") {
+        std::cout << "**** Error: Wrong syscall type \"" << value << "\".\n\n";
+        print_usage(visible);
+        return 1;
+      }
+      options.type = static_cast<std::uint16_t>(value[0] - '0');
+      std::cout << " filtering by SYSCALL type (" << value << ")\n";
+    } else if (opt.string_key == "pid") {
+      std::uint32_t pid = 0;
+      if (!parse_u32(value, pid)) {
+        std::fprintf(stderr, "xebek-viewer: -p needs a process id, not '%s'\n", value.c_str());
+        return 2;
+      }
+      options.pid = pid;
+      std::cout << " filtering by PID/PPID number (" << value << ")\n";
+    } else if (opt.string_key == "com") {
+      options.comm = value;
+      std::cout << " filtering by COMMAND string (" << value << ")\n";
+    }
+  }
+  std::cout.flush();
+
+  sbk_tools::ViewerPrinter printer(options);
+  return sbk_tools::run_printer(
+      "xebek-viewer", inputs,
+      [&](const sebek::StreamRecord& r, std::string& out) { printer.on_record(r, out); });
+}

@@ -1,0 +1,125 @@
+// The logs of one domain under its own directory:
+//   sebek.sbk   the sbk_extract stream, appended live (tail -f works)
+//   sebek.pcap  optional: the same records as Sebek frames (libpcap)
+//   native.xnl  the lossless native log, the commit point of each batch
+// A batch is written stream -> pcap -> native; if any write fails (disk
+// full, ...) every file is cut back to where the batch started, so nothing
+// already written is damaged and the batch can be retried later from the
+// ring. On open, a crash's leftovers are repaired: a partial native entry
+// is cut off, and stream/pcap are cut back to the lengths that the last
+// native entry recorded.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <sys/uio.h>
+
+#include "sebekd_format/frame.hpp"
+#include "sebekd_format/pcap_file.hpp"
+#include "sebekd_format/stream.hpp"
+#include "xebekd/event.hpp"
+#include "xebekd/native_log.hpp"
+#include "xebekd/sebek_mapping.hpp"
+
+namespace xebekd {
+
+class LogError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct LogOptions {
+  std::string dir;                    // this domain's directory
+  bool pcap = false;
+  sebek::FrameParams frame;           // src_ip is the domain's Sebek address
+  std::uint32_t magic = sebek::kDefaultMagic;
+  std::uint64_t rotate_bytes = 0;     // rotate when the stream reaches this; 0 never
+  std::uint64_t rotate_seconds = 0;   // rotate logs older than this; 0 never
+  bool sync = false;                  // fdatasync every batch (power loss)
+};
+
+struct Recovery {
+  std::optional<std::uint64_t> last_seq;  // last event already in the logs
+  std::uint64_t ring_instance = 0;        // ...of this ring instance
+  std::uint32_t next_counter = 0;
+  std::uint64_t truncated_bytes = 0;      // partial data cut off at open
+  std::string note;                       // what was repaired, for the log
+};
+
+struct BatchResult {
+  int error = 0;               // 0, or the errno that stopped the batch
+  std::uint64_t records = 0;   // Sebek records written
+  std::uint64_t bytes = 0;     // bytes appended to all files
+};
+
+class DomainLogs {
+ public:
+  DomainLogs(LogOptions opt, std::uint32_t domid);
+  ~DomainLogs();
+  DomainLogs(const DomainLogs&) = delete;
+  DomainLogs& operator=(const DomainLogs&) = delete;
+
+  // Creates the directory and files and repairs them; throws LogError
+  // naming the path and the reason when the directory is unusable.
+  Recovery open();
+
+  // Writes every event, or nothing (see above). Events with seq <= the last
+  // written one must have been filtered out by the caller.
+  BatchResult write_batch(std::span<const Event> events, std::uint64_t recv_time_ns);
+
+  std::optional<std::uint64_t> last_seq() const { return last_seq_; }
+  // The ring the next events come from (a new ring restarts seq at 0).
+  void set_ring_instance(std::uint64_t v) { ring_instance_ = v; }
+  std::uint64_t ring_instance() const { return ring_instance_; }
+  std::uint32_t next_counter() const { return mapper_.next_counter(); }
+  std::string stream_path() const;
+  std::string pcap_path() const;
+  std::string native_path() const;
+  const LogOptions& options() const { return opt_; }
+  std::uint64_t rotations() const { return rotations_; }
+
+ private:
+  void open_files();
+  void close_files();
+  void maybe_rotate(std::uint64_t now_ns);
+  void rotate();
+  void finish_interrupted_rotation();
+  unsigned highest_generation() const;
+  std::string rotated(const std::string& stem, unsigned gen, const char* ext) const;
+  int write_all(int fd, std::vector<iovec>& iov, std::uint64_t& size);
+  void rollback(std::uint64_t stream_size, std::uint64_t pcap_size, std::uint64_t native_size);
+  int write_checkpoint();
+
+  LogOptions opt_;
+  std::uint32_t domid_;
+  SebekMapper mapper_;
+  int stream_fd_ = -1;
+  int native_fd_ = -1;
+  std::unique_ptr<sebek::PcapWriter> pcap_;
+  std::uint64_t stream_size_ = 0;
+  std::uint64_t pcap_size_ = 0;
+  std::uint64_t native_size_ = 0;
+  std::uint64_t opened_ns_ = 0;
+  std::uint64_t rotations_ = 0;
+  std::optional<std::uint64_t> last_seq_;
+  std::uint64_t ring_instance_ = 0;
+
+  // Scratch reused by every batch (no allocation in steady state).
+  std::vector<std::array<std::uint8_t, sebek::kStreamRecordHeaderSize>> prefixes_;
+  std::vector<std::array<std::uint8_t, kNativeFixedSize>> fixed_;
+  std::vector<std::array<std::uint8_t, kNativeTrailerSize>> trailers_;
+  std::vector<std::array<std::uint8_t, sebek::kSocketBodySize>> bodies_;
+  std::vector<iovec> stream_iov_;
+  std::vector<iovec> native_iov_;
+  struct Pending { SebekRecord rec; std::size_t body = ~std::size_t{0}; };
+  std::vector<Pending> records_;
+};
+
+}  // namespace xebekd

@@ -1,0 +1,69 @@
+// One captured event in its native (lossless) form, independent of how it
+// travelled: this is what the consumer hands to xebekd after validating a
+// ring record, what the native log stores, and what the Sebek mapping reads.
+// Every field the guest reported is kept, even those Sebek cannot carry.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+
+namespace xebekd {
+
+enum class EventType : std::uint16_t {
+  Read = 1,
+  Write = 2,
+  Open = 3,
+  Socket = 4,
+  Fork = 5,
+  Exec = 6,
+  Loss = 7,  // the guest dropped `lost` records (ring full, ...) before this one
+};
+
+// Socket operations, in Sebek's socketcall numbering so that the mapping to
+// the 15-byte Sebek body is the identity (connect 3, listen 4, accept 5,
+// sendto 11, recvfrom 12, sendmsg 16, recvmsg 17; others exist natively).
+using SocketCall = std::uint16_t;
+
+inline constexpr std::size_t kNativeCommSize = 16;
+
+struct SocketInfo {
+  std::uint16_t family = 0;  // AF_INET (2) or AF_INET6 (10)
+  SocketCall call = 0;
+  std::uint8_t proto = 0;    // IPPROTO_*
+  // Addresses in network byte order; IPv4 uses the first 4 bytes.
+  std::array<std::uint8_t, 16> local_addr{};
+  std::array<std::uint8_t, 16> remote_addr{};
+  std::uint16_t local_port = 0;   // host order
+  std::uint16_t remote_port = 0;  // host order
+  friend bool operator==(const SocketInfo&, const SocketInfo&) = default;
+};
+
+// Producer flag: this read/write payload is already one Sebek-sized chunk
+// that the producer timed on its own (as the Sebek client times every
+// 1320-byte chunk); xebekd writes it as exactly one Sebek record instead of
+// splitting it again. Replays of Sebek captures set it on split records.
+inline constexpr std::uint32_t kFlagSebekChunk = 1u << 0;
+
+struct Event {
+  std::uint64_t seq = 0;  // per-ring sequence number (dense, starts at 0)
+  EventType type = EventType::Read;
+  std::uint32_t flags = 0;
+  std::uint64_t time_ns = 0;  // guest wall clock (UTC) after the syscall
+  std::uint32_t pid = 0;      // thread id (Sebek's "pid")
+  std::uint32_t tgid = 0;
+  std::uint32_t ppid = 0;
+  std::uint32_t uid = 0;
+  std::uint32_t fd = 0;
+  std::uint64_t inode = 0;
+  std::int64_t retval = 0;
+  std::array<char, kNativeCommSize> comm{};  // NUL-padded, may be full
+  SocketInfo socket;
+  std::uint64_t lost = 0;          // Loss: how many records were dropped
+  std::uint32_t loss_reason = 0;   // Loss: the producer's reason code
+  std::span<const std::uint8_t> data;  // payload: bytes read/written, path, argv
+};
+
+const char* event_type_name(EventType t);
+
+}  // namespace xebekd

@@ -1,0 +1,351 @@
+#include "xebekd/domain_logs.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+namespace xebekd {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::uint64_t kPcapFileHeader = 24;
+constexpr std::uint64_t kPcapRecordHeader = 16;
+
+std::uint64_t now_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return std::uint64_t(ts.tv_sec) * 1'000'000'000ull + std::uint64_t(ts.tv_nsec);
+}
+
+std::uint64_t file_size(const std::string& path) {
+  struct stat st{};
+  return ::stat(path.c_str(), &st) == 0 ? std::uint64_t(st.st_size) : 0;
+}
+
+bool exists(const std::string& path) {
+  struct stat st{};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+[[noreturn]] void fail(const std::string& what, const std::string& path, int err) {
+  throw LogError(what + " " + path + ": " + std::strerror(err));
+}
+
+// Cuts `path` back to `size` if it is longer; returns the bytes removed.
+std::uint64_t cut_to(const std::string& path, std::uint64_t size) {
+  const std::uint64_t have = file_size(path);
+  if (have <= size) return 0;
+  if (::truncate(path.c_str(), static_cast<off_t>(size)) != 0) fail("cannot truncate", path, errno);
+  return have - size;
+}
+
+}  // namespace
+
+DomainLogs::DomainLogs(LogOptions opt, std::uint32_t domid)
+    : opt_(std::move(opt)), domid_(domid), mapper_(opt_.magic) {}
+
+DomainLogs::~DomainLogs() { close_files(); }
+
+std::string DomainLogs::stream_path() const { return opt_.dir + "/sebek.sbk"; }
+std::string DomainLogs::pcap_path() const { return opt_.dir + "/sebek.pcap"; }
+std::string DomainLogs::native_path() const { return opt_.dir + "/native.xnl"; }
+
+std::string DomainLogs::rotated(const std::string& stem, unsigned gen, const char* ext) const {
+  char num[16];
+  std::snprintf(num, sizeof num, "%06u", gen);
+  return opt_.dir + "/" + stem + "." + num + "." + ext;
+}
+
+unsigned DomainLogs::highest_generation() const {
+  unsigned best = 0;
+  std::error_code ec;
+  for (const auto& de : fs::directory_iterator(opt_.dir, ec)) {
+    const std::string n = de.path().filename().string();
+    // native.NNNNNN.xnl: the native log is renamed first, so it marks a rotation.
+    if (n.size() == 17 && n.starts_with("native.") && n.ends_with(".xnl")) {
+      unsigned g = 0;
+      if (std::sscanf(n.c_str() + 7, "%6u", &g) == 1) best = std::max(best, g);
+    }
+  }
+  return best;
+}
+
+void DomainLogs::finish_interrupted_rotation() {
+  const unsigned g = highest_generation();
+  if (g == 0) return;
+  // The native log was renamed but a crash stopped the rotation before the
+  // stream or pcap followed: they still belong to that generation.
+  if (!exists(rotated("sebek", g, "sbk")) && exists(stream_path()) && !exists(native_path()))
+    fs::rename(stream_path(), rotated("sebek", g, "sbk"));
+  if (!exists(rotated("sebek", g, "pcap")) && exists(pcap_path()) && !exists(native_path()))
+    fs::rename(pcap_path(), rotated("sebek", g, "pcap"));
+}
+
+Recovery DomainLogs::open() {
+  std::error_code ec;
+  fs::create_directories(opt_.dir, ec);
+  if (ec) throw LogError("cannot create log directory " + opt_.dir + ": " + ec.message());
+  if (::access(opt_.dir.c_str(), W_OK | X_OK) != 0) fail("log directory not writable:", opt_.dir, errno);
+
+  Recovery r;
+  finish_interrupted_rotation();
+
+  std::uint64_t valid_end = 0, size = 0;
+  std::optional<NativeEntry> last = last_native_entry(native_path(), &valid_end, &size);
+  if (size > valid_end) {
+    r.truncated_bytes += cut_to(native_path(), valid_end);
+    r.note += "cut a partial native entry; ";
+  }
+  if (!last) {
+    // Nothing committed in the current native log: take the state from the
+    // newest rotated one (the current files then hold nothing committed).
+    const unsigned g = highest_generation();
+    if (g > 0) last = last_native_entry(rotated("native", g, "xnl"));
+  }
+  const bool native_current = last && last_native_entry(native_path()).has_value();
+  if (last) {
+    // A checkpoint written before any event carries seq ~0: "nothing yet".
+    if (!(last->checkpoint && last->event.seq == ~0ull)) r.last_seq = last->event.seq;
+    last_seq_ = r.last_seq;
+    r.ring_instance = ring_instance_ = last->meta.ring_instance;
+    r.next_counter = last->meta.next_counter;
+    mapper_.set_next_counter(r.next_counter);
+  }
+  if (exists(native_path())) {
+    // Stream and pcap hold exactly what the native log committed.
+    const std::uint64_t stream_end = native_current ? last->meta.stream_end : 0;
+    std::uint64_t cut = cut_to(stream_path(), stream_end);
+    if (cut) r.note += "cut " + std::to_string(cut) + " uncommitted stream bytes; ";
+    r.truncated_bytes += cut;
+    const std::uint64_t pcap_end = native_current ? last->meta.pcap_end : kNoPcap;
+    if (pcap_end != kNoPcap) {
+      cut = cut_to(pcap_path(), pcap_end);
+      if (cut) r.note += "cut " + std::to_string(cut) + " uncommitted pcap bytes; ";
+      r.truncated_bytes += cut;
+    } else if (!native_current && file_size(pcap_path()) > kPcapFileHeader) {
+      r.truncated_bytes += cut_to(pcap_path(), kPcapFileHeader);
+    }
+  }
+  open_files();
+  return r;
+}
+
+void DomainLogs::open_files() {
+  // The native log is created first: its existence says the stream and pcap
+  // beside it are governed by it.
+  native_fd_ = ::open(native_path().c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (native_fd_ < 0) fail("cannot open", native_path(), errno);
+  stream_fd_ = ::open(stream_path().c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (stream_fd_ < 0) fail("cannot open", stream_path(), errno);
+  native_size_ = file_size(native_path());
+  stream_size_ = file_size(stream_path());
+  if (opt_.pcap) {
+    try {
+      pcap_ = std::make_unique<sebek::PcapWriter>(pcap_path(), sebek::PcapWriter::Mode::Append);
+      pcap_->flush();
+    } catch (const sebek::PcapError& e) {
+      throw LogError(std::string("cannot open ") + pcap_path() + ": " + e.what());
+    }
+    pcap_size_ = file_size(pcap_path());
+  }
+  opened_ns_ = now_ns();
+}
+
+void DomainLogs::close_files() {
+  pcap_.reset();
+  if (stream_fd_ >= 0) ::close(stream_fd_);
+  if (native_fd_ >= 0) ::close(native_fd_);
+  stream_fd_ = native_fd_ = -1;
+}
+
+void DomainLogs::maybe_rotate(std::uint64_t now) {
+  const bool by_size = opt_.rotate_bytes && stream_size_ >= opt_.rotate_bytes;
+  const bool by_time = opt_.rotate_seconds && native_size_ > 0 &&
+                       now - opened_ns_ >= opt_.rotate_seconds * 1'000'000'000ull;
+  if (by_size || by_time) rotate();
+}
+
+void DomainLogs::rotate() {
+  close_files();
+  const unsigned g = highest_generation() + 1;
+  // Native first: it marks the generation (see finish_interrupted_rotation).
+  fs::rename(native_path(), rotated("native", g, "xnl"));
+  if (exists(stream_path())) fs::rename(stream_path(), rotated("sebek", g, "sbk"));
+  if (exists(pcap_path())) fs::rename(pcap_path(), rotated("sebek", g, "pcap"));
+  open_files();
+  ++rotations_;
+  write_checkpoint();
+}
+
+int DomainLogs::write_checkpoint() {
+  // Carries the last seq and the next counter into the new native log so a
+  // restart right after a rotation still knows where it stands.
+  Event e;
+  e.seq = last_seq_ ? *last_seq_ : ~0ull;
+  NativeMeta m;
+  m.recv_time_ns = now_ns();
+  m.domid = domid_;
+  m.first_counter = m.next_counter = mapper_.next_counter();
+  m.stream_end = stream_size_;
+  m.pcap_end = pcap_ ? pcap_size_ : kNoPcap;
+  m.ring_instance = ring_instance_;
+  fixed_.resize(1);
+  trailers_.resize(1);
+  encode_native_fixed(e, m, true, fixed_[0]);
+  const std::uint32_t crc = native_crc(fixed_[0], {});
+  std::memcpy(trailers_[0].data(), &crc, 4);
+  native_iov_.assign({{fixed_[0].data(), kNativeFixedSize}, {trailers_[0].data(), 4}});
+  const std::uint64_t before = native_size_;
+  const int err = write_all(native_fd_, native_iov_, native_size_);
+  if (err) rollback(stream_size_, pcap_size_, before);
+  return err;
+}
+
+int DomainLogs::write_all(int fd, std::vector<iovec>& iov, std::uint64_t& size) {
+  std::size_t i = 0;
+  while (i < iov.size()) {
+    const int n = static_cast<int>(std::min<std::size_t>(iov.size() - i, IOV_MAX));
+    const ssize_t w = ::writev(fd, &iov[i], n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    size += std::uint64_t(w);
+    std::size_t left = std::size_t(w);
+    while (i < iov.size() && left >= iov[i].iov_len) left -= iov[i++].iov_len;
+    if (left) {
+      iov[i].iov_base = static_cast<std::uint8_t*>(iov[i].iov_base) + left;
+      iov[i].iov_len -= left;
+    }
+    if (w == 0) return EIO;
+  }
+  return 0;
+}
+
+void DomainLogs::rollback(std::uint64_t stream_size, std::uint64_t pcap_size,
+                          std::uint64_t native_size) {
+  // Cutting back never needs space, so it works on a full disk too.
+  if (::ftruncate(stream_fd_, static_cast<off_t>(stream_size)) == 0) stream_size_ = stream_size;
+  if (::ftruncate(native_fd_, static_cast<off_t>(native_size)) == 0) native_size_ = native_size;
+  if (opt_.pcap) {
+    pcap_.reset();  // its buffered bytes may land now; they are cut next
+    if (::truncate(pcap_path().c_str(), static_cast<off_t>(pcap_size)) == 0) pcap_size_ = pcap_size;
+    try {
+      pcap_ = std::make_unique<sebek::PcapWriter>(pcap_path(), sebek::PcapWriter::Mode::Append);
+    } catch (const sebek::PcapError&) {
+      pcap_.reset();  // retried by the next batch
+    }
+  }
+}
+
+BatchResult DomainLogs::write_batch(std::span<const Event> events, std::uint64_t recv_time_ns) {
+  BatchResult res;
+  if (events.empty()) return res;
+  maybe_rotate(recv_time_ns);
+  if (opt_.pcap && !pcap_) {
+    try {
+      pcap_ = std::make_unique<sebek::PcapWriter>(pcap_path(), sebek::PcapWriter::Mode::Append);
+      pcap_size_ = file_size(pcap_path());
+    } catch (const sebek::PcapError&) {
+      res.error = ENOSPC;
+      return res;
+    }
+  }
+  const std::uint64_t stream0 = stream_size_, pcap0 = pcap_size_, native0 = native_size_;
+  const std::uint32_t counter0 = mapper_.next_counter();
+
+  std::size_t nrec = 0;
+  for (const Event& e : events) nrec += SebekMapper::record_count(e);
+  prefixes_.resize(nrec);
+  bodies_.resize(nrec);
+  records_.clear();
+  fixed_.resize(events.size());
+  trailers_.resize(events.size());
+  stream_iov_.clear();
+  native_iov_.clear();
+
+  sebek::StreamRecord sr;
+  sr.pcap_sec = static_cast<std::uint32_t>(recv_time_ns / 1'000'000'000ull);
+  sr.pcap_usec = static_cast<std::uint32_t>((recv_time_ns % 1'000'000'000ull) / 1000);
+  sr.src_ip = opt_.frame.src_ip;
+
+  std::uint64_t stream_end = stream0;
+  std::uint64_t pcap_end = pcap0;
+  std::size_t r = 0;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const Event& e = events[i];
+    NativeMeta m;
+    m.recv_time_ns = recv_time_ns;
+    m.domid = domid_;
+    m.ring_instance = ring_instance_;
+    m.first_counter = mapper_.next_counter();
+    const std::size_t first = r;
+    mapper_.map(e, [&](const SebekRecord& rec) {
+      if (r >= nrec) return;  // record_count() and map() agree; belt and braces
+      Pending p{rec};
+      if (rec.header.type == 2) {  // the mapper reuses its socket buffer
+        std::memcpy(bodies_[r].data(), rec.data.data(), sebek::kSocketBodySize);
+        p.rec.data = bodies_[r];
+      }
+      sr.header = p.rec.header;
+      sebek::encode_stream_prefix(sr, prefixes_[r]);
+      stream_iov_.push_back({prefixes_[r].data(), sebek::kStreamRecordHeaderSize});
+      if (!p.rec.data.empty())
+        stream_iov_.push_back({const_cast<std::uint8_t*>(p.rec.data.data()), p.rec.data.size()});
+      stream_end += sebek::kStreamRecordHeaderSize + p.rec.data.size();
+      if (opt_.pcap) pcap_end += kPcapRecordHeader + sebek::kFrameHeaderSize + p.rec.data.size();
+      records_.push_back(p);
+      ++r;
+    });
+    m.sebek_records = static_cast<std::uint32_t>(r - first);
+    m.next_counter = mapper_.next_counter();
+    m.stream_end = stream_end;
+    m.pcap_end = opt_.pcap ? pcap_end : kNoPcap;
+    encode_native_fixed(e, m, false, fixed_[i]);
+    const std::uint32_t crc = native_crc(fixed_[i], e.data);
+    std::memcpy(trailers_[i].data(), &crc, 4);
+    native_iov_.push_back({fixed_[i].data(), kNativeFixedSize});
+    if (!e.data.empty())
+      native_iov_.push_back({const_cast<std::uint8_t*>(e.data.data()), e.data.size()});
+    native_iov_.push_back({trailers_[i].data(), kNativeTrailerSize});
+  }
+
+  auto undo = [&](int err) {
+    rollback(stream0, pcap0, native0);
+    mapper_.set_next_counter(counter0);
+    res.error = err;
+    return res;
+  };
+  if (int err = write_all(stream_fd_, stream_iov_, stream_size_)) return undo(err);
+  if (opt_.pcap) {
+    try {
+      timeval tv{static_cast<time_t>(sr.pcap_sec), static_cast<suseconds_t>(sr.pcap_usec)};
+      for (const Pending& p : records_) pcap_->write_record(tv, opt_.frame, p.rec.header, p.rec.data);
+      pcap_->flush();
+    } catch (const sebek::PcapError&) {
+      return undo(ENOSPC);
+    }
+    pcap_size_ = pcap_end;
+    if (file_size(pcap_path()) != pcap_end) return undo(ENOSPC);
+  }
+  if (int err = write_all(native_fd_, native_iov_, native_size_)) return undo(err);
+  if (opt_.sync) {
+    ::fdatasync(stream_fd_);
+    ::fdatasync(native_fd_);
+  }
+  last_seq_ = events.back().seq;
+  res.records = records_.size();
+  res.bytes = (stream_size_ - stream0) + (pcap_size_ - pcap0) + (native_size_ - native0);
+  return res;
+}
+
+}  // namespace xebekd

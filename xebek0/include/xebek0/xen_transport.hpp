@@ -1,0 +1,66 @@
+// XenTransport: the Transport over real Xen, through libxenstore,
+// libxengnttab and libxenevtchn only.
+//
+// Handshake (hidden from the guest; see xebekU-patch/README.md):
+//   <xs_path>                 Dom0-owned, permissions "n0": a guest can
+//                             neither read nor list it
+//   <xs_path>/<domid>         "n0"
+//   <xs_path>/<domid>/ring    "n0 w<domid>": created empty by Dom0 when the
+//                             domain appears; the guest writes
+//                             "version=1 order=<o> event-channel=<port>
+//                              ring-refs=<intf>,<d0>,<d1>,..." into it
+//   <xs_path>/<domid>/control "n0": control word requested by xebekctl
+//
+// Every value the guest wrote is parsed strictly and bounded: the guest
+// is hostile.
+#pragma once
+
+#include <xebek0/transport.hpp>
+
+#include <set>
+#include <string>
+
+struct xs_handle;
+struct xengntdev_handle;
+
+namespace xebek0 {
+
+// What a guest announced, parsed and validated (exposed for tests).
+struct XenAnnouncement {
+  unsigned version = 0;
+  unsigned order = 0;
+  uint32_t port = 0;
+  std::vector<uint32_t> refs;  // interface page first, then 2^order data pages
+};
+// Parses the ring node's value; nullopt if anything is malformed.
+std::optional<XenAnnouncement> parse_xen_announcement(const std::string& v);
+
+class XenTransport final : public Transport {
+ public:
+  // Opens the xenstore, grant-table and event-channel interfaces and
+  // watches domains and the handshake directory. Throws TransportError.
+  explicit XenTransport(std::string xs_path = "/xebek");
+  ~XenTransport() override;
+  XenTransport(const XenTransport&) = delete;
+  XenTransport& operator=(const XenTransport&) = delete;
+
+  std::vector<DomainInfo> discover() override;
+  int watch_fd() const override;
+  void drain_watch() override;
+  std::unique_ptr<MappedRing> map(const DomainInfo& dom) override;
+  std::optional<std::string> domain_ip(const DomainInfo& dom) override;
+  void request_control(const DomainInfo& dom, uint32_t control) override;
+  std::optional<uint32_t> control_request(const DomainInfo& dom) override;
+
+ private:
+  std::optional<std::string> read(const std::string& path);
+  void prepare_domain(uint32_t domid);
+  void forget_domain(uint32_t domid);
+
+  std::string xs_path_;
+  xs_handle* xs_ = nullptr;
+  xengntdev_handle* gnt_ = nullptr;
+  std::set<uint32_t> prepared_;
+};
+
+}  // namespace xebek0

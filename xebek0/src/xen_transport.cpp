@@ -1,0 +1,317 @@
+// XenTransport: see xen_transport.hpp.
+#include <xebek0/xen_transport.hpp>
+
+#include <arpa/inet.h>
+#include <poll.h>
+#include <sys/mman.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+extern "C" {
+#include <xenevtchn.h>
+#include <xengnttab.h>
+#include <xenstore.h>
+}
+
+namespace xebek0 {
+namespace {
+
+// The longest announcement a valid guest can write: 2^8 data pages (the
+// kernel caps the order there) of up to 10 digits each, plus the keys.
+constexpr size_t kMaxAnnouncement = 4096;
+constexpr unsigned kMaxOrder = 8;
+
+std::string err_text() { return std::strerror(errno); }
+
+bool parse_u32(std::string_view s, uint32_t& out) {
+  if (s.empty() || s.size() > 10) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+class XenRing final : public MappedRing {
+ public:
+  XenRing(DomainInfo dom, xengnttab_handle* gnt, const XenAnnouncement& a)
+      : dom_(std::move(dom)), gnt_(gnt), order_(a.order) {
+    const std::string who = "domain " + std::to_string(dom_.id) + " (" + dom_.name + ")";
+    intf_ = static_cast<xebek_ring_intf*>(xengnttab_map_grant_ref(
+        gnt_, dom_.id, a.refs[0], PROT_READ | PROT_WRITE));
+    if (!intf_) throw TransportError(who + ": cannot map the interface page: " + err_text());
+    // Dom0 never writes the data area: map it read-only.
+    npages_ = 1u << order_;
+    data_ = static_cast<uint8_t*>(xengnttab_map_domain_grant_refs(
+        gnt_, npages_, dom_.id, const_cast<uint32_t*>(a.refs.data() + 1), PROT_READ));
+    if (!data_) {
+      int e = errno;
+      xengnttab_unmap(gnt_, intf_, 1);
+      errno = e;
+      throw TransportError(who + ": cannot map " + std::to_string(npages_) +
+                           " data pages: " + err_text());
+    }
+    xce_ = xenevtchn_open(nullptr, 0);
+    if (!xce_) {
+      unmap();
+      throw TransportError(who + ": cannot open the event channel device: " + err_text());
+    }
+    xenevtchn_port_or_error_t lp = xenevtchn_bind_interdomain(xce_, dom_.id, a.port);
+    if (lp < 0) {
+      int e = errno;
+      xenevtchn_close(xce_);
+      unmap();
+      errno = e;
+      throw TransportError(who + ": cannot bind event channel " + std::to_string(a.port) +
+                           ": " + err_text());
+    }
+    local_port_ = static_cast<uint32_t>(lp);
+  }
+  ~XenRing() override {
+    xenevtchn_unbind(xce_, local_port_);
+    xenevtchn_close(xce_);
+    unmap();
+  }
+
+  const DomainInfo& domain() const override { return dom_; }
+  xebek_ring_intf* intf() const override { return intf_; }
+  const uint8_t* data() const override { return data_; }
+  unsigned order() const override { return order_; }
+  int event_fd() const override { return xenevtchn_fd(xce_); }
+
+  uint64_t consume_events() override {
+    // The device's read blocks when nothing is pending: poll first, so a
+    // spurious wakeup never stalls the daemon.
+    uint64_t n = 0;
+    for (int i = 0; i < 64; i++) {
+      pollfd p{xenevtchn_fd(xce_), POLLIN, 0};
+      if (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN)) break;
+      xenevtchn_port_or_error_t port = xenevtchn_pending(xce_);
+      if (port < 0) break;
+      xenevtchn_unmask(xce_, static_cast<evtchn_port_t>(port));
+      n++;
+    }
+    return n;
+  }
+  void notify() override { xenevtchn_notify(xce_, local_port_); }
+
+ private:
+  void unmap() {
+    if (data_) xengnttab_unmap(gnt_, data_, npages_);
+    if (intf_) xengnttab_unmap(gnt_, intf_, 1);
+    data_ = nullptr;
+    intf_ = nullptr;
+  }
+
+  DomainInfo dom_;
+  xengnttab_handle* gnt_;
+  unsigned order_;
+  uint32_t npages_ = 0;
+  xebek_ring_intf* intf_ = nullptr;
+  uint8_t* data_ = nullptr;
+  xenevtchn_handle* xce_ = nullptr;
+  uint32_t local_port_ = 0;
+};
+
+}  // namespace
+
+std::optional<XenAnnouncement> parse_xen_announcement(const std::string& v) {
+  if (v.empty() || v.size() > kMaxAnnouncement) return std::nullopt;
+  XenAnnouncement a;
+  bool have_version = false, have_order = false, have_port = false, have_refs = false;
+  size_t pos = 0;
+  while (pos < v.size()) {
+    size_t end = v.find(' ', pos);
+    if (end == std::string::npos) end = v.size();
+    std::string_view field(v.data() + pos, end - pos);
+    pos = end + 1;
+    if (field.empty()) return std::nullopt;
+    size_t eq = field.find('=');
+    if (eq == std::string_view::npos) return std::nullopt;
+    std::string_view key = field.substr(0, eq), val = field.substr(eq + 1);
+    uint32_t n = 0;
+    if (key == "version" && !have_version && parse_u32(val, n)) {
+      a.version = n;
+      have_version = true;
+    } else if (key == "order" && !have_order && parse_u32(val, n) && n <= kMaxOrder) {
+      a.order = n;
+      have_order = true;
+    } else if (key == "event-channel" && !have_port && parse_u32(val, n)) {
+      a.port = n;
+      have_port = true;
+    } else if (key == "ring-refs" && !have_refs) {
+      size_t p = 0;
+      while (p <= val.size()) {
+        size_t c = val.find(',', p);
+        if (c == std::string_view::npos) c = val.size();
+        if (!parse_u32(val.substr(p, c - p), n)) return std::nullopt;
+        if (a.refs.size() > (1u << kMaxOrder)) return std::nullopt;
+        a.refs.push_back(n);
+        p = c + 1;
+      }
+      have_refs = true;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!have_version || !have_order || !have_port || !have_refs) return std::nullopt;
+  if (a.version != XEBEK_RING_VERSION) return std::nullopt;
+  if (a.refs.size() != 1u + (1u << a.order)) return std::nullopt;
+  return a;
+}
+
+XenTransport::XenTransport(std::string xs_path) : xs_path_(std::move(xs_path)) {
+  if (xs_path_.size() < 2 || xs_path_[0] != '/' || xs_path_.back() == '/')
+    throw TransportError("xenstore path '" + xs_path_ + "' must be absolute");
+  xs_ = xs_open(0);
+  if (!xs_) throw TransportError("cannot open xenstore: " + err_text());
+  gnt_ = xengnttab_open(nullptr, 0);
+  if (!gnt_) {
+    xs_close(xs_);
+    throw TransportError("cannot open the grant-table device: " + err_text());
+  }
+  // The handshake directory belongs to Dom0 and nobody else may read it.
+  struct xs_permissions none = {0, XS_PERM_NONE};
+  if (!xs_write(xs_, XBT_NULL, xs_path_.c_str(), "", 0) ||
+      !xs_set_permissions(xs_, XBT_NULL, xs_path_.c_str(), &none, 1)) {
+    std::string e = err_text();
+    xengnttab_close(gnt_);
+    xs_close(xs_);
+    throw TransportError("cannot create " + xs_path_ + " in xenstore: " + e);
+  }
+  if (!xs_watch(xs_, "@introduceDomain", "domains") ||
+      !xs_watch(xs_, "@releaseDomain", "domains") ||
+      !xs_watch(xs_, xs_path_.c_str(), "handshake")) {
+    std::string e = err_text();
+    xengnttab_close(gnt_);
+    xs_close(xs_);
+    throw TransportError("cannot watch xenstore: " + e);
+  }
+}
+
+XenTransport::~XenTransport() {
+  xengnttab_close(gnt_);
+  xs_close(xs_);
+}
+
+int XenTransport::watch_fd() const { return xs_fileno(xs_); }
+
+void XenTransport::drain_watch() {
+  while (char** ev = xs_check_watch(xs_)) free(ev);
+}
+
+std::optional<std::string> XenTransport::read(const std::string& path) {
+  unsigned len = 0;
+  char* v = static_cast<char*>(xs_read(xs_, XBT_NULL, path.c_str(), &len));
+  if (!v) return std::nullopt;
+  std::string s(v, len);
+  free(v);
+  return s;
+}
+
+// Creates the guest's write-only ring node ("n0 w<domid>") once per domain.
+void XenTransport::prepare_domain(uint32_t domid) {
+  if (prepared_.count(domid)) return;
+  const std::string dir = xs_path_ + "/" + std::to_string(domid);
+  const std::string ring = dir + "/ring";
+  if (!read(ring)) {
+    struct xs_permissions dir_perm = {0, XS_PERM_NONE};
+    struct xs_permissions ring_perm[2] = {{0, XS_PERM_NONE}, {domid, XS_PERM_WRITE}};
+    // One transaction: the guest never sees the node with default perms.
+    bool done = false;
+    for (int attempt = 0; attempt < 8 && !done; attempt++) {
+      xs_transaction_t t = xs_transaction_start(xs_);
+      if (t == XBT_NULL) return;
+      bool ok = xs_write(xs_, t, dir.c_str(), "", 0) &&
+                xs_set_permissions(xs_, t, dir.c_str(), &dir_perm, 1) &&
+                xs_write(xs_, t, ring.c_str(), "", 0) &&
+                xs_set_permissions(xs_, t, ring.c_str(), ring_perm, 2);
+      if (!ok) {
+        xs_transaction_end(xs_, t, true);
+        return;  // retried on the next discover()
+      }
+      done = xs_transaction_end(xs_, t, false);
+      if (!done && errno != EAGAIN) return;
+    }
+    if (!done) return;
+  }
+  prepared_.insert(domid);
+}
+
+void XenTransport::forget_domain(uint32_t domid) {
+  // Domain ids are reused: a later domain must start with a fresh node.
+  const std::string dir = xs_path_ + "/" + std::to_string(domid);
+  xs_rm(xs_, XBT_NULL, dir.c_str());
+  prepared_.erase(domid);
+}
+
+std::vector<DomainInfo> XenTransport::discover() {
+  std::vector<DomainInfo> out;
+  std::set<uint32_t> alive;
+  unsigned n = 0;
+  char** ids = xs_directory(xs_, XBT_NULL, "/local/domain", &n);
+  for (unsigned i = 0; ids && i < n; i++) {
+    uint32_t id = 0;
+    if (!parse_u32(ids[i], id) || id == 0) continue;
+    alive.insert(id);
+    prepare_domain(id);
+    auto v = read(xs_path_ + "/" + std::to_string(id) + "/ring");
+    if (!v || !parse_xen_announcement(*v)) continue;
+    DomainInfo d;
+    d.id = id;
+    auto name = read("/local/domain/" + std::to_string(id) + "/name");
+    d.name = name ? name->substr(0, 64) : "domain-" + std::to_string(id);
+    out.push_back(std::move(d));
+  }
+  free(ids);
+  // Nodes of domains that are gone (also those left by a previous run).
+  unsigned m = 0;
+  char** ours = xs_directory(xs_, XBT_NULL, xs_path_.c_str(), &m);
+  for (unsigned i = 0; ours && i < m; i++) {
+    uint32_t id = 0;
+    if (parse_u32(ours[i], id) && !alive.count(id)) forget_domain(id);
+  }
+  free(ours);
+  return out;
+}
+
+std::unique_ptr<MappedRing> XenTransport::map(const DomainInfo& dom) {
+  auto v = read(xs_path_ + "/" + std::to_string(dom.id) + "/ring");
+  if (!v) throw TransportError("domain " + std::to_string(dom.id) + ": no ring announced");
+  auto a = parse_xen_announcement(*v);
+  if (!a) throw TransportError("domain " + std::to_string(dom.id) + ": malformed ring announcement");
+  return std::make_unique<XenRing>(dom, gnt_, *a);
+}
+
+std::optional<std::string> XenTransport::domain_ip(const DomainInfo& dom) {
+  // Written by the toolstack in Dom0's backend tree, not by the guest.
+  auto ip = read("/local/domain/0/backend/vif/" + std::to_string(dom.id) + "/0/ip");
+  if (!ip) return std::nullopt;
+  std::string first = ip->substr(0, ip->find(' '));
+  in_addr a{};
+  if (first.size() > 15 || inet_pton(AF_INET, first.c_str(), &a) != 1) return std::nullopt;
+  return first;
+}
+
+void XenTransport::request_control(const DomainInfo& dom, uint32_t control) {
+  const std::string path = xs_path_ + "/" + std::to_string(dom.id) + "/control";
+  char buf[16];
+  int len = snprintf(buf, sizeof buf, "0x%x", control);
+  struct xs_permissions none = {0, XS_PERM_NONE};
+  if (!xs_write(xs_, XBT_NULL, path.c_str(), buf, static_cast<unsigned>(len)) ||
+      !xs_set_permissions(xs_, XBT_NULL, path.c_str(), &none, 1))
+    throw TransportError("domain " + std::to_string(dom.id) + ": cannot write " + path + ": " +
+                         err_text());
+}
+
+std::optional<uint32_t> XenTransport::control_request(const DomainInfo& dom) {
+  auto v = read(xs_path_ + "/" + std::to_string(dom.id) + "/control");
+  if (!v || v->size() < 3 || v->size() > 10 || v->compare(0, 2, "0x") != 0) return std::nullopt;
+  uint32_t c = 0;
+  auto [p, ec] = std::from_chars(v->data() + 2, v->data() + v->size(), c, 16);
+  if (ec != std::errc() || p != v->data() + v->size()) return std::nullopt;
+  return c;
+}
+
+}  // namespace xebek0

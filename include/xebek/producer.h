@@ -112,6 +112,15 @@ static inline int xebek_producer_init(struct xebek_producer *p,
 	return 0;
 }
 
+/* Records the ring's instance number (random, chosen by the includer:
+ * get_random_u64() in the kernel). Call right after xebek_producer_init(),
+ * before announcing the ring. */
+static inline void xebek_producer_set_instance(struct xebek_producer *p,
+					       uint64_t instance)
+{
+	XEBEK_WRITE(p->intf->instance, instance);
+}
+
 /* Counts one dropped record for "reason" (also usable by a hook that gives
  * up before reserving, e.g. on a fault while gathering its fields). */
 static inline void xebek_producer_drop(struct xebek_producer *p,

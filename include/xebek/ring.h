@@ -172,7 +172,12 @@ struct xebek_ring_intf {
 	                          *     read from xenstore when it mapped */
 	uint8_t  _pad0;          /*   7 zero */
 	uint32_t hdr_size;       /*   8 sizeof(struct xebek_rec) the producer uses */
-	uint32_t _pad1[13];      /*  12 zero */
+	uint32_t _pad1;          /*  12 zero */
+	uint64_t instance;       /*  16 random per ring set-up (guest boot, resume):
+	                          *     with seq it names a record uniquely, so
+	                          *     a restarted Dom0 skips only what it wrote
+	                          *     from this very ring */
+	uint32_t _pad1b[10];     /*  24 zero */
 
 	/* line 1: producer-written */
 	uint32_t prod;           /*  64 free-running byte index: end of the last
@@ -285,6 +290,7 @@ struct xebek_loss {
 #define XEBEK_OFFSETOF(t, f) __builtin_offsetof(t, f)
 
 XEBEK_STATIC_ASSERT(sizeof(struct xebek_ring_intf) == 256, "interface page layout");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_ring_intf, instance) == 16, "instance offset");
 XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_ring_intf, prod) == 64, "prod offset");
 XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_ring_intf, drops) == 72, "drops offset");
 XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_ring_intf, control_applied) == 136, "control_applied offset");

@@ -36,6 +36,7 @@ enum class ProtocolError : unsigned {
   PastProd,        // record runs past the producer index
   BadPad,          // padding record that does not end at the end of the area
   UnknownType,     // unknown record type (skipped; framing still intact)
+  BadPayload,      // socket / loss payload of the wrong size (skipped)
   BadLossReason,   // loss record with an unknown reason (skipped)
   SeqGap,          // sequence number not previous + 1 (record kept)
   NotifyFlood,     // far more signals than the consumer asked for
@@ -63,14 +64,21 @@ struct DomainStats {
   uint64_t last_seq = 0;            // seq of the last delivered record
   bool have_seq = false;
   uint32_t control_applied = 0;     // as echoed by the guest at last poll
+  uint64_t instance = 0;            // the ring's instance (from the guest)
 };
 
 struct ConsumerOptions {
   // Largest number of records one poll() returns (a batch).
   size_t max_batch = 1024;
-  // Crash-safe restart: skip records whose seq <= this (the last seq that
-  // reached the logs before the daemon stopped). Counted in skipped_replayed.
-  std::optional<uint64_t> resume_after_seq;
+  // Crash-safe restart: the last record that reached the logs before the
+  // daemon stopped (ring instance + seq, both kept in the native log).
+  // If the ring's instance matches, records with seq <= this are skipped
+  // (counted in skipped_replayed) until the first newer one.
+  struct ResumePoint {
+    uint64_t instance = 0;
+    uint64_t seq = 0;
+  };
+  std::optional<ResumePoint> resume;
   // More unsolicited signals than this within one second count as one
   // NotifyFlood error for that second.
   uint64_t flood_limit_per_s = 1000;
@@ -104,7 +112,8 @@ class Consumer {
 
   // Writes the control word (XEBEK_CTL_*) into the ring and notifies.
   void set_control(uint32_t control);
-  uint32_t control() const;
+  // The control word as Dom0 last wrote it (its own copy).
+  uint32_t control() const { return control_; }
 
   bool failed() const { return failed_; }
   // The first fatal error, if any, as one line of text.
@@ -115,7 +124,7 @@ class Consumer {
  private:
   void error(ProtocolError e, const std::string& detail);
   bool check_identity();
-  void account_record(const Record& r);
+  bool resume_skips(uint64_t seq);
 
   MappedRing& ring_;
   ConsumerOptions opts_;
@@ -124,6 +133,7 @@ class Consumer {
   uint32_t cons_ = 0;   // what Dom0 last published as cons
   uint32_t read_ = 0;   // next record to read (>= cons_)
   uint32_t prod_seen_ = 0;  // highest prod validated so far
+  uint32_t control_ = 0;
   bool armed_ = false;
   bool failed_ = false;
   std::string failure_;

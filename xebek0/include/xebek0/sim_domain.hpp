@@ -52,6 +52,7 @@ class SimDomain {
 
  private:
   void announce();
+  void release();  // undoes the constructor; safe to call twice
 
   SimDomainConfig cfg_;
   std::string shm_name_;

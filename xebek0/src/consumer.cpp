@@ -1,0 +1,289 @@
+// The ring consumer: see consumer.hpp. Every access to shared memory goes
+// through load_index()/copy_shared(), so each shared word is fetched once
+// per use and the code only ever looks at private copies.
+#include <xebek0/consumer.hpp>
+
+#include <algorithm>
+#include <cstring>
+
+namespace xebek0 {
+namespace {
+
+constexpr uint32_t kHdr = sizeof(xebek_rec);
+
+// Copies n bytes (a multiple of 8, from an 8-byte aligned address) out of
+// guest memory, one untorn 64-bit load per word, so the compiler can never
+// re-read a field after it was validated (no double fetch).
+void copy_shared(void* dst, const uint8_t* src, uint32_t n) {
+  auto* out = static_cast<uint8_t*>(dst);
+  const auto* words = reinterpret_cast<const uint64_t*>(src);
+  for (uint32_t i = 0; i < n / 8; ++i) {
+    uint64_t v = __atomic_load_n(&words[i], __ATOMIC_RELAXED);
+    std::memcpy(out + 8 * i, &v, 8);
+  }
+}
+
+bool reached(uint32_t index, uint32_t target) {
+  return index - target < 0x80000000u;
+}
+
+}  // namespace
+
+Consumer::Consumer(MappedRing& ring, ConsumerOptions opts)
+    : ring_(ring),
+      opts_(opts),
+      size_(ring.size()),
+      max_rec_(std::min<uint32_t>(XEBEK_REC_MAX, ring.size() / 2)) {
+  if (opts_.max_batch == 0) opts_.max_batch = 1;
+  batch_.reserve(std::min<size_t>(opts_.max_batch, 4096));
+  xebek_ring_intf* ri = ring_.intf();
+  if (!check_identity()) return;
+  stats_.instance = XEBEK_READ(ri->instance);
+  if (opts_.resume && opts_.resume->instance != stats_.instance)
+    opts_.resume.reset();  // a different ring: nothing of it was written
+  control_ = XEBEK_READ(ri->control);
+  // The starting cons is the one value taken on trust: where the previous
+  // daemon stopped. It is still checked for shape against prod.
+  uint32_t cons = XEBEK_READ(ri->cons);
+  uint32_t prod = XEBEK_READ(ri->prod);
+  if (cons % XEBEK_REC_ALIGN != 0) {
+    error(ProtocolError::ConsMoved, "initial cons " + std::to_string(cons) +
+                                        " is not 8-byte aligned");
+    return;
+  }
+  if (prod - cons > size_) {
+    error(ProtocolError::ProdAhead,
+          "initial prod " + std::to_string(prod) + " is more than the ring size ahead of cons " +
+              std::to_string(cons));
+    return;
+  }
+  cons_ = read_ = prod_seen_ = cons;
+}
+
+bool Consumer::check_identity() {
+  xebek_ring_intf* ri = ring_.intf();
+  uint32_t magic = XEBEK_READ(ri->magic);
+  uint16_t version = XEBEK_READ(ri->version);
+  uint32_t hdr = XEBEK_READ(ri->hdr_size);
+  uint8_t order = XEBEK_READ(ri->order);
+  if (magic != XEBEK_RING_MAGIC || version != XEBEK_RING_VERSION || hdr != kHdr) {
+    error(ProtocolError::BadIdentity,
+          "magic/version/header size " + std::to_string(magic) + "/" +
+              std::to_string(version) + "/" + std::to_string(hdr) +
+              " do not match protocol version " + std::to_string(XEBEK_RING_VERSION));
+    return false;
+  }
+  if (order != ring_.order()) {
+    error(ProtocolError::OrderChanged,
+          "ring order in the interface page is " + std::to_string(order) +
+              ", mapped with " + std::to_string(ring_.order()));
+    return false;
+  }
+  return true;
+}
+
+void Consumer::error(ProtocolError e, const std::string& detail) {
+  stats_.by_kind[static_cast<unsigned>(e)]++;
+  stats_.protocol_errors++;
+  if (is_fatal(e) && !failed_) {
+    failed_ = true;
+    failure_ = "domain " + ring_.domain().name + ": protocol error " + to_string(e) +
+               ": " + detail;
+  }
+}
+
+bool Consumer::resume_skips(uint64_t seq) {
+  if (!opts_.resume) return false;
+  if (seq <= opts_.resume->seq) {
+    stats_.skipped_replayed++;
+    return true;
+  }
+  opts_.resume.reset();  // past the resume point: never skip again
+  return false;
+}
+
+std::span<const Record> Consumer::poll() {
+  batch_.clear();
+  if (failed_) return {};
+  xebek_ring_intf* ri = ring_.intf();
+  if (!check_identity()) return {};
+
+  uint32_t shared_cons = XEBEK_READ(ri->cons);
+  if (shared_cons != cons_) {
+    error(ProtocolError::ConsMoved, "cons is " + std::to_string(shared_cons) +
+                                        ", Dom0 wrote " + std::to_string(cons_));
+    return {};
+  }
+  stats_.control_applied = XEBEK_READ(ri->control_applied);
+
+  const uint32_t prod = XEBEK_READ(ri->prod);
+  // The records up to prod are read only after prod itself.
+  XEBEK_RMB();
+  if (prod % XEBEK_REC_ALIGN != 0) {
+    error(ProtocolError::ProdUnaligned, "prod " + std::to_string(prod));
+    return {};
+  }
+  if (prod - cons_ > size_) {
+    error(ProtocolError::ProdAhead, "prod " + std::to_string(prod) + " cons " +
+                                        std::to_string(cons_) + " size " +
+                                        std::to_string(size_));
+    return {};
+  }
+  if (prod - cons_ < read_ - cons_) {
+    error(ProtocolError::ProdBackwards, "prod " + std::to_string(prod) +
+                                            " behind records already read up to " +
+                                            std::to_string(read_));
+    return {};
+  }
+  prod_seen_ = prod;
+  stats_.lag_bytes = prod - cons_;
+  const uint8_t* data = ring_.data();
+  const uint32_t mask = size_ - 1;
+
+  while (read_ != prod && batch_.size() < opts_.max_batch) {
+    const uint32_t off = read_ & mask;
+    const uint32_t room = size_ - off;  // multiple of 8, >= 8
+    const uint32_t avail = prod - read_;  // multiple of 8, >= 8
+    const uint32_t n = std::min({kHdr, room, avail});
+    Record rec;
+    copy_shared(&rec.hdr, data + off, n);
+    const xebek_rec& h = rec.hdr;
+    const std::string at = " at " + std::to_string(read_);
+
+    if (h.len == 0) {
+      error(ProtocolError::ZeroLength, "record" + at);
+      break;
+    }
+    if (h.type == XEBEK_REC_PAD) {
+      if (h.len != room) {
+        error(ProtocolError::BadPad, "padding of " + std::to_string(h.len) +
+                                         " bytes does not end the area (room " +
+                                         std::to_string(room) + ")" + at);
+        break;
+      }
+      if (room > avail) {
+        error(ProtocolError::PastProd, "padding past prod" + at);
+        break;
+      }
+      read_ += room;
+      continue;
+    }
+    if (h.len < kHdr) {
+      error(ProtocolError::ShortLength, "length " + std::to_string(h.len) + at);
+      break;
+    }
+    if (h.len > max_rec_) {
+      error(ProtocolError::HugeLength, "length " + std::to_string(h.len) + " > " +
+                                           std::to_string(max_rec_) + at);
+      break;
+    }
+    if (h.len > room) {
+      error(ProtocolError::PastEnd, "length " + std::to_string(h.len) +
+                                        " runs past the end of the area" + at);
+      break;
+    }
+    const uint32_t step = XEBEK_REC_ALIGNED(h.len);
+    if (step > avail) {
+      error(ProtocolError::PastProd, "length " + std::to_string(h.len) +
+                                         " runs past prod" + at);
+      break;
+    }
+    // Framing of this record is sound from here on: whatever else is
+    // wrong with it, the next record starts at read_ + step.
+    read_ += step;
+    const uint32_t plen = h.len - kHdr;
+    const uint8_t* payload = data + off + kHdr;
+
+    if (h.type > XEBEK_REC_TYPE_MAX) {
+      error(ProtocolError::UnknownType, "type " + std::to_string(h.type) + at);
+      continue;
+    }
+    if (h.type == XEBEK_REC_SOCKET) {
+      if (plen != sizeof(xebek_sock)) {
+        error(ProtocolError::BadPayload, "socket payload of " + std::to_string(plen) + at);
+        continue;
+      }
+      copy_shared(&rec.sock, payload, sizeof(xebek_sock));
+    } else if (h.type == XEBEK_REC_LOSS) {
+      if (plen != sizeof(xebek_loss)) {
+        error(ProtocolError::BadPayload, "loss payload of " + std::to_string(plen) + at);
+        continue;
+      }
+      copy_shared(&rec.loss, payload, sizeof(xebek_loss));
+      if (rec.loss.reason >= XEBEK_LOSS_NR) {
+        error(ProtocolError::BadLossReason, "reason " + std::to_string(rec.loss.reason) + at);
+        continue;
+      }
+    }
+    if (stats_.have_seq && h.seq != stats_.last_seq + 1)
+      error(ProtocolError::SeqGap, "seq " + std::to_string(h.seq) + " after " +
+                                       std::to_string(stats_.last_seq) + at);
+    stats_.have_seq = true;
+    stats_.last_seq = h.seq;
+    if (resume_skips(h.seq)) continue;
+
+    rec.payload = {payload, plen};
+    if (h.type == XEBEK_REC_LOSS) stats_.lost[rec.loss.reason] += rec.loss.count;
+    stats_.records++;
+    stats_.payload_bytes += plen;
+    batch_.push_back(rec);
+  }
+  if (!batch_.empty()) stats_.batches++;
+  return batch_;
+}
+
+void Consumer::commit() {
+  if (read_ == cons_) return;
+  // Our reads of the records complete before the guest may reuse them.
+  XEBEK_MB();
+  XEBEK_WRITE(ring_.intf()->cons, read_);
+  cons_ = read_;
+}
+
+bool Consumer::arm_notify(uint32_t min_bytes) {
+  if (failed_) return false;
+  xebek_ring_intf* ri = ring_.intf();
+  const uint32_t at = read_ + std::max<uint32_t>(min_bytes, 1);
+  XEBEK_WRITE(ri->notify_at, at);
+  XEBEK_WMB();  // the event index before the request that makes it live
+  XEBEK_WRITE(ri->notify_req, uint32_t{XEBEK_NOTIFY_DATA});
+  // Request visible before we look at prod again (pairs with the
+  // producer's barrier between publishing prod and reading the request).
+  XEBEK_MB();
+  armed_ = true;
+  stats_.notify_requests++;
+  return reached(XEBEK_READ(ri->prod), at);
+}
+
+void Consumer::on_event() {
+  uint64_t n = ring_.consume_events();
+  if (n == 0) return;
+  stats_.events += n;
+  if (armed_) {
+    armed_ = false;
+    --n;  // the one signal we asked for
+  }
+  if (n == 0) return;
+  stats_.unsolicited_events += n;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - flood_window_ >= std::chrono::seconds(1)) {
+    flood_window_ = now;
+    flood_count_ = 0;
+    flood_reported_ = false;
+  }
+  flood_count_ += n;
+  if (flood_count_ > opts_.flood_limit_per_s && !flood_reported_) {
+    flood_reported_ = true;
+    error(ProtocolError::NotifyFlood,
+          std::to_string(flood_count_) + " unsolicited signals within a second");
+  }
+}
+
+void Consumer::set_control(uint32_t control) {
+  control_ = control;
+  XEBEK_WRITE(ring_.intf()->control, control);
+  XEBEK_MB();  // the word before the signal that makes the guest read it
+  ring_.notify();
+}
+
+}  // namespace xebek0

@@ -1,0 +1,48 @@
+// xebekd: Xebek's Dom0 daemon. One process serves every domain that
+// publishes a Xebek ring and writes, per domain, the Sebek stream, an
+// optional pcap and the native lossless log. It opens no socket.
+#include <xebek0/sim_transport.hpp>
+#include <xebek0/xen_transport.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+
+#include <unistd.h>
+
+#include "daemon.hpp"
+#include "options.hpp"
+
+int main(int argc, char** argv) {
+  std::optional<xebekd::DaemonOptions> opt;
+  try {
+    opt = xebekd::parse_daemon_options(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "xebekd: %s\n", e.what());
+    return 2;
+  }
+  if (!opt) return 0;  // --help
+  std::error_code ec;
+  std::filesystem::create_directories(opt->logdir, ec);
+  if (ec) {
+    std::fprintf(stderr, "xebekd: cannot create log directory %s: %s\n", opt->logdir.c_str(), ec.message().c_str());
+    return 1;
+  }
+  if (::access(opt->logdir.c_str(), W_OK | X_OK) != 0) {
+    std::fprintf(stderr, "xebekd: log directory %s is not writable: %s\n", opt->logdir.c_str(),
+                 std::strerror(errno));
+    return 1;
+  }
+  try {
+    std::unique_ptr<xebek0::Transport> tr;
+    if (opt->transport == "sim") tr = std::make_unique<xebek0::SimTransport>(opt->registry);
+    else tr = std::make_unique<xebek0::XenTransport>(opt->xs_path);
+    xebekd::Daemon d(*opt, *tr);
+    return d.run();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "xebekd: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,63 @@
+#include "database_state.hpp"
+
+namespace xebek::upload {
+
+namespace {
+
+std::uint32_t u32(const std::optional<std::string>& v) {
+  return v ? static_cast<std::uint32_t>(std::stoul(*v)) : 0;
+}
+std::int64_t i64(const std::optional<std::string>& v) { return v ? std::stoll(*v) : 0; }
+
+}  // namespace
+
+ExistingState load_existing_state(Session& session, std::uint32_t sensor_id) {
+  const std::string where = " WHERE sensor_id=" + std::to_string(sensor_id);
+  ExistingState s;
+  for (auto& r : session.query("SELECT process_id, src_ip, pid, time_min, time_max, pcap_time_min,"
+                               " pcap_time_max FROM process" + where + " ORDER BY process_id")) {
+    ProcessRow p;
+    p.process_id = u32(r[0]);
+    p.src_ip = u32(r[1]);
+    p.pid = u32(r[2]);
+    p.time_min = i64(r[3]);
+    p.time_max = i64(r[4]);
+    p.pcap_time_min = i64(r[5]);
+    p.pcap_time_max = i64(r[6]);
+    s.processes.push_back(p);
+  }
+  for (auto& r : session.query("SELECT process_id, command_id FROM process_to_com" + where))
+    s.process_to_com.emplace_back(u32(r[0]), u32(r[1]));
+  for (auto& r : session.query("SELECT process_id, MAX(sys_read_id) FROM sys_read" + where +
+                               " GROUP BY process_id"))
+    s.max_sys_read_id[u32(r[0])] = u32(r[1]);
+  auto open = session.query("SELECT MAX(sys_open_id) FROM sys_open" + where);
+  if (!open.empty()) s.max_sys_open_id = u32(open[0][0]);
+  return s;
+}
+
+DatabaseCommands::DatabaseCommands(Session& session, std::uint32_t sensor_id)
+    : sensor_id_(sensor_id),
+      select_(session, "SELECT command_id FROM command WHERE sensor_id=? AND name=?"),
+      insert_(session, "INSERT INTO command (sensor_id, name) VALUES (?,?)") {}
+
+std::optional<std::uint32_t> DatabaseCommands::find(const std::string& name) {
+  std::vector<ParamColumn> p{ParamColumn::integers(), ParamColumn::bytes()};
+  p[0].push(std::int64_t{sensor_id_});
+  p[1].push(name);
+  const auto id = select_.query_int(p);
+  if (!id) return std::nullopt;
+  return static_cast<std::uint32_t>(*id);
+}
+
+std::uint32_t DatabaseCommands::add(const std::string& name) {
+  std::vector<ParamColumn> p{ParamColumn::integers(), ParamColumn::bytes()};
+  p[0].push(std::int64_t{sensor_id_});
+  p[1].push(name);
+  insert_.execute(p);
+  // Read it back by name, as the original does.
+  if (auto id = find(name)) return *id;
+  throw DbError("command '" + name + "' was inserted but cannot be read back", 0);
+}
+
+}  // namespace xebek::upload

@@ -1,0 +1,89 @@
+// xebek-upload: loads Sebek records into a Walleye (walleye_0_3) database,
+// a compatible replacement for sbk_upload.pl with the same option letters.
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "sbk_tools/input_options.hpp"
+#include "sebekd_format/header.hpp"
+#include "uploader.hpp"
+
+namespace po = boost::program_options;
+using xebek::upload::UploadConfig;
+
+namespace {
+
+std::string stream_name_for(const sbk_tools::InputSelection& in) {
+  if (!in.follow.empty()) return "follow:" + in.follow;
+  std::string name;
+  for (const std::string& f : in.files) name += (name.empty() ? "" : " ") + f;
+  return name.empty() ? "-" : name;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  UploadConfig c;
+  std::string sensor_ip;
+  po::options_description visible("Options (the letters are sbk_upload.pl's)");
+  visible.add_options()
+    ("help,h", "print this help")
+    ("user,u", po::value(&c.db.user)->default_value("root"), "database user")
+    ("password,p", po::value(&c.db.password), "database password")
+    ("database,d", po::value(&c.db.database)->default_value("walleye_0_3"), "database name")
+    ("server,s", po::value(&c.db.host)->default_value("localhost"),
+     "server name or IP (localhost: the Unix socket)")
+    ("port,P", po::value(&c.db.port)->default_value(3306), "server port")
+    ("socket", po::value(&c.db.socket), "Unix socket of the server (with -s localhost)")
+    ("sensor-id,i", po::value(&sensor_ip), "sensor id, as the IPv4 address of the Sebek server")
+    ("setuid,U", po::value(&c.setuid_user), "user to switch to after connecting")
+    ("chroot,C", po::value(&c.chroot_dir), "directory to chroot into after connecting "
+     "(input files are then opened inside it)")
+    ("conlog,l", po::value(&c.conlog_path), "connection log (CSV of socket records) to append to")
+    ("create-schema", po::bool_switch(&c.create_schema),
+     "create the walleye_0_3 tables first (on an empty database)")
+    ("stream-name", po::value(&c.stream_name),
+     "name under which the upload position of this input is kept "
+     "(default: the file names, '-' for stdin, follow:DIR with -F)")
+    ("from-start", po::bool_switch(&c.from_start),
+     "forget the committed position of this stream and upload it from its start")
+    ("keep-ppid0-record", po::bool_switch(&c.fixes.keep_ppid0_record),
+     "fix: store the first record of a new process whose parent pid is 0 "
+     "(sbk_upload.pl drops it)")
+    ("write-sbk-loss", po::bool_switch(&c.fixes.write_sbk_loss),
+     "fix: write reported losses to sbk_loss (sbk_upload.pl never does)")
+    ("duplicate-counter-not-lost", po::bool_switch(&c.fixes.duplicate_counter_not_lost),
+     "fix: a repeated counter is not a loss (sbk_upload.pl reports \"lost -1\")")
+    ("batch-records", po::value(&c.batch_records)->default_value(c.batch_records),
+     "records per database batch");
+  po::options_description hidden;
+  po::positional_options_description positional;
+  sbk_tools::add_input_options(visible, hidden, positional);
+  po::options_description all;
+  all.add(visible).add(hidden);
+
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+    c.inputs = sbk_tools::input_selection(vm);
+  } catch (const po::error& e) {
+    std::fprintf(stderr, "xebek-upload: %s (see -h)\n", e.what());
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << "xebek-upload [OPTION]... [FILE]...\n"
+                 "Loads Sebek records (an sbk_extract stream, from stdin by default) into a\n"
+                 "Walleye walleye_0_3 database.\n\n"
+              << visible << '\n';
+    return 0;
+  }
+  if (!sensor_ip.empty() && !sebek::parse_ipv4(sensor_ip, c.sensor_id)) {
+    std::fprintf(stderr, "xebek-upload: -i %s is not an IPv4 address\n", sensor_ip.c_str());
+    return 2;
+  }
+  if (c.batch_records == 0) c.batch_records = 1;
+  if (c.stream_name.empty()) c.stream_name = stream_name_for(c.inputs);
+  return xebek::upload::run_upload(c);
+}

@@ -1,0 +1,208 @@
+#include "uploader.hpp"
+
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "batch_undo.hpp"
+#include "batch_writer.hpp"
+#include "database_state.hpp"
+#include "upload_progress.hpp"
+#include "walleye_schema.hpp"
+
+namespace xebek::upload {
+
+namespace {
+
+constexpr const char* kProgram = "xebek-upload";
+
+struct StreamMismatch : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+void drop_privileges(const UploadConfig& c) {
+  if (!c.chroot_dir.empty()) {
+    if (::chroot(c.chroot_dir.c_str()) != 0 || ::chdir("/") != 0)
+      throw std::runtime_error("cannot chroot to " + c.chroot_dir + ": " + std::strerror(errno));
+  }
+  if (!c.setuid_user.empty()) {
+    const passwd* pw = ::getpwnam(c.setuid_user.c_str());
+    if (!pw) throw std::runtime_error("unknown user " + c.setuid_user + " for -U");
+    if (::initgroups(pw->pw_name, pw->pw_gid) != 0 || ::setgid(pw->pw_gid) != 0 ||
+        ::setuid(pw->pw_uid) != 0)
+      throw std::runtime_error("cannot switch to user " + c.setuid_user + ": " +
+                               std::strerror(errno));
+  }
+}
+
+// Everything one run keeps while it replays the stream.
+class Run {
+ public:
+  Run(const UploadConfig& c, Session& session, std::FILE* conlog)
+      : config_(c), session_(session), conlog_file_(conlog),
+        progress_(session, c.sensor_id, c.stream_name),
+        committed_(progress_.recover(c.from_start)),
+        commands_(session, c.sensor_id),
+        model_(c.sensor_id, c.fixes, commands_, load_existing_state(session, c.sensor_id)),
+        writer_(session, c.sensor_id) {
+    model_.begin(batch_);
+  }
+
+  void on_record(const sebek::StreamRecord& r) {
+    std::array<std::uint8_t, sebek::kStreamRecordHeaderSize> prefix;
+    sebek::encode_stream_prefix(r, prefix);
+    const std::string prefix_bytes(prefix.begin(), prefix.end());
+    const std::uint64_t end = offset_ + sebek::kStreamRecordHeaderSize + r.data.size();
+
+    if (offset_ == 0) {
+      first_prefix_ = prefix_bytes;
+      // Another stream under the same name (a restarted live pipe): it is
+      // uploaded from its start; its records are not those already counted.
+      if (committed_.offset > 0 && committed_.first_prefix != prefix_bytes) {
+        std::fprintf(stderr, "%s: stream %s starts with another record than the one uploaded "
+                     "before under that name: uploading it from its start\n",
+                     kProgram, config_.stream_name.c_str());
+        committed_ = StreamPosition{};
+      }
+    }
+    if (end <= committed_.offset) {
+      // Uploaded by an earlier run: only the loss tracking sees it.
+      model_.skip(r);
+      if (end == committed_.offset && prefix_bytes != committed_.last_prefix)
+        throw StreamMismatch("the record ending at byte offset " + std::to_string(end) +
+                             " differs from the last one uploaded from stream " +
+                             config_.stream_name + "; give another --stream-name or --from-start");
+      offset_ = end;
+      ++records_;
+      return;
+    }
+    if (offset_ < committed_.offset)
+      throw StreamMismatch("no record ends at byte offset " + std::to_string(committed_.offset) +
+                           ", where stream " + config_.stream_name +
+                           " was uploaded to; give another --stream-name or --from-start");
+
+    model_.apply(r, batch_, conlog_, diagnostics_);
+    if (!diagnostics_.empty()) {
+      std::fputs(diagnostics_.c_str(), stderr);
+      diagnostics_.clear();
+    }
+    offset_ = end;
+    ++records_;
+    last_prefix_ = prefix_bytes;
+    if (batch_.records >= config_.batch_records || batch_.arena.size() >= config_.batch_bytes)
+      flush();
+  }
+
+  // Writes the pending batch and commits the stream position after it.
+  void flush() {
+    if (batch_.records == 0) return;
+    model_.complete(batch_);
+    if (batch_.has_rows()) {
+      std::uint64_t losses_before = 0;
+      if (!batch_.losses.empty()) {
+        auto rows = session_.query("SELECT COUNT(*) FROM sbk_loss WHERE sensor_id=" +
+                                   std::to_string(config_.sensor_id));
+        losses_before = std::stoull(rows.at(0).at(0).value_or("0"));
+      }
+      progress_.begin_batch(encode_undo(batch_, losses_before));
+      writer_.write(batch_);
+    }
+    progress_.commit({offset_, records_, first_prefix_, last_prefix_});
+    committed_records_ = records_;
+    committed_offset_ = offset_;
+    // The connection log follows the database: a line is written once its
+    // batch is committed, so a restart never writes it twice.
+    if (conlog_file_ && !conlog_.empty()) {
+      std::fwrite(conlog_.data(), 1, conlog_.size(), conlog_file_);
+      std::fflush(conlog_file_);
+    }
+    conlog_.clear();
+    model_.begin(batch_);
+  }
+
+  void finish() {
+    flush();
+    if (offset_ < committed_.offset)
+      throw StreamMismatch("input ended at byte offset " + std::to_string(offset_) +
+                           " but stream " + config_.stream_name + " was uploaded to byte offset " +
+                           std::to_string(committed_.offset) +
+                           "; give another --stream-name or --from-start");
+  }
+
+  std::string where() const {
+    return std::to_string(committed_records_) + " records (byte offset " +
+           std::to_string(committed_offset_) + ") of stream " + config_.stream_name +
+           " are committed";
+  }
+
+ private:
+  const UploadConfig& config_;
+  Session& session_;
+  std::FILE* conlog_file_;
+  UploadProgress progress_;
+  StreamPosition committed_;
+  DatabaseCommands commands_;
+  LegacyModel model_;
+  BatchWriter writer_;
+  UploadBatch batch_;
+  std::string conlog_, diagnostics_, first_prefix_, last_prefix_;
+  std::uint64_t offset_ = 0, records_ = 0;
+  std::uint64_t committed_records_ = 0, committed_offset_ = 0;
+};
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "%s: %s\n", kProgram, message.c_str());
+  return 1;
+}
+
+}  // namespace
+
+int run_upload(const UploadConfig& c) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> conlog(nullptr, &std::fclose);
+  if (!c.conlog_path.empty()) {
+    conlog.reset(std::fopen(c.conlog_path.c_str(), "a"));
+    if (!conlog) return fail("cannot open " + c.conlog_path + " for appending: " + std::strerror(errno));
+  }
+  std::unique_ptr<Session> session;
+  std::unique_ptr<Run> run;
+  try {
+    session = std::make_unique<Session>(c.db);
+    // The layout expects the forgiving conversions of sql_mode='' (a path
+    // longer than TINYTEXT is cut, not refused), whatever the server default.
+    session->exec("SET SESSION sql_mode=''");
+    if (c.create_schema) create_walleye_tables(*session);
+    require_walleye_tables(*session, c.db.database);
+    ensure_progress_table(*session);
+    // One writer per sensor: ids are assigned here, not by the server.
+    const std::string lock = "xebek-upload sensor " + std::to_string(c.sensor_id);
+    auto got = session->query("SELECT GET_LOCK(" + session->quote(lock) + ", 0)");
+    if (got.empty() || got[0][0].value_or("0") != "1")
+      return fail("another upload into sensor " + std::to_string(c.sensor_id) + " of database " +
+                  c.db.database + " is running");
+    run = std::make_unique<Run>(c, *session, conlog.get());
+    drop_privileges(c);
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+
+  try {
+    sbk_tools::InputHooks hooks;
+    hooks.on_idle = [&] { run->flush(); };
+    const int status = sbk_tools::read_inputs(
+        kProgram, c.inputs, [&](const sebek::StreamRecord& r) { run->on_record(r); }, hooks);
+    run->finish();
+    return status;
+  } catch (const DbError& e) {
+    return fail(e.what() + std::string("; ") + run->where() + ", run again to resume");
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+}
+
+}  // namespace xebek::upload

@@ -1,0 +1,36 @@
+// xebek-upload's run: connect, prepare the database, replay the input
+// streams through the LegacyModel and write the rows batch by batch,
+// committing the stream position with each batch.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "legacy_model.hpp"
+#include "mariadb_session.hpp"
+#include "sbk_tools/inputs.hpp"
+
+namespace xebek::upload {
+
+struct UploadConfig {
+  ConnectParams db;
+  std::uint32_t sensor_id = 0;
+  Fixes fixes;
+  std::string conlog_path;  // -l: socket records are appended here
+  std::string chroot_dir;   // -C
+  std::string setuid_user;  // -U
+  bool create_schema = false;
+  sbk_tools::InputSelection inputs;
+  std::string stream_name;  // how the progress table names this input
+  bool from_start = false;  // forget the stream's committed position
+  // A batch is written when it holds this many records or payload bytes
+  // (kept well under the server's default 16 MiB max_allowed_packet).
+  std::size_t batch_records = 20000;
+  std::size_t batch_bytes = 4u << 20;
+};
+
+// Returns the exit status; every error was reported on stderr in one line.
+int run_upload(const UploadConfig& config);
+
+}  // namespace xebek::upload

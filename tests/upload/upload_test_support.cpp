@@ -1,0 +1,180 @@
+#include "upload_test_support.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace upload_test {
+
+namespace fs = std::filesystem;
+using xebek::upload::ConnectParams;
+using xebek::upload::Session;
+
+namespace {
+
+// The environment wins, so that a run by hand can point elsewhere.
+std::string env(const char* name, const char* built_in) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : built_in;
+}
+
+bool is_number(const std::string& s) {
+  if (s.empty()) return false;
+  std::size_t i = s[0] == '-' ? 1 : 0;
+  return i < s.size() && std::all_of(s.begin() + i, s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
+fs::path vectors() { return env("XEBEK_VECTORS", UPLOAD_TEST_VECTORS); }
+fs::path upload_binary() {
+  return fs::path(env("XEBEK_BINARY_DIR", UPLOAD_TEST_BINARY_DIR)) / "compat/sbk_tools/upload/xebek-upload";
+}
+std::string socket_path() { return env("XEBEK_UPLOAD_MARIADB_SOCKET", UPLOAD_TEST_SOCKET); }
+
+void sort_rows(std::vector<Row>& rows) {
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+      if (a[i] == b[i]) continue;
+      if (is_number(a[i]) && is_number(b[i])) return std::stoll(a[i]) < std::stoll(b[i]);
+      return a[i] < b[i];
+    }
+    return a.size() < b.size();
+  });
+}
+
+Table read_tsv(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  Table t;
+  std::string line;
+  bool first = true;
+  while (std::getline(in, line)) {
+    Row row;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= line.size(); ++i)
+      if (i == line.size() || line[i] == '\t') {
+        row.push_back(line.substr(start, i - start));
+        start = i + 1;
+      }
+    if (first) t.header = row; else t.rows.push_back(row);
+    first = false;
+  }
+  sort_rows(t.rows);
+  return t;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+fs::path temp_dir(const std::string& test) {
+  fs::path dir = fs::path(env("XEBEK_BINARY_DIR", UPLOAD_TEST_BINARY_DIR)) / "tests/upload/work" / test;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+std::vector<std::string> oracle_tables() {
+  return {"command", "process", "process_to_com", "process_tree", "sbk_loss",
+          "sys_open", "sys_read", "sys_socket", "sys_write"};
+}
+
+TestDatabase::TestDatabase(const std::string& name) : name_("t_" + name) {
+  ConnectParams admin;
+  admin.socket = socket_path();
+  admin.database = "";
+  admin_ = std::make_unique<Session>(admin);
+  admin_->exec("DROP DATABASE IF EXISTS " + name_);
+  admin_->exec("CREATE DATABASE " + name_);
+  session_ = std::make_unique<Session>(params());
+}
+
+TestDatabase::~TestDatabase() {
+  session_.reset();
+  try {
+    admin_->exec("DROP DATABASE IF EXISTS " + name_);
+  } catch (...) {
+  }
+}
+
+ConnectParams TestDatabase::params() const {
+  ConnectParams p;
+  p.socket = socket_path();
+  p.database = name_;
+  return p;
+}
+
+Table TestDatabase::dump(const std::string& table, const Row& header) {
+  std::string cols;
+  for (const std::string& h : header) {
+    if (!cols.empty()) cols += ',';
+    const bool hex = h.size() > 4 && h.ends_with("_hex");
+    cols += hex ? "HEX(`" + h.substr(0, h.size() - 4) + "`)" : "`" + h + "`";
+  }
+  Table t;
+  for (auto& r : session_->query("SELECT " + (cols.empty() ? "*" : cols) + " FROM " + table)) {
+    Row row;
+    for (auto& v : r) row.push_back(v.value_or("NULL"));
+    t.rows.push_back(row);
+  }
+  if (!t.rows.empty()) t.header = header;
+  sort_rows(t.rows);
+  return t;
+}
+
+std::string TestDatabase::scalar(const std::string& sql) {
+  auto rows = session_->query(sql);
+  if (rows.empty() || rows[0].empty()) return "";
+  return rows[0][0].value_or("NULL");
+}
+
+RunResult run_upload(const TestDatabase& db, const std::vector<std::string>& args,
+                     const fs::path& input) {
+  const fs::path err = temp_dir("run_" + db.name()) / "stderr";
+  std::string cmd = shell_quote(upload_binary().string()) + " --socket " +
+                    shell_quote(socket_path()) + " -d " + db.name();
+  for (const std::string& a : args) cmd += " " + shell_quote(a);
+  cmd += " <" + shell_quote(input.empty() ? "/dev/null" : input.string()) + " 2>" +
+         shell_quote(err.string());
+  const int raw = std::system(cmd.c_str());
+  RunResult r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+  r.err = read_file(err);
+  return r;
+}
+
+void expect_tables_equal(const Table& expected, const Table& actual, const std::string& what) {
+  EXPECT_EQ(expected.header, actual.header) << what << ": header";
+  const std::size_t n = std::max(expected.rows.size(), actual.rows.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i >= expected.rows.size() || i >= actual.rows.size() || expected.rows[i] != actual.rows[i]) {
+      auto show = [](const std::vector<Row>& rows, std::size_t i) {
+        if (i >= rows.size()) return std::string("(no row)");
+        std::string s;
+        for (const auto& c : rows[i]) s += (s.empty() ? "" : "\t") + c.substr(0, 60);
+        return s;
+      };
+      ADD_FAILURE() << what << ": " << expected.rows.size() << " rows expected, "
+                    << actual.rows.size() << " found; first difference at sorted row " << i
+                    << "\n  expected: " << show(expected.rows, i)
+                    << "\n  actual:   " << show(actual.rows, i);
+      return;
+    }
+  }
+}
+
+}  // namespace upload_test

@@ -1,0 +1,70 @@
+// What the upload tests share: a fresh database per test on the private
+// MariaDB server that the ctest fixture started, running the xebek-upload
+// binary, and reading tables back in the form of the oracle's TSV dumps.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "mariadb_session.hpp"
+
+namespace upload_test {
+
+using Row = std::vector<std::string>;
+
+struct Table {
+  Row header;              // empty for an empty dump
+  std::vector<Row> rows;   // sorted (see sort_rows)
+};
+
+std::filesystem::path vectors();
+std::filesystem::path upload_binary();
+std::string socket_path();
+
+// Sorts rows by their columns, numerically where both values are numbers.
+// The oracle lists rows in the server's scan order; the primary key makes
+// every row unique, so sorted lists are equal exactly when the tables are.
+void sort_rows(std::vector<Row>& rows);
+
+// A TSV dump as the oracle's db_upload/*.tsv: header row, tab-separated.
+Table read_tsv(const std::filesystem::path& path);
+
+// A database created empty for one test (named after it) and dropped after.
+class TestDatabase {
+ public:
+  explicit TestDatabase(const std::string& name);
+  ~TestDatabase();
+  const std::string& name() const { return name_; }
+  xebek::upload::ConnectParams params() const;
+  xebek::upload::Session& session() { return *session_; }
+  // The table in the oracle's form: the columns of `header` (NAME_hex is
+  // HEX(NAME)), NULL as "NULL", or an empty Table when it has no rows.
+  Table dump(const std::string& table, const Row& header);
+  std::string scalar(const std::string& sql);
+
+ private:
+  std::string name_;
+  std::unique_ptr<xebek::upload::Session> admin_, session_;
+};
+
+struct RunResult {
+  int status = -1;
+  std::string err;
+};
+
+// Runs xebek-upload against `db` with `args`, stdin from `input` (or
+// /dev/null when empty).
+RunResult run_upload(const TestDatabase& db, const std::vector<std::string>& args,
+                     const std::filesystem::path& input);
+
+std::string read_file(const std::filesystem::path& path);
+std::filesystem::path temp_dir(const std::string& test);
+
+// The names of the walleye tables the oracle dumped.
+std::vector<std::string> oracle_tables();
+
+// Fails the current test (with the first difference) unless equal.
+void expect_tables_equal(const Table& expected, const Table& actual, const std::string& what);
+
+}  // namespace upload_test

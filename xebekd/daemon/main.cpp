@@ -5,6 +5,7 @@
 #include <xebek0/xen_transport.hpp>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -24,6 +25,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!opt) return 0;  // --help
+  // A file size limit then fails a write with EFBIG, handled like a full
+  // disk, instead of killing the daemon.
+  std::signal(SIGXFSZ, SIG_IGN);
   std::error_code ec;
   std::filesystem::create_directories(opt->logdir, ec);
   if (ec) {

@@ -1,0 +1,252 @@
+// Whole runs of xebekd with simulated domains: several domains at once,
+// splitting of large records, run-time control with xebekctl, a full disk,
+// and a hostile domain that must not disturb the others.
+#include <gtest/gtest.h>
+
+#include <xebek/ring.h>
+#include <xebek0/sim_domain.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "harness.hpp"
+#include "sebekd_format/header.hpp"
+#include "xebekd/native_log.hpp"
+#include "xebekd/status_file.hpp"
+
+using namespace harness;
+
+namespace {
+
+struct Rig {
+  TempDir tmp;
+  fs::path logs = tmp.path / "logs";
+  std::string reg = (tmp.path / "reg").string();
+  std::unique_ptr<Process> daemon;
+
+  void start(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> d{xebekd_bin(), "--transport", "sim", "--registry", reg, "--logdir",
+                               logs.string(), "--status-interval-ms", "50"};
+    d.insert(d.end(), extra.begin(), extra.end());
+    daemon = std::make_unique<Process>(d, tmp.path, "xebekd");
+  }
+  int stop() {
+    daemon->signal(SIGTERM);
+    return daemon->wait(15);
+  }
+  std::vector<std::string> simdomu(const std::vector<std::string>& extra) const {
+    std::vector<std::string> s{simdomu_bin(), "--registry", reg, "--drain-timeout", "30"};
+    s.insert(s.end(), extra.begin(), extra.end());
+    return s;
+  }
+  xebekd::DaemonStatus status() const { return xebekd::read_status_file((logs / "xebekd.status").string()); }
+  std::optional<xebekd::DomainStatus> domain(const std::string& name) const {
+    try {
+      for (const auto& d : status().domains)
+        if (d.name == name) return d;
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+  }
+};
+
+// Every synthetic record of a domain, once, in order, with dense counters.
+void check_synthetic(const fs::path& dir, std::uint32_t id, std::uint64_t n, std::size_t size) {
+  const auto recs = read_stream(slurp(dir / "sebek.sbk"));
+  const std::size_t per = size < 1320 ? 1 : size / 1320 + 1;
+  ASSERT_EQ(recs.size(), n * per) << dir;
+  std::string payload;
+  for (std::size_t i = 0; i < recs.size(); ++i) {
+    const auto& h = recs[i].rec.header;
+    ASSERT_EQ(h.counter, i) << dir;
+    ASSERT_EQ(h.pid, 4000 + id) << dir;
+    ASSERT_EQ(sebek::comm_name(h.comm), "simload");
+    payload.append(recs[i].bytes.begin() + 68, recs[i].bytes.end());
+    if (i % per == per - 1) {
+      ASSERT_EQ(payload.size(), size);
+      for (std::size_t k = 0; k < size; ++k) ASSERT_EQ(payload[k], char('a' + k % 26)) << dir << " byte " << k;
+      payload.clear();
+    }
+  }
+  const auto scan = xebekd::scan_native_log((dir / "native.xnl").string());
+  ASSERT_EQ(scan.entries.size(), n);
+  for (std::size_t i = 0; i < n; ++i) {
+    ASSERT_EQ(scan.entries[i].event.seq, i);
+    ASSERT_EQ(scan.entries[i].meta.domid, id);
+    ASSERT_EQ(scan.entries[i].event.data.size(), size);
+  }
+}
+
+}  // namespace
+
+TEST(Pipeline, SeveralDomainsAgainstOneDaemon) {
+  Rig s;
+  s.start({"--mode", "all", "--domain-ip", "x=10.0.0.23"});
+  // Three synthetic domains in one process and a replay in another, at once.
+  Process load(s.simdomu({"--synthetic", "--name", "load", "--id", "20", "--domains", "3", "--records",
+                          "5000", "--when-full", "wait", "--order", "4"}),
+               s.tmp.path, "load");
+  const RunResult x = run(s.simdomu({"--name", "x", "--id", "10", "--replay", vectors() + "/x.pcap"}), s.tmp.path);
+  ASSERT_EQ(x.code, 0) << x.err;
+  ASSERT_EQ(load.wait(30), 0) << load.err();
+  ASSERT_EQ(s.stop(), 0) << s.daemon->err();
+  for (std::uint32_t i = 0; i < 3; ++i) check_synthetic(s.logs / ("load-" + std::to_string(i)), 20 + i, 5000, 1);
+  const auto got = read_stream(slurp(s.logs / "x" / "sebek.sbk"));
+  const auto want = read_stream(slurp(vectors() + "/x.expected.sbk"));
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < got.size(); ++i)
+    EXPECT_TRUE(std::equal(got[i].bytes.begin() + 8, got[i].bytes.end(), want[i].bytes.begin() + 8, want[i].bytes.end()))
+        << "x record " << i;
+}
+
+TEST(Pipeline, LargeRecordsAreSplitLikeSebek) {
+  Rig s;
+  s.start({"--mode", "all", "--pcap"});
+  const RunResult r = run(s.simdomu({"--synthetic", "--name", "big", "--id", "3", "--records", "300", "--size",
+                                     "4096", "--type", "write", "--when-full", "wait"}),
+                          s.tmp.path);
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(s.stop(), 0) << s.daemon->err();
+  check_synthetic(s.logs / "big", 3, 300, 4096);  // 1320 + 1320 + 1320 + 136 each
+  // The pcap holds the same records as frames.
+  EXPECT_EQ(fs::file_size(s.logs / "big" / "sebek.pcap"), 24u + 300u * (4 * (16 + 98) + 4096));
+}
+
+TEST(Pipeline, XebekctlDisablesEnablesAndSetsMode) {
+  Rig s;
+  s.start({"--mode", "all"});
+  Process load(s.simdomu({"--synthetic", "--name", "ctl", "--id", "4", "--records", "1000000", "--rate", "2000",
+                          "--hold"}),
+               s.tmp.path, "load");
+  const std::vector<std::string> ctl{xebekctl_bin(), "--transport", "sim", "--registry", s.reg, "--logdir",
+                                     s.logs.string()};
+  auto xebekctl = [&](std::vector<std::string> args) {
+    std::vector<std::string> a = ctl;
+    a.insert(a.end(), args.begin(), args.end());
+    return run(a, s.tmp.path);
+  };
+  ASSERT_TRUE(wait_until([&] { auto d = s.domain("ctl"); return d && d->records > 100; }, 10));
+
+  RunResult r = xebekctl({"disable", "ctl"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // in-flight records land
+  const auto before = s.domain("ctl")->records;
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_EQ(s.domain("ctl")->records, before) << "records still arrive while capture is disabled";
+
+  r = xebekctl({"mode", "ctl", "writes"});  // the load is reads: still nothing
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = xebekctl({"enable", "ctl"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("mode writes"), std::string::npos) << r.out;
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_EQ(s.domain("ctl")->records, before) << "reads captured in writes-only mode";
+
+  r = xebekctl({"mode", "ctl", "keystrokes"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_TRUE(wait_until([&] { return s.domain("ctl")->records > before + 100; }, 10));
+
+  r = xebekctl({"status", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"name\":\"ctl\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"mode\":\"keystrokes\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"enabled\":true"), std::string::npos) << r.out;
+  r = xebekctl({"status"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("ctl"), std::string::npos) << r.out;
+
+  load.signal(SIGTERM);
+  EXPECT_GE(load.wait(10), 0);
+  ASSERT_EQ(s.stop(), 0) << s.daemon->err();
+}
+
+// A file size limit set on the running daemon makes its writes fail as on
+// a full disk; when it is lifted, capture resumes. Losses (the guest drops
+// records while the ring is full) are counted and reported, the counter
+// skips them, and nothing written before is damaged.
+TEST(Pipeline, FullDiskLosesNothingWrittenAndResumes) {
+  Rig s;
+  s.start({"--mode", "all", "--pcap"});
+  Process load(s.simdomu({"--synthetic", "--name", "df", "--id", "5", "--records", "12000", "--rate", "6000",
+                          "--order", "2"}),
+               s.tmp.path, "load");
+  ASSERT_TRUE(wait_until([&] { auto d = s.domain("df"); return d && d->records > 500; }, 10));
+  const auto native = s.logs / "df" / "native.xnl";
+  const std::string pid = std::to_string(s.daemon->pid());
+  const std::uintmax_t limit = fs::file_size(native) + 20000;
+  RunResult r = run({"/usr/bin/prlimit", "--pid", pid, "--fsize=" + std::to_string(limit) + ":unlimited"}, s.tmp.path);
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_TRUE(wait_until([&] { auto d = s.domain("df"); return d && d->disk_full; }, 10)) << "never refused";
+  const auto stuck = fs::file_size(native);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  r = run({"/usr/bin/prlimit", "--pid", pid, "--fsize=unlimited:unlimited"}, s.tmp.path);
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(load.wait(30), 0) << load.err();
+  ASSERT_EQ(s.stop(), 0) << s.daemon->err();
+  EXPECT_LE(stuck, limit);
+
+  const auto st = s.domain("df");
+  ASSERT_TRUE(st);
+  EXPECT_GT(st->write_failures, 0u);
+  EXPECT_FALSE(st->disk_full);
+  const std::uint64_t lost = st->lost.at("ring_full");
+  EXPECT_GT(lost, 0u) << "the ring should have overflowed while the disk was full";
+
+  // The stream is intact; the counter skipped exactly the lost records.
+  const auto recs = read_stream(slurp(s.logs / "df" / "sebek.sbk"));
+  ASSERT_FALSE(recs.empty());
+  std::uint64_t gaps = recs.front().rec.header.counter;
+  for (std::size_t i = 1; i < recs.size(); ++i) {
+    ASSERT_GT(recs[i].rec.header.counter, recs[i - 1].rec.header.counter);
+    gaps += recs[i].rec.header.counter - recs[i - 1].rec.header.counter - 1;
+  }
+  EXPECT_EQ(gaps, lost);
+  EXPECT_EQ(recs.size() + lost, 12000u);
+  const auto scan = xebekd::scan_native_log(native.string());
+  EXPECT_EQ(scan.valid_end, scan.file_size) << "damaged native log";
+  std::uint64_t native_lost = 0, native_reads = 0;
+  for (const auto& e : scan.entries) {
+    if (e.event.type == xebekd::EventType::Loss) native_lost += e.event.lost;
+    if (e.event.type == xebekd::EventType::Read) ++native_reads;
+  }
+  EXPECT_EQ(native_lost, lost);
+  EXPECT_EQ(native_reads, recs.size());
+}
+
+// A domain whose ring breaks the protocol is isolated; the others go on.
+TEST(Pipeline, HostileDomainIsIsolatedOthersUnaffected) {
+  Rig s;
+  s.start({"--mode", "all", "--domain-ip", "x=10.0.0.23"});
+  xebek0::SimDomainConfig cfg;
+  cfg.registry = s.reg;
+  cfg.name = "evil";
+  cfg.id = 66;
+  cfg.order = 2;
+  xebek0::SimDomain evil(cfg);
+  xebek_rec t{};
+  t.type = XEBEK_REC_READ;
+  const std::uint8_t b = 'e';
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(evil.produce(t, {&b, 1}));
+  ASSERT_TRUE(wait_until([&] { auto d = s.domain("evil"); return d && d->records == 10; }, 10));
+  // The guest moves its producer index far beyond the ring size and signals.
+  xebek_ring_intf* ri = evil.producer()->intf;
+  XEBEK_WRITE(ri->prod, XEBEK_READ(ri->prod) + 10 * XEBEK_RING_SIZE(2));
+  if (evil.producer()->notify) evil.producer()->notify(evil.producer()->notify_ctx);
+  const RunResult x = run(s.simdomu({"--name", "x", "--id", "10", "--replay", vectors() + "/x.pcap"}), s.tmp.path);
+  ASSERT_EQ(x.code, 0) << x.err;
+  ASSERT_TRUE(wait_until([&] { auto d = s.domain("evil"); return d && d->state == "failed"; }, 10));
+  const auto d = *s.domain("evil");
+  EXPECT_GT(d.protocol_errors, 0u);
+  EXPECT_GT(d.errors.count("prod_ahead") + d.errors.count("prod_backwards"), 0u) << d.failure;
+  EXPECT_TRUE(s.daemon->running());
+  ASSERT_EQ(s.stop(), 0) << s.daemon->err();
+  EXPECT_NE(s.daemon->err().find("evil (id 66) isolated"), std::string::npos) << s.daemon->err();
+  const auto got = read_stream(slurp(s.logs / "x" / "sebek.sbk"));
+  const auto want = read_stream(slurp(vectors() + "/x.expected.sbk"));
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < got.size(); ++i)
+    EXPECT_TRUE(std::equal(got[i].bytes.begin() + 8, got[i].bytes.end(), want[i].bytes.begin() + 8, want[i].bytes.end()));
+  EXPECT_EQ(read_stream(slurp(s.logs / "evil" / "sebek.sbk")).size(), 10u);
+}

@@ -178,3 +178,90 @@ void expect_tables_equal(const Table& expected, const Table& actual, const std::
 }
 
 }  // namespace upload_test
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <csignal>
+
+namespace upload_test {
+
+std::vector<std::size_t> record_offsets(const std::string& s) {
+  std::vector<std::size_t> out;
+  std::size_t at = 0;
+  while (at + 68 <= s.size()) {
+    out.push_back(at);
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data() + at + 64);
+    at += 68 + ((std::size_t{p[0]} << 24) | (std::size_t{p[1]} << 16) | (std::size_t{p[2]} << 8) | p[3]);
+  }
+  out.push_back(at);
+  return out;
+}
+
+void write_file(const fs::path& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+void expect_oracle_tables(TestDatabase& db, const std::string& name) {
+  const auto oracle = vectors() / ("oracle_" + name) / "db_upload";
+  for (const std::string& table : oracle_tables()) {
+    const Table expected = read_tsv(oracle / (table + ".tsv"));
+    expect_tables_equal(expected, db.dump(table, expected.header), name + " table " + table);
+  }
+}
+
+BackgroundUpload::BackgroundUpload(const TestDatabase& db, const std::vector<std::string>& args) {
+  err_ = temp_dir("bg_" + db.name()) / "stderr";
+  std::vector<std::string> argv = {upload_binary().string(), "--socket", socket_path(), "-d",
+                                   db.name()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  int fds[2];
+  if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    ::dup2(fds[0], 0);
+    const int e = ::open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(e, 2);
+    ::close(fds[0]);
+    ::close(fds[1]);
+    std::vector<char*> c;
+    for (auto& a : argv) c.push_back(a.data());
+    c.push_back(nullptr);
+    ::execv(c[0], c.data());
+    ::_exit(127);
+  }
+  ::close(fds[0]);
+  stdin_fd_ = fds[1];
+}
+
+BackgroundUpload::~BackgroundUpload() {
+  if (stdin_fd_ >= 0) ::close(stdin_fd_);
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+}
+
+void BackgroundUpload::write(const std::string& bytes) {
+  std::signal(SIGPIPE, SIG_IGN);  // the uploader may have quit already
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(stdin_fd_, bytes.data() + done, bytes.size() - done);
+    if (n <= 0) return;
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+RunResult BackgroundUpload::finish() {
+  ::close(stdin_fd_);
+  stdin_fd_ = -1;
+  int raw = 0;
+  ::waitpid(pid_, &raw, 0);
+  pid_ = -1;
+  RunResult r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+  r.err = read_file(err_);
+  return r;
+}
+
+}  // namespace upload_test

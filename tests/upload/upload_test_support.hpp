@@ -68,3 +68,27 @@ std::vector<std::string> oracle_tables();
 void expect_tables_equal(const Table& expected, const Table& actual, const std::string& what);
 
 }  // namespace upload_test
+
+namespace upload_test {
+
+// Byte offsets where each record of an sbk stream starts, plus its end.
+std::vector<std::size_t> record_offsets(const std::string& stream);
+void write_file(const std::filesystem::path& path, const std::string& bytes);
+
+// Every oracle table of `name` (x or edge) compared with `db`.
+void expect_oracle_tables(TestDatabase& db, const std::string& name);
+
+// xebek-upload running in the background with its stdin on a pipe.
+class BackgroundUpload {
+ public:
+  BackgroundUpload(const TestDatabase& db, const std::vector<std::string>& args);
+  ~BackgroundUpload();
+  void write(const std::string& bytes);
+  RunResult finish();  // closes stdin, waits
+
+ private:
+  int pid_ = -1, stdin_fd_ = -1;
+  std::filesystem::path err_;
+};
+
+}  // namespace upload_test

@@ -180,7 +180,8 @@ int run_upload(const UploadConfig& c) {
     require_walleye_tables(*session, c.db.database);
     ensure_progress_table(*session);
     // One writer per sensor: ids are assigned here, not by the server.
-    const std::string lock = "xebek-upload sensor " + std::to_string(c.sensor_id);
+    const std::string lock =
+        "xebek-upload " + c.db.database + " sensor " + std::to_string(c.sensor_id);
     auto got = session->query("SELECT GET_LOCK(" + session->quote(lock) + ", 0)");
     if (got.empty() || got[0][0].value_or("0") != "1")
       return fail("another upload into sensor " + std::to_string(c.sensor_id) + " of database " +

@@ -1,0 +1,208 @@
+// Upload benchmark: one million records (the conformance vectors' records
+// repeated with increasing counters and times) uploaded by xebek-upload and
+// by a per-record baseline that writes the way sbk_upload.pl does, side by
+// side against the same private MariaDB server. Prints records/s of both,
+// their ratio, and whether the two left identical rows. Figures only: it
+// never passes or fails on speed.
+#include <boost/program_options.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "mariadb_session.hpp"
+#include "per_record_baseline.hpp"
+#include "sebekd_format/stream.hpp"
+#include "walleye_schema.hpp"
+
+namespace fs = std::filesystem;
+namespace po = boost::program_options;
+using xebek::upload::ConnectParams;
+using xebek::upload::Session;
+
+namespace {
+
+constexpr std::uint32_t kSensor = 167772414;  // 10.0.0.254
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<sebek::StreamRecord> decode_all(const std::string& bytes) {
+  sebek::StreamDecoder dec;
+  dec.feed(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
+  std::vector<sebek::StreamRecord> out;
+  std::vector<std::vector<std::uint8_t>>* keep = new std::vector<std::vector<std::uint8_t>>();
+  sebek::StreamRecord r;
+  while (dec.next(r) == sebek::StreamDecoder::Status::Record) {
+    keep->emplace_back(r.data.begin(), r.data.end());  // the spans die with the next feed
+    r.data = std::span<const std::uint8_t>(keep->back().data(), keep->back().size());
+    out.push_back(r);
+  }
+  return out;
+}
+
+// The vectors' records, repetition k shifted by k in counters (per host
+// monotonic), by a minute per repetition in time, and with pids moved so
+// that new processes keep appearing (and pids are reused after 64 rounds).
+std::string make_stream(const std::vector<sebek::StreamRecord>& base, std::size_t n) {
+  std::string out;
+  std::vector<std::uint8_t> buf;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t rep = i / base.size();
+    sebek::StreamRecord r = base[i % base.size()];
+    const auto shift_pid = [&](std::uint32_t pid) {
+      return pid == 0 ? 0 : pid + static_cast<std::uint32_t>(rep % 64) * 4096;
+    };
+    r.header.counter += static_cast<std::uint32_t>(rep * 1000);
+    r.header.time_sec += static_cast<std::uint32_t>(rep * 60);
+    r.pcap_sec += static_cast<std::uint32_t>(rep * 60);
+    r.header.pid = shift_pid(r.header.pid);
+    r.header.ppid = shift_pid(r.header.ppid);
+    buf.clear();
+    sebek::append_stream_record(buf, r);
+    out.append(reinterpret_cast<const char*>(buf.data()), buf.size());
+  }
+  return out;
+}
+
+ConnectParams params(const std::string& socket, const std::string& db) {
+  ConnectParams p;
+  p.socket = socket;
+  p.database = db;
+  return p;
+}
+
+void fresh_database(const std::string& socket, const std::string& db) {
+  Session admin(params(socket, ""));
+  admin.exec("DROP DATABASE IF EXISTS " + db);
+  admin.exec("CREATE DATABASE " + db);
+  Session s(params(socket, db));
+  xebek::upload::create_walleye_tables(s);
+}
+
+// Order-independent fingerprint of a table: row count and the sum of the
+// CRC32 of every row.
+std::string fingerprint(Session& s, const std::string& table) {
+  std::string cols;
+  for (auto& row : s.query("SHOW COLUMNS FROM " + table))
+    cols += (cols.empty() ? "`" : ",`") + *row[0] + "`";
+  auto r = s.query("SELECT COUNT(*), COALESCE(SUM(CRC32(CONCAT_WS('|'," + cols + "))),0) FROM " +
+                   table);
+  return *r[0][0] + "/" + *r[0][1];
+}
+
+bool same_rows(const std::string& socket, const std::string& a, const std::string& b) {
+  Session sa(params(socket, a)), sb(params(socket, b));
+  bool same = true;
+  for (const std::string& t : xebek::upload::walleye_tables()) {
+    const std::string fa = fingerprint(sa, t), fb = fingerprint(sb, t);
+    std::printf("  %-15s rows/crc xebek-upload %-24s baseline %-24s %s\n", t.c_str(), fa.c_str(),
+                fb.c_str(), fa == fb ? "same" : "DIFFERENT");
+    same = same && fa == fb;
+  }
+  return same;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::size_t records = 1000000, baseline_records = 0;
+  std::string socket, work = XEBEK_BENCH_WORK_DIR;
+  po::options_description opts("upload_bench options");
+  opts.add_options()("help,h", "help")
+      ("records", po::value(&records)->default_value(records), "records uploaded by xebek-upload")
+      ("baseline-records", po::value(&baseline_records),
+       "records uploaded by the per-record baseline (default: the same number)")
+      ("socket", po::value(&socket), "MariaDB socket (default: start a private server)")
+      ("work", po::value(&work)->default_value(work), "directory for the stream and the server");
+  po::variables_map vm;
+  po::store(po::parse_command_line(argc, argv, opts), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << opts;
+    return 0;
+  }
+  if (baseline_records == 0 || baseline_records > records) baseline_records = records;
+  fs::create_directories(work);
+
+  const fs::path fixture = fs::path(XEBEK_SOURCE_DIR) / "tests/upload/mariadb_fixture.sh";
+  const fs::path server_dir = fs::path(work) / "mariadb";
+  const bool own_server = socket.empty();
+  if (own_server) {
+    socket = (server_dir / "mysqld.sock").string();
+    if (std::system((fixture.string() + " start " + server_dir.string()).c_str()) != 0) return 1;
+  }
+  int status = 0;
+  try {
+    std::string base = read_file(fs::path(XEBEK_SOURCE_DIR) / "tests/vectors/x.expected.sbk") +
+                       read_file(fs::path(XEBEK_SOURCE_DIR) / "tests/vectors/edge.expected.sbk");
+    const auto base_records = decode_all(base);
+    const fs::path stream = fs::path(work) / "bench.sbk";
+    const fs::path prefix = fs::path(work) / "bench_prefix.sbk";
+    {
+      std::ofstream(stream, std::ios::binary) << make_stream(base_records, records);
+      std::ofstream(prefix, std::ios::binary) << make_stream(base_records, baseline_records);
+    }
+
+    auto upload = [&](const std::string& db, const fs::path& input) {
+      fresh_database(socket, db);
+      const std::string cmd = std::string(XEBEK_UPLOAD_BINARY) + " --socket " + socket + " -d " +
+                              db + " -i 10.0.0.254 <" + input.string() + " 2>" + work +
+                              "/" + db + ".stderr";
+      const auto t0 = std::chrono::steady_clock::now();
+      const int rc = std::system(cmd.c_str());
+      const double s = seconds_since(t0);
+      if (rc != 0) throw std::runtime_error("xebek-upload failed, see " + work + "/" + db + ".stderr");
+      return s;
+    };
+    const double fast_s = upload("bench_xebek", stream);
+    const double fast_rate = static_cast<double>(records) / fast_s;
+    std::printf("xebek-upload:        %9zu records in %8.2f s = %10.0f records/s\n", records,
+                fast_s, fast_rate);
+
+    // The prefix the baseline also uploads, for the row comparison.
+    if (baseline_records != records) upload("bench_xebek_prefix", prefix);
+
+    fresh_database(socket, "bench_baseline");
+    Session s(params(socket, "bench_baseline"));
+    s.exec("SET SESSION sql_mode=''");
+    upload_bench::PerRecordBaseline baseline(s, kSensor);
+    const std::string prefix_bytes = read_file(prefix);
+    const auto t0 = std::chrono::steady_clock::now();
+    {
+      // Decoded incrementally, like a tool reading its input.
+      sebek::StreamDecoder dec;
+      dec.feed(std::span(reinterpret_cast<const std::uint8_t*>(prefix_bytes.data()), prefix_bytes.size()));
+      sebek::StreamRecord r;
+      while (dec.next(r) == sebek::StreamDecoder::Status::Record) baseline.upload(r);
+    }
+    const double slow_s = seconds_since(t0);
+    const double slow_rate = static_cast<double>(baseline_records) / slow_s;
+    std::printf("per-record baseline: %9zu records in %8.2f s = %10.0f records/s\n",
+                baseline_records, slow_s, slow_rate);
+    std::printf("ratio: xebek-upload is %.1fx the per-record baseline (records/s)\n",
+                fast_rate / slow_rate);
+    std::printf("rows of the %zu records both uploaded:\n", baseline_records);
+    const bool same = same_rows(socket, baseline_records == records ? "bench_xebek" : "bench_xebek_prefix",
+                                "bench_baseline");
+    std::printf("identical rows: %s\n", same ? "yes" : "NO");
+    status = same ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "upload_bench: %s\n", e.what());
+    status = 1;
+  }
+  if (own_server) std::system((fixture.string() + " stop " + server_dir.string()).c_str());
+  return status;
+}

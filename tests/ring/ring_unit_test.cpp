@@ -251,6 +251,16 @@ TEST(Ring, ArmingRechecksSoNoWakeupIsLost) {
   EXPECT_EQ(1u, r.prod.notifications);
 }
 
+TEST(Ring, ABatchTargetBeyondTheRingIsClampedSoTheSignalComes) {
+  HeapRing r(0);
+  Consumer c(r);
+  EXPECT_FALSE(c.arm_notify(1u << 30));
+  int n = 0;
+  while (r.prod.notifications == 0 && put(r, XEBEK_REC_READ, "k")) ++n;
+  EXPECT_EQ(1u, r.prod.notifications);
+  EXPECT_EQ(static_cast<int>(XEBEK_RING_SIZE(0) / 2 / XEBEK_REC_ALIGNED(kHdr + 1)) + 1, n);
+}
+
 TEST(Ring, ControlWordReachesTheProducerAndIsAcknowledged) {
   HeapRing r(0);
   Consumer c(r);

@@ -148,44 +148,45 @@ std::span<const Record> Consumer::poll() {
     Record rec;
     copy_shared(&rec.hdr, data + off, n);
     const xebek_rec& h = rec.hdr;
-    const std::string at = " at " + std::to_string(read_);
+    // Error text only, built when needed: the hot path formats nothing.
+    const auto at = [pos = read_] { return " at " + std::to_string(pos); };
 
     if (h.len == 0) {
-      error(ProtocolError::ZeroLength, "record" + at);
+      error(ProtocolError::ZeroLength, "record" + at());
       break;
     }
     if (h.type == XEBEK_REC_PAD) {
       if (h.len != room) {
         error(ProtocolError::BadPad, "padding of " + std::to_string(h.len) +
                                          " bytes does not end the area (room " +
-                                         std::to_string(room) + ")" + at);
+                                         std::to_string(room) + ")" + at());
         break;
       }
       if (room > avail) {
-        error(ProtocolError::PastProd, "padding past prod" + at);
+        error(ProtocolError::PastProd, "padding past prod" + at());
         break;
       }
       read_ += room;
       continue;
     }
     if (h.len < kHdr) {
-      error(ProtocolError::ShortLength, "length " + std::to_string(h.len) + at);
+      error(ProtocolError::ShortLength, "length " + std::to_string(h.len) + at());
       break;
     }
     if (h.len > max_rec_) {
       error(ProtocolError::HugeLength, "length " + std::to_string(h.len) + " > " +
-                                           std::to_string(max_rec_) + at);
+                                           std::to_string(max_rec_) + at());
       break;
     }
     if (h.len > room) {
       error(ProtocolError::PastEnd, "length " + std::to_string(h.len) +
-                                        " runs past the end of the area" + at);
+                                        " runs past the end of the area" + at());
       break;
     }
     const uint32_t step = XEBEK_REC_ALIGNED(h.len);
     if (step > avail) {
       error(ProtocolError::PastProd, "length " + std::to_string(h.len) +
-                                         " runs past prod" + at);
+                                         " runs past prod" + at());
       break;
     }
     // Framing of this record is sound from here on: whatever else is
@@ -195,29 +196,29 @@ std::span<const Record> Consumer::poll() {
     const uint8_t* payload = data + off + kHdr;
 
     if (h.type > XEBEK_REC_TYPE_MAX) {
-      error(ProtocolError::UnknownType, "type " + std::to_string(h.type) + at);
+      error(ProtocolError::UnknownType, "type " + std::to_string(h.type) + at());
       continue;
     }
     if (h.type == XEBEK_REC_SOCKET) {
       if (plen != sizeof(xebek_sock)) {
-        error(ProtocolError::BadPayload, "socket payload of " + std::to_string(plen) + at);
+        error(ProtocolError::BadPayload, "socket payload of " + std::to_string(plen) + at());
         continue;
       }
       copy_shared(&rec.sock, payload, sizeof(xebek_sock));
     } else if (h.type == XEBEK_REC_LOSS) {
       if (plen != sizeof(xebek_loss)) {
-        error(ProtocolError::BadPayload, "loss payload of " + std::to_string(plen) + at);
+        error(ProtocolError::BadPayload, "loss payload of " + std::to_string(plen) + at());
         continue;
       }
       copy_shared(&rec.loss, payload, sizeof(xebek_loss));
       if (rec.loss.reason >= XEBEK_LOSS_NR) {
-        error(ProtocolError::BadLossReason, "reason " + std::to_string(rec.loss.reason) + at);
+        error(ProtocolError::BadLossReason, "reason " + std::to_string(rec.loss.reason) + at());
         continue;
       }
     }
     if (stats_.have_seq && h.seq != stats_.last_seq + 1)
       error(ProtocolError::SeqGap, "seq " + std::to_string(h.seq) + " after " +
-                                       std::to_string(stats_.last_seq) + at);
+                                       std::to_string(stats_.last_seq) + at());
     stats_.have_seq = true;
     stats_.last_seq = h.seq;
     if (resume_skips(h.seq)) continue;
@@ -243,7 +244,9 @@ void Consumer::commit() {
 bool Consumer::arm_notify(uint32_t min_bytes) {
   if (failed_) return false;
   xebek_ring_intf* ri = ring_.intf();
-  const uint32_t at = read_ + std::max<uint32_t>(min_bytes, 1);
+  // At most half the ring: a target the producer can always reach before
+  // the ring fills, or it would never signal.
+  const uint32_t at = read_ + std::clamp<uint32_t>(min_bytes, 1, size_ / 2);
   XEBEK_WRITE(ri->notify_at, at);
   XEBEK_WMB();  // the event index before the request that makes it live
   XEBEK_WRITE(ri->notify_req, uint32_t{XEBEK_NOTIFY_DATA});

@@ -72,7 +72,12 @@ int main(int argc, char** argv) {
       ("chroot,c", po::value<std::string>()->default_value(""), "path to chroot to");
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc, argv).options(opts).run(), vm);
+    const po::parsed_options parsed = po::command_line_parser(argc, argv).options(opts).run();
+    // A stray word (say the file name without -f) would otherwise be
+    // ignored and the tool would start sniffing eth0 instead.
+    const auto stray = po::collect_unrecognized(parsed.options, po::include_positional);
+    if (!stray.empty()) die("unexpected argument '" + stray.front() + "' (see -h)");
+    po::store(parsed, vm);
     po::notify(vm);
   } catch (const po::error& e) {
     die(std::string(e.what()) + " (see -h)");

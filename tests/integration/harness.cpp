@@ -27,13 +27,10 @@ TempDir::~TempDir() {
   if (!std::getenv("XEBEK_KEEP_TMP")) fs::remove_all(path, ec);
 }
 
-std::string binary(const std::string& rel) {
-  const char* b = std::getenv("XEBEK_BINARY_DIR");
-  return std::string(b ? b : ".") + "/" + rel;
-}
-std::string xebekd_bin() { return binary("xebekd/daemon/xebekd"); }
-std::string simdomu_bin() { return binary("xebekd/simdomu/xebek-simdomu"); }
-std::string xebekctl_bin() { return binary("xebekd/ctl/xebekctl"); }
+// The programs under test, located at build time (see CMakeLists.txt).
+std::string xebekd_bin() { return XEBEKD_BIN; }
+std::string simdomu_bin() { return SIMDOMU_BIN; }
+std::string xebekctl_bin() { return XEBEKCTL_BIN; }
 std::string vectors() {
   const char* v = std::getenv("XEBEK_VECTORS");
   return v ? v : "tests/vectors";

@@ -24,8 +24,6 @@ struct TempDir {
   ~TempDir();
 };
 
-// Path of a built program: XEBEK_BINARY_DIR + relative path.
-std::string binary(const std::string& rel);
 std::string xebekd_bin();
 std::string simdomu_bin();
 std::string xebekctl_bin();

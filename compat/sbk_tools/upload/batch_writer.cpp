@@ -13,8 +13,7 @@ std::vector<ParamColumn> int_columns(std::size_t n) {
 }  // namespace
 
 BatchWriter::BatchWriter(Session& session, std::uint32_t sensor_id)
-    : session_(session),
-      sensor_id_(sensor_id),
+    : sensor_id_(sensor_id),
       insert_process_(session,
                       "INSERT INTO process (sensor_id,process_id,src_ip,time_min,time_max,"
                       "pcap_time_min,pcap_time_max,pid) VALUES (?,?,?,?,?,?,?,?)"),

@@ -16,7 +16,6 @@ class BatchWriter {
   void write(const UploadBatch& batch);
 
  private:
-  Session& session_;
   std::uint32_t sensor_id_;
   Statement insert_process_, update_process_, insert_tree_, insert_p2c_, insert_read_,
       insert_open_, insert_loss_;

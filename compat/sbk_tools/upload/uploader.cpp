@@ -110,10 +110,19 @@ class Run {
                                    std::to_string(config_.sensor_id));
         losses_before = std::stoull(rows.at(0).at(0).value_or("0"));
       }
+      // MyISAM writes its index blocks out at the end of every statement
+      // (and a bulk execution is one per row) unless the tables are locked:
+      // under LOCK TABLES they are written once, at UNLOCK.
+      session_.exec(
+          "LOCK TABLES process WRITE, process_tree WRITE, process_to_com WRITE, sys_read WRITE, "
+          "sys_open WRITE, sbk_loss WRITE, xebek_upload_progress WRITE");
       progress_.begin_batch(encode_undo(batch_, losses_before));
       writer_.write(batch_);
+      progress_.commit({offset_, records_, first_prefix_, last_prefix_});
+      session_.exec("UNLOCK TABLES");
+    } else {
+      progress_.commit({offset_, records_, first_prefix_, last_prefix_});
     }
-    progress_.commit({offset_, records_, first_prefix_, last_prefix_});
     committed_records_ = records_;
     committed_offset_ = offset_;
     // The connection log follows the database: a line is written once its

@@ -144,6 +144,21 @@ TEST(LogFollower, WaitsForTheFileThenFollowsAcrossRotation) {
   EXPECT_FALSE(f.error());
 }
 
+TEST(LogFollower, DirectoryCreatedAfterTheFollowStarted) {
+  const std::string s = read_file(vectors_dir() + "/x.expected.sbk");
+  const fs::path d = fresh_dir("follow_late") / "domain-7";
+  Follower f(d);  // neither the directory nor the log exists yet
+  std::this_thread::sleep_for(20ms);
+  fs::create_directories(d);
+  std::this_thread::sleep_for(20ms);
+  append(d / "sebek.sbk", s);
+  const auto all = counters_of(s);
+  ASSERT_TRUE(f.wait_for(all.size()));
+  f.stop();
+  EXPECT_EQ(f.counters(), all);
+  EXPECT_FALSE(f.error());
+}
+
 TEST(LogFollower, TruncationToARecordBoundaryContinuesWithoutRepeats) {
   const std::string s = read_file(vectors_dir() + "/x.expected.sbk");
   const auto at = record_offsets(s);

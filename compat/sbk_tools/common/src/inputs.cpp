@@ -25,8 +25,7 @@ int report(std::string_view program, const std::string& message, const InputHook
 int read_inputs(std::string_view program, const InputSelection& inputs, const RecordSink& sink,
                 const InputHooks& hooks) {
   if (!inputs.follow.empty()) {
-    const auto path = live_log_path(inputs.follow);
-    if (auto err = follow_log(path, sink, hooks, inputs.follow_options))
+    if (auto err = follow_log(inputs.follow, sink, hooks, inputs.follow_options))
       return report(program, err->message(), hooks);
     return 0;
   }

@@ -22,6 +22,11 @@ namespace {
 
 constexpr std::size_t kReadSize = 1 << 18;
 
+bool is_regular_file(int fd) {
+  struct stat st {};
+  return ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 // One opened generation of the live file: its identity, the decoder and the
 // stream offset at which that decoder started (non-zero after a truncation
 // made us restart at a record boundary).
@@ -73,11 +78,12 @@ class OpenLog {
 
   // The file shrank below what we read: restart at the last record boundary
   // if it still exists, else at the start, dropping any partial record.
-  void restart_after_truncation(std::uint64_t size) {
+  void restart_after_truncation(const std::string& source, std::uint64_t size) {
     const std::uint64_t boundary = base_ + decoder_.offset();
     const std::uint64_t from = size >= boundary ? boundary : 0;
-    std::fprintf(stderr, "log truncated to %llu bytes; reading again from byte offset %llu\n",
-                 static_cast<unsigned long long>(size), static_cast<unsigned long long>(from));
+    std::fprintf(stderr, "%s: truncated to %llu bytes; reading again from byte offset %llu\n",
+                 source.c_str(), static_cast<unsigned long long>(size),
+                 static_cast<unsigned long long>(from));
     ::lseek(fd_, static_cast<off_t>(from), SEEK_SET);
     decoder_ = sebek::StreamDecoder{};
     base_ = from;
@@ -102,9 +108,11 @@ class OpenLog {
 
 }  // namespace
 
-std::optional<InputError> follow_log(const std::filesystem::path& path, const RecordSink& sink,
+std::optional<InputError> follow_log(const std::filesystem::path& arg, const RecordSink& sink,
                                      const InputHooks& hooks, FollowOptions options) {
-  const std::string source = path.string();
+  // Resolved again before each open: the domain's directory may only appear
+  // after the follow started.
+  std::string source = live_log_path(arg).string();
   std::vector<std::uint8_t> chunk(kReadSize);
   std::optional<OpenLog> log;
   std::optional<InputError> err;
@@ -116,8 +124,16 @@ std::optional<InputError> follow_log(const std::filesystem::path& path, const Re
   };
 
   for (;;) {
+    // A log that grows faster than it is read must not delay a stop.
+    if (hooks.should_stop && hooks.should_stop()) return std::nullopt;
     if (!log) {
-      const int fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
+      source = live_log_path(arg).string();
+      int fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd >= 0 && !is_regular_file(fd)) {
+        // DIR itself, opened before it was a directory holding the log.
+        ::close(fd);
+        fd = -1;
+      }
       if (fd < 0) {
         // Not created yet, or between a rotation's rename and the new file.
         if (!idle()) return std::nullopt;
@@ -138,7 +154,7 @@ std::optional<InputError> follow_log(const std::filesystem::path& path, const Re
       continue;
     }
     if (static_cast<std::uint64_t>(st.st_size) < log->position()) {
-      log->restart_after_truncation(static_cast<std::uint64_t>(st.st_size));
+      log->restart_after_truncation(source, static_cast<std::uint64_t>(st.st_size));
       continue;
     }
     if (!idle()) return std::nullopt;

@@ -27,9 +27,11 @@ struct FollowOptions {
   std::chrono::milliseconds poll_interval{100};
 };
 
-// Runs until hooks.should_stop() returns true (then returns nullopt) or the
-// stream is bad (returns the error; the records before it were delivered).
-std::optional<InputError> follow_log(const std::filesystem::path& path, const RecordSink& sink,
+// Follows live_log_path(arg), resolved again whenever the log is (re)opened,
+// so DIR may be created after the follow started. Runs until
+// hooks.should_stop() returns true (then returns nullopt) or the stream is
+// bad (returns the error; the records before it were delivered).
+std::optional<InputError> follow_log(const std::filesystem::path& arg, const RecordSink& sink,
                                      const InputHooks& hooks, FollowOptions options = {});
 
 }  // namespace sbk_tools

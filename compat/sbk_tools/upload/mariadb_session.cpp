@@ -38,7 +38,13 @@ Session::Session(const ConnectParams& p) {
                           p.database.c_str(), p.port, socket, 0)) {
     const std::string where = p.socket.empty() ? p.host + ":" + std::to_string(p.port)
                                                : p.host + " (socket " + p.socket + ")";
-    fail("connecting to MariaDB at " + where + " as " + p.user + ", database " + p.database);
+    // A throwing constructor runs no destructor: close the handle here.
+    const std::string error = mysql_error(mysql_);
+    const unsigned code = mysql_errno(mysql_);
+    mysql_close(mysql_);
+    mysql_ = nullptr;
+    fail("connecting to MariaDB at " + where + " as " + p.user + ", database " + p.database,
+         error.c_str(), code);
   }
 }
 
@@ -94,7 +100,13 @@ std::string Session::quote(std::string_view bytes) {
 Statement::Statement(Session& session, std::string sql) : session_(session), sql_(std::move(sql)) {
   stmt_ = mysql_stmt_init(session_.handle());
   if (!stmt_) session_.fail("preparing " + brief(sql_));
-  if (mysql_stmt_prepare(stmt_, sql_.data(), sql_.size()) != 0) fail("preparing");
+  if (mysql_stmt_prepare(stmt_, sql_.data(), sql_.size()) != 0) {
+    const std::string error = mysql_stmt_error(stmt_);
+    const unsigned code = mysql_stmt_errno(stmt_);
+    mysql_stmt_close(stmt_);  // no destructor runs after a throwing constructor
+    stmt_ = nullptr;
+    Session::fail("preparing " + brief(sql_), error.c_str(), code);
+  }
   binds_.resize(mysql_stmt_param_count(stmt_));
 }
 

@@ -16,9 +16,15 @@ function(xebek_add_gtest name)
   if(NOT A_LABELS)
     set(A_LABELS unit)
   endif()
+  # gtest_discover_tests splits a list-valued ENVIRONMENT property into
+  # separate arguments, so the test environment is set by running each test
+  # (and the discovery) through env(1) instead.
+  set_property(TARGET ${name} PROPERTY CROSSCOMPILING_EMULATOR env
+    XEBEK_VECTORS=${CMAKE_SOURCE_DIR}/tests/vectors
+    XEBEK_SOURCE_DIR=${CMAKE_SOURCE_DIR}
+    XEBEK_BINARY_DIR=${CMAKE_BINARY_DIR})
   gtest_discover_tests(${name}
     PROPERTIES LABELS "${A_LABELS}"
-    ENVIRONMENT "XEBEK_VECTORS=${CMAKE_SOURCE_DIR}/tests/vectors;XEBEK_SOURCE_DIR=${CMAKE_SOURCE_DIR};XEBEK_BINARY_DIR=${CMAKE_BINARY_DIR}"
     DISCOVERY_TIMEOUT 60)
 endfunction()
 

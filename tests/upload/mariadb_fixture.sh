@@ -30,12 +30,14 @@ case $action in
   start)
     stop  # a server left behind by an interrupted run
     rm -rf "$data"
-    mkdir -p "$data"
-    mariadb-install-db --no-defaults "${as_root[@]}" --datadir="$data" \
+    # A private tmpdir too: two servers installing at once in /tmp collide
+    # on their temporary table names.
+    mkdir -p "$data" "$dir/tmp"
+    mariadb-install-db --no-defaults "${as_root[@]}" --datadir="$data" --tmpdir="$dir/tmp" \
       --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 \
       || { echo "mariadb-install-db failed, see $dir/install.log" >&2; exit 1; }
     # The conformance vectors were produced with sql_mode=''.
-    mariadbd --no-defaults "${as_root[@]}" --datadir="$data" --socket="$sock" \
+    mariadbd --no-defaults "${as_root[@]}" --datadir="$data" --tmpdir="$dir/tmp" --socket="$sock" \
       --pid-file="$pidfile" --skip-networking --sql-mode='' \
       --log-error="$dir/mysqld.err" --max-connections=200 \
       </dev/null >"$dir/mysqld.out" 2>&1 &

@@ -248,3 +248,25 @@ TEST(DomainLogs, UnwritableDirectoryIsAClearError) {
     EXPECT_NE(std::string(e.what()).find("/proc/xebek-no-such-dir"), std::string::npos) << e.what();
   }
 }
+
+TEST(NativeLog, ChecksumIsCrc32c) {
+  // The CRC-32C check value of "123456789" (hardware and table paths agree on it).
+  const std::string s = "123456789";
+  const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+  EXPECT_EQ(native_crc(bytes.first(4), bytes.subspan(4)), 0xe3069283u);
+  EXPECT_EQ(native_crc({}, bytes), 0xe3069283u);
+}
+
+TEST(NativeLog, DamagedEntryIsRejected) {
+  TempDir t;
+  DomainLogs logs(options(t.path, false), 1);
+  logs.open();
+  const std::uint8_t k = 'k';
+  ASSERT_EQ(logs.write_batch(keystrokes(0, 2, &k), kRecv).error, 0);
+  auto bytes = slurp(logs.native_path());
+  bytes[bytes.size() - 6] ^= 0x40;  // inside the second entry's payload/trailer
+  const std::span<const std::uint8_t> all(bytes);
+  auto first = parse_native_entry(all);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_FALSE(parse_native_entry(all.subspan(first->size)).has_value());
+}

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <poll.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <charconv>
@@ -114,6 +115,27 @@ class XenRing final : public MappedRing {
   uint32_t local_port_ = 0;
 };
 
+// libxenstore prefers xenstored's Unix socket; xebekd must hold no socket
+// of any kind, so point libxenstore's documented override, XENSTORED_PATH,
+// at the xenbus character device for the duration of the open.
+xs_handle* open_xenstore_device() {
+  static const char kDev[] = "/dev/xen/xenbus";
+  struct stat st {};
+  if (stat(kDev, &st) != 0 || !S_ISCHR(st.st_mode)) {
+    errno = ENOENT;
+    return nullptr;
+  }
+  const char* old = getenv("XENSTORED_PATH");
+  const std::string saved = old ? old : "";
+  setenv("XENSTORED_PATH", kDev, 1);
+  xs_handle* h = xs_open(0);
+  const int e = errno;
+  if (old) setenv("XENSTORED_PATH", saved.c_str(), 1);
+  else unsetenv("XENSTORED_PATH");
+  errno = e;
+  return h;
+}
+
 }  // namespace
 
 std::optional<XenAnnouncement> parse_xen_announcement(const std::string& v) {
@@ -164,8 +186,8 @@ std::optional<XenAnnouncement> parse_xen_announcement(const std::string& v) {
 XenTransport::XenTransport(std::string xs_path) : xs_path_(std::move(xs_path)) {
   if (xs_path_.size() < 2 || xs_path_[0] != '/' || xs_path_.back() == '/')
     throw TransportError("xenstore path '" + xs_path_ + "' must be absolute");
-  xs_ = xs_open(0);
-  if (!xs_) throw TransportError("cannot open xenstore: " + err_text());
+  xs_ = open_xenstore_device();
+  if (!xs_) throw TransportError("cannot open xenstore through /dev/xen/xenbus: " + err_text());
   gnt_ = xengnttab_open(nullptr, 0);
   if (!gnt_) {
     xs_close(xs_);

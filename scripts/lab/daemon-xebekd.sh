@@ -1,0 +1,32 @@
+# Sourced by dom0-init: how the lab drives this project's Dom0 daemon.
+# Functions:
+#   daemon_start LOGDIR     start xebekd in the background
+#   daemon_pid              its pid (empty if not running)
+#   daemon_stop             SIGTERM, wait for it to exit
+#   ctl_mode DOMID MODES    set the capture mode (comma-separated names)
+#   ctl_enable DOMID / ctl_disable DOMID
+#   ctl_status              status of every domain, for the results
+XEBEKD=/usr/bin/xebekd
+XEBEKCTL=/usr/bin/xebekctl
+
+LOGDIR=/var/log/xebek
+daemon_start() {
+  LOGDIR=$1
+  "$XEBEKD" --transport xen --logdir "$LOGDIR" --pcap > /var/log/xebekd.out 2>&1 &
+  echo $! > /run/xebekd.lab.pid
+}
+daemon_pid() {
+  p=$(cat /run/xebekd.lab.pid 2>/dev/null)
+  [ -n "$p" ] && [ -d "/proc/$p" ] && echo "$p"
+}
+daemon_stop() {
+  p=$(daemon_pid)
+  [ -n "$p" ] || return 0
+  kill -TERM "$p"
+  i=0; while [ -d "/proc/$p" ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i+1)); done
+}
+# xebekctl waits (up to 5 s) until the guest acknowledged the change
+ctl_mode()    { "$XEBEKCTL" --transport xen --logdir "$LOGDIR" mode "$1" "$2"; }
+ctl_enable()  { "$XEBEKCTL" --transport xen --logdir "$LOGDIR" enable "$1"; }
+ctl_disable() { "$XEBEKCTL" --transport xen --logdir "$LOGDIR" disable "$1"; }
+ctl_status()  { "$XEBEKCTL" --transport xen --logdir "$LOGDIR" status --json; }

@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+"""Asserts one of the Xen lab's end-to-end checks on a results directory
+written by scripts/xen-lab (issue 4's test list).
+
+    check_lab.py RESULTS_DIR CHECK [--repo DIR]
+
+RESULTS_DIR holds results/checks.txt and the console logs from Dom0,
+var/log/xebek/ (xebekd's per-domain logs) and kernel-include-xebek/ (the
+producer the DomU kernel was built with). Exit 0 if the check holds, 1 with
+the reason otherwise, 2 if the results are missing (a lab that did not run
+is a failure, never a skip).
+"""
+import argparse
+import glob
+import os
+import re
+import struct
+import sys
+
+# A stream record: a 12-byte prefix (pcap seconds and microseconds in host
+# order, the source IPv4 address) and the big-endian 56-byte Sebek header.
+PREFIX = struct.Struct("<LL4s")
+HEADER = struct.Struct(">LHHLLLLLLLL12sL")
+
+
+class CheckFailed(Exception):
+    pass
+
+
+def need(cond, msg):
+    if not cond:
+        raise CheckFailed(msg)
+
+
+class Results:
+    def __init__(self, root):
+        self.root = root
+        checks = os.path.join(root, "results", "checks.txt")
+        if not os.path.isfile(checks):
+            print(f"no lab results at {checks}: run scripts/xen-lab first", file=sys.stderr)
+            sys.exit(2)
+        self.checks = {}
+        with open(checks) as f:
+            for line in f:
+                k, _, v = line.strip().partition("=")
+                if k:
+                    self.checks[k] = v
+
+    def check(self, name):
+        need(name in self.checks, f"Dom0 did not record '{name}'")
+        return self.checks[name]
+
+    def console(self, n):
+        path = os.path.join(self.root, "results", f"console-domain{n}.log")
+        need(os.path.isfile(path), f"missing {path}")
+        with open(path, "rb") as f:
+            return f.read().decode("latin-1")
+
+    def probes(self):
+        out = {}
+        for m in re.finditer(r"PROBE (\w+)=(\S*)", self.console(1)):
+            out[m.group(1)] = m.group(2)
+        return out
+
+    def records(self):
+        """Every record of every Sebek stream file xebekd wrote."""
+        logdir = os.path.join(self.root, "var", "log", "xebek")
+        # xebekd's per-domain stream files (sebek.sbk; rotated ones too)
+        files = [p for p in glob.glob(os.path.join(logdir, "**", "*.sbk*"), recursive=True)
+                 if os.path.isfile(p) and os.path.getsize(p) > 0]
+        need(files, f"no Sebek stream file under {logdir}")
+        bad = [p for p in files if not is_sebek_stream(p)]
+        need(not bad, f"not a Sebek stream: {bad}")
+        recs = []
+        for p in sorted(files):
+            recs.extend(read_stream(p))
+        return recs
+
+
+def is_sebek_stream(path):
+    """A stream file starts with a record whose header says version 3."""
+    with open(path, "rb") as f:
+        head = f.read(PREFIX.size + HEADER.size)
+    if len(head) < PREFIX.size + HEADER.size:
+        return False
+    h = HEADER.unpack_from(head, PREFIX.size)
+    return h[1] == 3 and h[2] <= 3
+
+
+def read_stream(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    recs, off = [], 0
+    while off + PREFIX.size + HEADER.size <= len(data):
+        (magic, ver, typ, counter, tsec, tusec, ppid, pid, uid, fd, inode,
+         com, length) = HEADER.unpack_from(data, off + PREFIX.size)
+        start = off + PREFIX.size + HEADER.size
+        need(ver == 3 and start + length <= len(data), f"{path}: corrupt record at byte {off}")
+        recs.append(dict(type=typ, counter=counter, ppid=ppid, pid=pid, uid=uid, fd=fd,
+                         inode=inode, comm=com.rstrip(b"\0").decode("latin-1"),
+                         data=data[start:start + length], file=path))
+        off = start + length
+    return recs
+
+
+def keystroke_lines(recs):
+    """Lines typed per (pid, inode, fd), as sbk_ks_log.pl assembles them:
+    type 0 records of at most 100 bytes, flushed at CR or LF."""
+    buf, lines = {}, []
+    for r in recs:
+        if r["type"] != 0 or not r["data"] or len(r["data"]) > 100:
+            continue
+        key = (r["pid"], r["inode"], r["fd"])
+        cur = buf.get(key, b"") + r["data"]
+        while True:
+            m = re.search(rb"[\r\n]", cur)
+            if not m:
+                break
+            text = bytes(c for c in cur[:m.start()] if 0x20 <= c <= 0x7e).decode()
+            lines.append(dict(text=text, pid=r["pid"], uid=r["uid"], comm=r["comm"]))
+            cur = cur[m.end():]
+        buf[key] = cur
+    return lines
+
+
+def shell_pid(console, marker):
+    m = re.search(marker + r" pid=(\d+)", console)
+    need(m, f"console shows no '{marker} pid=' line")
+    return int(m.group(1))
+
+
+SESSION = [
+    "echo SHELL pid=$$ uid=$(id -u)",
+    "cat /etc/motd",
+    "cd /etc && cat hostname",
+    "echo stolen > /tmp/loot.txt",
+    "nc 192.0.2.7 4444",
+    "sh -c 'echo FORK-$((40+2))'",
+    "echo ONMARK-$((2+2))",
+    "lookaround",
+]
+
+
+def check_keystrokes(res):
+    pid = shell_pid(res.console(1), "SHELL")
+    lines = keystroke_lines(res.records())
+    for cmd in SESSION:
+        hits = [l for l in lines if l["text"] == cmd]
+        need(hits, f"typed command {cmd!r} missing from the keystroke log")
+        ok = [l for l in hits if l["pid"] == pid and l["uid"] == 0 and l["comm"] == "sh"]
+        need(ok, f"{cmd!r} logged as {hits[0]} but expected pid {pid} uid 0 comm sh")
+
+
+def check_control(res):
+    texts = [l["text"] for l in keystroke_lines(res.records())]
+    need("echo ONMARK-$((2+2))" in texts, "command typed after 'xebekctl enable' missing")
+    need(not any("OFFMARK" in t for t in texts),
+         "command typed while capture was disabled was captured")
+    need("OFFMARK-2" in res.console(1), "the disabled-time command did not run in the DomU")
+
+
+def check_opens(res):
+    paths = {r["data"].decode("latin-1") for r in res.records() if r["type"] == 3}
+    for p in ("/etc/motd", "/etc/hostname", "/tmp/loot.txt"):
+        need(p in paths, f"no open record with the absolute path {p} (have {sorted(paths)[:12]})")
+
+
+def check_socket(res):
+    socks = []
+    for r in res.records():
+        if r["type"] == 2 and len(r["data"]) == 15:
+            dip, dport, sip, sport, call, proto = struct.unpack(">4sH4sHHB", r["data"])
+            socks.append(dict(dip=".".join(map(str, dip)), dport=dport, call=call,
+                              proto=proto, comm=r["comm"]))
+    hit = [s for s in socks if s["dip"] == "192.0.2.7" and s["dport"] == 4444]
+    need(hit, f"no socket record for the connect to 192.0.2.7:4444 (have {socks[:5]})")
+    need(any(s["call"] == 3 and s["proto"] == 6 and s["comm"] == "nc" for s in hit),
+         f"connect record has wrong call/proto/comm: {hit}")
+
+
+def check_write(res):
+    need(any(r["type"] == 1 and r["data"] == b"stolen\n" for r in res.records()),
+         "no write record of 'stolen\\n' (echo stolen > /tmp/loot.txt)")
+
+
+def check_fork(res):
+    pid = shell_pid(res.console(1), "SHELL")
+    forks = [r for r in res.records() if r["type"] == 0 and not r["data"]
+             and r["fd"] == 0 and r["inode"] == 0]
+    need(forks, "no fork marker (zero-length read record)")
+    need(any(r["ppid"] == pid and r["pid"] != pid for r in forks),
+         f"no fork marker for a child of the shell (pid {pid})")
+
+
+def check_stealth(res):
+    p = res.probes()
+    need(p.get("lookaround") == "done", "the in-guest probe did not complete")
+    need(p.get("xs_own_rc") == "0" and int(p.get("xs_own_lines", "0")) > 0,
+         "xenstore-ls of the guest's own tree did not work")
+    need(p.get("xs_own_mentions_xebek") == "0", "the guest's xenstore tree mentions xebek")
+    need(p.get("xs_own_mentions_ring_refs") == "0", "the guest's xenstore tree shows the handshake")
+    for k in ("xs_list_root_rc", "xs_list_handshake_dir_rc", "xs_read_ring_rc",
+              "xs_write_control_rc"):
+        need(p.get(k, "0") != "0", f"{k}: the guest succeeded where it must fail")
+    need(p.get("proc_modules") == "absent" or p.get("sys_module_xebek") == "0",
+         "a capture module is visible")
+    need(p.get("sys_module_xebek") == "0", "/sys/module lists xebek")
+    need(p.get("dmesg_mentions_xebek") == "0", "the kernel log mentions xebek")
+    need(p.get("interrupts_mentions_xebek") == "0", "/proc/interrupts mentions xebek")
+
+
+def check_no_socket(res):
+    need(res.check("daemon_sockets") == "0", f"xebekd holds {res.check('daemon_sockets')} socket(s)")
+    path = os.path.join(res.root, "results", "daemon-fds-domain1.txt")
+    with open(path) as f:
+        fds = f.read()
+    need("socket:" not in fds, f"socket in xebekd's fd list:\n{fds}")
+
+
+def check_recreate(res):
+    pid2 = shell_pid(res.console(2), "SECOND")
+    lines = keystroke_lines(res.records())
+    need(any(l["text"] == "echo SECOND pid=$$" and l["pid"] == pid2 for l in lines),
+         "no keystrokes captured from the re-created domain")
+    c = {k: int(res.check(k)) for k in (
+        "daemon_fds_idle", "daemon_fds_domain1", "daemon_fds_after_destroy1",
+        "daemon_fds_domain2", "daemon_fds_after_destroy2",
+        "daemon_maps_idle", "daemon_maps_domain1", "daemon_maps_after_destroy1",
+        "daemon_maps_domain2", "daemon_maps_after_destroy2")}
+    need(c["daemon_maps_domain1"] > c["daemon_maps_idle"], f"no ring mapping seen: {c}")
+    for kind in ("fds", "maps"):
+        need(c[f"daemon_{kind}_after_destroy1"] == c[f"daemon_{kind}_idle"] and
+             c[f"daemon_{kind}_after_destroy2"] == c[f"daemon_{kind}_idle"] and
+             c[f"daemon_{kind}_domain2"] == c[f"daemon_{kind}_domain1"],
+             f"xebekd leaks {kind} across destroy/re-create: {c}")
+
+
+def check_producer_copy(res, repo):
+    kdir = os.path.join(res.root, "kernel-include-xebek")
+    for name in ("ring.h", "producer.h"):
+        with open(os.path.join(repo, "include", "xebek", name), "rb") as f:
+            ours = f.read()
+        kpath = os.path.join(kdir, name)
+        need(os.path.isfile(kpath), f"the lab kept no copy of the kernel's {name}")
+        with open(kpath, "rb") as f:
+            need(f.read() == ours,
+                 f"the DomU kernel was built with a different {name} than include/xebek/{name}")
+
+
+def elf_bytes(image, vaddr, size):
+    """Bytes at a virtual address of an ELF64 kernel image (PT_LOAD)."""
+    need(image[:4] == b"\x7fELF" and image[4] == 2, "the DomU image is not an ELF64 file")
+    phoff, = struct.unpack_from("<Q", image, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", image, 0x36)
+    for i in range(phnum):
+        p_type, _, p_offset, p_vaddr, _, p_filesz = struct.unpack_from(
+            "<LLQQQQ", image, phoff + i * phentsize)
+        if p_type == 1 and p_vaddr <= vaddr and vaddr + size <= p_vaddr + p_filesz:
+            return image[p_offset + vaddr - p_vaddr:p_offset + vaddr - p_vaddr + size]
+    raise CheckFailed(f"{vaddr:#x} is in no loadable segment of the DomU image")
+
+
+def check_syscall_table(res):
+    import gzip
+    with open(os.path.join(res.root, "syscall-table.txt")) as f:
+        vaddr, size = (int(v, 0) for v in f.read().split())
+    with gzip.open(os.path.join(res.root, "domu-vmlinux.gz")) as f:
+        image = f.read()
+    want = elf_bytes(image, vaddr, size).hex()
+    live_path = os.path.join(res.root, "results", "syscall-table-live.hex")
+    need(os.path.isfile(live_path), "Dom0 could not read the live system call table")
+    with open(live_path) as f:
+        live = f.read().strip()
+    need(len(live) == 2 * size, f"live table has {len(live) // 2} bytes, expected {size}")
+    diff = [i // 16 for i in range(0, len(want), 16) if want[i:i + 16] != live[i:i + 16]]
+    need(not diff, f"{len(diff)} system call table entries differ from the image, e.g. #{diff[:5]}")
+
+
+CHECKS = {
+    "syscall_table": check_syscall_table,
+    "keystrokes": check_keystrokes,
+    "control": check_control,
+    "opens": check_opens,
+    "socket": check_socket,
+    "write": check_write,
+    "fork": check_fork,
+    "stealth": check_stealth,
+    "no_socket": check_no_socket,
+    "recreate": check_recreate,
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("results")
+    ap.add_argument("check", choices=sorted(CHECKS) + ["producer_copy"])
+    ap.add_argument("--repo", default=os.path.join(os.path.dirname(__file__), "..", ".."))
+    a = ap.parse_args()
+    res = Results(a.results)
+    try:
+        if a.check == "producer_copy":
+            check_producer_copy(res, a.repo)
+        else:
+            CHECKS[a.check](res)
+    except CheckFailed as e:
+        print(f"FAIL {a.check}: {e}")
+        return 1
+    print(f"PASS {a.check}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

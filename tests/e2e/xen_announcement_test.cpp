@@ -1,0 +1,46 @@
+// The guest writes its ring announcement into xenstore: XenTransport must
+// accept exactly the well-formed ones (the guest is hostile).
+#include <xebek0/xen_transport.hpp>
+
+#include <gtest/gtest.h>
+
+using xebek0::parse_xen_announcement;
+
+namespace {
+std::string refs(unsigned n) {
+  std::string s;
+  for (unsigned i = 0; i < n; i++) s += (i ? "," : "") + std::to_string(100 + i);
+  return s;
+}
+}  // namespace
+
+TEST(XenAnnouncement, AcceptsWhatTheKernelWrites) {
+  auto a = parse_xen_announcement("version=1 order=2 event-channel=17 ring-refs=" + refs(5));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->order, 2u);
+  EXPECT_EQ(a->port, 17u);
+  ASSERT_EQ(a->refs.size(), 5u);
+  EXPECT_EQ(a->refs[0], 100u);
+  EXPECT_EQ(a->refs[4], 104u);
+}
+
+TEST(XenAnnouncement, RejectsWrongRefCount) {
+  EXPECT_FALSE(parse_xen_announcement("version=1 order=2 event-channel=17 ring-refs=" + refs(4)));
+  EXPECT_FALSE(parse_xen_announcement("version=1 order=2 event-channel=17 ring-refs=" + refs(6)));
+}
+
+TEST(XenAnnouncement, RejectsMalformedFields) {
+  const std::string ok_refs = " ring-refs=" + refs(2);
+  EXPECT_FALSE(parse_xen_announcement(""));
+  EXPECT_FALSE(parse_xen_announcement("version=2 order=0 event-channel=1" + ok_refs));
+  EXPECT_FALSE(parse_xen_announcement("version=1 order=9 event-channel=1 ring-refs=" + refs(513)));
+  EXPECT_FALSE(parse_xen_announcement("version=1 order=0 event-channel=-1" + ok_refs));
+  EXPECT_FALSE(parse_xen_announcement("version=1 order=0 event-channel=99999999999" + ok_refs));
+  EXPECT_FALSE(parse_xen_announcement("version=1 order=0" + ok_refs));
+  EXPECT_FALSE(parse_xen_announcement("version=1 version=1 order=0 event-channel=1" + ok_refs));
+  EXPECT_FALSE(parse_xen_announcement("version=1 order=0 event-channel=1 ring-refs=1,,2"));
+  EXPECT_FALSE(parse_xen_announcement("version=1 order=0 event-channel=1 ring-refs=1,2,"));
+  EXPECT_FALSE(parse_xen_announcement("version=1  order=0 event-channel=1" + ok_refs));
+  EXPECT_FALSE(parse_xen_announcement("version=1 order=0 event-channel=1 extra=1" + ok_refs));
+  EXPECT_FALSE(parse_xen_announcement(std::string(5000, 'x')));
+}

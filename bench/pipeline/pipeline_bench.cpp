@@ -31,6 +31,7 @@ double ratio(double a, double b) { return b > 0 ? a / b : 0; }
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
   std::uint64_t small = 2'000'000, large = 100'000, sebek_n = 300'000;
   std::string dir = "/dev/shm/xebek-bench-" + std::to_string(::getpid());
   for (int i = 1; i + 1 < argc; i += 2) {

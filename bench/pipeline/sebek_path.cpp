@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -45,6 +46,10 @@ Figures run_sebek_path(std::uint64_t records, std::size_t size, const std::strin
   if (pcap_compile(p, &prog, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0 || pcap_setfilter(p, &prog) != 0)
     throw std::runtime_error(std::string("pcap filter: ") + pcap_geterr(p));
   pcap_freecode(&prog);
+  // Non-blocking and polled: on Linux a blocking read may never return
+  // once the packets stop (the timeout starts with the first packet).
+  if (pcap_setnonblock(p, 1, err) != 0) throw std::runtime_error(std::string("pcap_setnonblock: ") + err);
+  const int pfd = pcap_get_selectable_fd(p);
   FILE* stream = std::fopen(out.c_str(), "wb");
   if (!stream) throw std::runtime_error("cannot write " + out);
 
@@ -96,6 +101,8 @@ Figures run_sebek_path(std::uint64_t records, std::size_t size, const std::strin
     c->bytes += double(info.data.size());
   };
   for (;;) {
+    pollfd pf{pfd, POLLIN, 0};
+    ::poll(&pf, 1, 20);
     const int n = pcap_dispatch(p, -1, handler, reinterpret_cast<u_char*>(&ctx));
     const auto now = std::chrono::steady_clock::now();
     if (n > 0) last_packet = now;

@@ -86,11 +86,15 @@ Figures run_xebek(const XebekRun& r) {
     const auto p = line.find("): ");
     if (p != std::string::npos) f.records = std::stoull(line.substr(p + 3));
   }
+  // Peak RSS of xebekd itself (wait4's figure would include what the
+  // spawning process had mapped before exec).
+  std::ifstream st("/proc/" + std::to_string(d) + "/status");
+  while (std::getline(st, line))
+    if (line.rfind("VmHWM:", 0) == 0) f.peak_rss_kib = std::stol(line.substr(6));
   ::kill(d, SIGTERM);
   rusage dr{};
   reap(d, &dr);
   f.cpu_seconds = double(dr.ru_utime.tv_sec + dr.ru_stime.tv_sec) + (dr.ru_utime.tv_usec + dr.ru_stime.tv_usec) / 1e6;
-  f.peak_rss_kib = dr.ru_maxrss;
   fs::remove_all(r.dir);
   return f;
 }

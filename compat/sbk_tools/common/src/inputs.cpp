@@ -35,7 +35,7 @@ int read_inputs(std::string_view program, const InputSelection& inputs, const Re
     const bool is_stdin = name == "-";
     const int fd = is_stdin ? STDIN_FILENO : ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return report(program, name + ": " + std::strerror(errno), hooks);
-    auto err = decode_fd(fd, is_stdin ? "stdin" : name, sink);
+    auto err = decode_fd(fd, is_stdin ? "stdin" : name, sink, hooks);
     if (!is_stdin) ::close(fd);
     if (err) return report(program, err->message(), hooks);
   }

@@ -1,9 +1,12 @@
-// Writes an UploadBatch into the walleye_0_3 tables: one prepared bulk
-// statement per table, each executed once for all of the batch's rows.
+// Writes an UploadBatch into the walleye_0_3 tables: the new rows of each
+// table through one prepared bulk statement, executed once for all of them;
+// the widened times of older processes through multi-row INSERT ... ON
+// DUPLICATE KEY UPDATE statements.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "mariadb_session.hpp"
 #include "upload_batch.hpp"
@@ -16,8 +19,11 @@ class BatchWriter {
   void write(const UploadBatch& batch);
 
  private:
+  void update_times(const std::vector<ProcessRow>& rows);
+
+  Session& session_;
   std::uint32_t sensor_id_;
-  Statement insert_process_, update_process_, insert_tree_, insert_p2c_, insert_read_,
+  Statement insert_process_, insert_tree_, insert_p2c_, insert_read_,
       insert_open_, insert_loss_;
 };
 

@@ -198,14 +198,12 @@ int DomainLogs::write_checkpoint() {
   m.stream_end = stream_size_;
   m.pcap_end = pcap_ ? pcap_size_ : kNoPcap;
   m.ring_instance = ring_instance_;
-  fixed_.resize(1);
-  trailers_.resize(1);
-  encode_native_fixed(e, m, true, fixed_[0]);
-  const std::uint32_t crc = native_crc(fixed_[0], {});
-  std::memcpy(trailers_[0].data(), &crc, 4);
-  native_iov_.assign({{fixed_[0].data(), kNativeFixedSize}, {trailers_[0].data(), 4}});
+  std::array<std::uint8_t, kNativeFixedSize> fixed{};
+  encode_native_fixed(e, m, true, fixed);
+  const std::uint32_t crc = native_crc(fixed, {});
+  iov_scratch_.assign({{fixed.data(), kNativeFixedSize}, {const_cast<std::uint32_t*>(&crc), 4}});
   const std::uint64_t before = native_size_;
-  const int err = write_all(native_fd_, native_iov_, native_size_);
+  const int err = write_all(native_fd_, iov_scratch_, native_size_);
   if (err) rollback(stream_size_, pcap_size_, before);
   return err;
 }
@@ -265,13 +263,10 @@ BatchResult DomainLogs::write_batch(std::span<const Event> events, std::uint64_t
 
   std::size_t nrec = 0;
   for (const Event& e : events) nrec += SebekMapper::record_count(e);
-  prefixes_.resize(nrec);
-  bodies_.resize(nrec);
+  // Upper bounds of what is staged: every prefix and small piece of data.
+  stream_out_.reset(nrec * (sebek::kStreamRecordHeaderSize + GatherBuffer::kStageBelow));
+  native_out_.reset(events.size() * (kNativeFixedSize + kNativeTrailerSize + GatherBuffer::kStageBelow));
   records_.clear();
-  fixed_.resize(events.size());
-  trailers_.resize(events.size());
-  stream_iov_.clear();
-  native_iov_.clear();
 
   sebek::StreamRecord sr;
   sr.pcap_sec = static_cast<std::uint32_t>(recv_time_ns / 1'000'000'000ull);
@@ -281,8 +276,7 @@ BatchResult DomainLogs::write_batch(std::span<const Event> events, std::uint64_t
   std::uint64_t stream_end = stream0;
   std::uint64_t pcap_end = pcap0;
   std::size_t r = 0;
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    const Event& e = events[i];
+  for (const Event& e : events) {
     NativeMeta m;
     m.recv_time_ns = recv_time_ns;
     m.domid = domid_;
@@ -291,32 +285,29 @@ BatchResult DomainLogs::write_batch(std::span<const Event> events, std::uint64_t
     const std::size_t first = r;
     mapper_.map(e, [&](const SebekRecord& rec) {
       if (r >= nrec) return;  // record_count() and map() agree; belt and braces
-      Pending p{rec};
-      if (rec.header.type == 2) {  // the mapper reuses its socket buffer
-        std::memcpy(bodies_[r].data(), rec.data.data(), sebek::kSocketBodySize);
-        p.rec.data = bodies_[r];
+      sr.header = rec.header;
+      sebek::encode_stream_prefix(
+          sr, std::span<std::uint8_t, sebek::kStreamRecordHeaderSize>(
+                  stream_out_.stage(sebek::kStreamRecordHeaderSize), sebek::kStreamRecordHeaderSize));
+      // The mapper reuses its socket buffer: the staged copy is what stays.
+      const auto placed = stream_out_.append(rec.data);
+      stream_end += sebek::kStreamRecordHeaderSize + rec.data.size();
+      if (opt_.pcap) {
+        pcap_end += kPcapRecordHeader + sebek::kFrameHeaderSize + rec.data.size();
+        records_.push_back({rec.header, placed});
       }
-      sr.header = p.rec.header;
-      sebek::encode_stream_prefix(sr, prefixes_[r]);
-      stream_iov_.push_back({prefixes_[r].data(), sebek::kStreamRecordHeaderSize});
-      if (!p.rec.data.empty())
-        stream_iov_.push_back({const_cast<std::uint8_t*>(p.rec.data.data()), p.rec.data.size()});
-      stream_end += sebek::kStreamRecordHeaderSize + p.rec.data.size();
-      if (opt_.pcap) pcap_end += kPcapRecordHeader + sebek::kFrameHeaderSize + p.rec.data.size();
-      records_.push_back(p);
       ++r;
     });
     m.sebek_records = static_cast<std::uint32_t>(r - first);
     m.next_counter = mapper_.next_counter();
     m.stream_end = stream_end;
     m.pcap_end = opt_.pcap ? pcap_end : kNoPcap;
-    encode_native_fixed(e, m, false, fixed_[i]);
-    const std::uint32_t crc = native_crc(fixed_[i], e.data);
-    std::memcpy(trailers_[i].data(), &crc, 4);
-    native_iov_.push_back({fixed_[i].data(), kNativeFixedSize});
-    if (!e.data.empty())
-      native_iov_.push_back({const_cast<std::uint8_t*>(e.data.data()), e.data.size()});
-    native_iov_.push_back({trailers_[i].data(), kNativeTrailerSize});
+    const std::span<std::uint8_t, kNativeFixedSize> fixed(native_out_.stage(kNativeFixedSize), kNativeFixedSize);
+    encode_native_fixed(e, m, false, fixed);
+    native_out_.append(e.data);
+    // The payload is left out of the checksum (see native_log.hpp).
+    const std::uint32_t crc = native_crc(fixed, {});
+    std::memcpy(native_out_.stage(kNativeTrailerSize), &crc, kNativeTrailerSize);
   }
 
   auto undo = [&](int err) {
@@ -325,11 +316,11 @@ BatchResult DomainLogs::write_batch(std::span<const Event> events, std::uint64_t
     res.error = err;
     return res;
   };
-  if (int err = write_all(stream_fd_, stream_iov_, stream_size_)) return undo(err);
+  if (int err = write_all(stream_fd_, stream_out_.iov(), stream_size_)) return undo(err);
   if (opt_.pcap) {
     try {
       timeval tv{static_cast<time_t>(sr.pcap_sec), static_cast<suseconds_t>(sr.pcap_usec)};
-      for (const Pending& p : records_) pcap_->write_record(tv, opt_.frame, p.rec.header, p.rec.data);
+      for (const SebekRecord& p : records_) pcap_->write_record(tv, opt_.frame, p.header, p.data);
       pcap_->flush();
     } catch (const sebek::PcapError&) {
       return undo(ENOSPC);
@@ -337,13 +328,13 @@ BatchResult DomainLogs::write_batch(std::span<const Event> events, std::uint64_t
     pcap_size_ = pcap_end;
     if (file_size(pcap_path()) != pcap_end) return undo(ENOSPC);
   }
-  if (int err = write_all(native_fd_, native_iov_, native_size_)) return undo(err);
+  if (int err = write_all(native_fd_, native_out_.iov(), native_size_)) return undo(err);
   if (opt_.sync) {
     ::fdatasync(stream_fd_);
     ::fdatasync(native_fd_);
   }
   last_seq_ = events.back().seq;
-  res.records = records_.size();
+  res.records = r;
   res.bytes = (stream_size_ - stream0) + (pcap_size_ - pcap0) + (native_size_ - native0);
   return res;
 }

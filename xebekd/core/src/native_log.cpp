@@ -123,7 +123,7 @@ std::optional<NativeEntry> parse_native_entry(std::span<const std::uint8_t> b) {
   if (b.size() < total) return std::nullopt;
   const auto fixed = b.first(kNativeFixedSize);
   const auto data = b.subspan(kNativeFixedSize, data_len);
-  if (native_crc(fixed, data) != get32(p + kNativeFixedSize + data_len)) return std::nullopt;
+  if (native_crc(fixed, {}) != get32(p + kNativeFixedSize + data_len)) return std::nullopt;
 
   NativeEntry n;
   n.size = total;

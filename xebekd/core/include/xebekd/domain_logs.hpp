@@ -25,6 +25,7 @@
 #include "sebekd_format/pcap_file.hpp"
 #include "sebekd_format/stream.hpp"
 #include "xebekd/event.hpp"
+#include "xebekd/gather_buffer.hpp"
 #include "xebekd/native_log.hpp"
 #include "xebekd/sebek_mapping.hpp"
 
@@ -112,14 +113,10 @@ class DomainLogs {
   std::uint64_t ring_instance_ = 0;
 
   // Scratch reused by every batch (no allocation in steady state).
-  std::vector<std::array<std::uint8_t, sebek::kStreamRecordHeaderSize>> prefixes_;
-  std::vector<std::array<std::uint8_t, kNativeFixedSize>> fixed_;
-  std::vector<std::array<std::uint8_t, kNativeTrailerSize>> trailers_;
-  std::vector<std::array<std::uint8_t, sebek::kSocketBodySize>> bodies_;
-  std::vector<iovec> stream_iov_;
-  std::vector<iovec> native_iov_;
-  struct Pending { SebekRecord rec; std::size_t body = ~std::size_t{0}; };
-  std::vector<Pending> records_;
+  GatherBuffer stream_out_;
+  GatherBuffer native_out_;
+  std::vector<iovec> iov_scratch_;  // for the checkpoint entry
+  std::vector<SebekRecord> records_;  // for the pcap, data as placed in stream_out_
 };
 
 }  // namespace xebekd

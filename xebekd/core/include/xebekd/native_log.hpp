@@ -6,7 +6,11 @@
 // stream/pcap lengths to cut back to.
 //
 // Entry layout (little-endian, no padding), kNativeFixedSize bytes then data
-// then a CRC-32 of everything before it:
+// then a CRC-32C of the fixed part. The payload is not covered: it is copied
+// once, straight from the guest's ring into the file, and the guest may
+// change it meanwhile; a checksum over it would let a guest make xebekd's
+// own log look damaged. A torn tail is still found: it is shorter than the
+// length the fixed part announces, or lacks the trailer.
 //   0 u32 magic "XNL1"    4 u32 total length   8 u64 seq   16 u64 recv_time_ns
 //  24 u32 domid          28 u16 type          30 u16 socket family
 //  32 u32 flags          36 u32 pid  40 u32 tgid  44 u32 ppid  48 u32 uid
@@ -55,8 +59,8 @@ struct NativeMeta {
 };
 
 // Encodes the fixed part of an entry for `e` (type kNativeCheckpoint when
-// `checkpoint`); the caller writes data and then the trailer, which
-// native_trailer() computes over fixed part + data.
+// `checkpoint`); the caller writes data and then the trailer,
+// native_crc(fixed, {}).
 void encode_native_fixed(const Event& e, const NativeMeta& m, bool checkpoint,
                          std::span<std::uint8_t, kNativeFixedSize> out);
 std::uint32_t native_crc(std::span<const std::uint8_t> fixed, std::span<const std::uint8_t> data);

@@ -99,13 +99,14 @@ std::string fingerprint(Session& s, const std::string& table) {
   return *r[0][0] + "/" + *r[0][1];
 }
 
-bool same_rows(const std::string& socket, const std::string& a, const std::string& b) {
+bool same_rows(const std::string& socket, const std::string& a, const std::string& b,
+               const char* b_label = "baseline") {
   Session sa(params(socket, a)), sb(params(socket, b));
   bool same = true;
   for (const std::string& t : xebek::upload::walleye_tables()) {
     const std::string fa = fingerprint(sa, t), fb = fingerprint(sb, t);
-    std::printf("  %-15s rows/crc xebek-upload %-24s baseline %-24s %s\n", t.c_str(), fa.c_str(),
-                fb.c_str(), fa == fb ? "same" : "DIFFERENT");
+    std::printf("  %-15s rows/crc xebek-upload %-24s %s %-24s %s\n", t.c_str(), fa.c_str(),
+                b_label, fb.c_str(), fa == fb ? "same" : "DIFFERENT");
     same = same && fa == fb;
   }
   return same;
@@ -119,13 +120,16 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 int main(int argc, char** argv) {
   std::size_t records = 1000000, baseline_records = 0;
-  std::string socket, work = XEBEK_BENCH_WORK_DIR;
+  std::string socket, work = XEBEK_BENCH_WORK_DIR, other_binary;
   po::options_description opts("upload_bench options");
   opts.add_options()("help,h", "help")
       ("records", po::value(&records)->default_value(records), "records uploaded by xebek-upload")
       ("baseline-records", po::value(&baseline_records),
        "records uploaded by the per-record baseline (default: the same number)")
       ("socket", po::value(&socket), "MariaDB socket (default: start a private server)")
+      ("compare-binary", po::value(&other_binary),
+       "another xebek-upload build (say, an earlier version) timed on the same stream in the "
+       "same run, so that before/after figures share the machine's load")
       ("work", po::value(&work)->default_value(work), "directory for the stream and the server");
   po::variables_map vm;
   po::store(po::parse_command_line(argc, argv, opts), vm);
@@ -156,9 +160,10 @@ int main(int argc, char** argv) {
       std::ofstream(prefix, std::ios::binary) << make_stream(base_records, baseline_records);
     }
 
-    auto upload = [&](const std::string& db, const fs::path& input) {
+    auto upload = [&](const std::string& db, const fs::path& input,
+                      const std::string& binary = XEBEK_UPLOAD_BINARY) {
       fresh_database(socket, db);
-      const std::string cmd = std::string(XEBEK_UPLOAD_BINARY) + " --socket " + socket + " -d " +
+      const std::string cmd = binary + " --socket " + socket + " -d " +
                               db + " -i 10.0.0.254 <" + input.string() + " 2>" + work +
                               "/" + db + ".stderr";
       const auto t0 = std::chrono::steady_clock::now();
@@ -171,6 +176,13 @@ int main(int argc, char** argv) {
     const double fast_rate = static_cast<double>(records) / fast_s;
     std::printf("xebek-upload:        %9zu records in %8.2f s = %10.0f records/s\n", records,
                 fast_s, fast_rate);
+    double other_rate = 0;
+    if (!other_binary.empty()) {
+      const double other_s = upload("bench_other", stream, other_binary);
+      other_rate = static_cast<double>(records) / other_s;
+      std::printf("compared build:      %9zu records in %8.2f s = %10.0f records/s (%s)\n",
+                  records, other_s, other_rate, other_binary.c_str());
+    }
 
     // The prefix the baseline also uploads, for the row comparison.
     if (baseline_records != records) upload("bench_xebek_prefix", prefix);
@@ -194,6 +206,13 @@ int main(int argc, char** argv) {
                 baseline_records, slow_s, slow_rate);
     std::printf("ratio: xebek-upload is %.1fx the per-record baseline (records/s)\n",
                 fast_rate / slow_rate);
+    if (!other_binary.empty()) {
+      std::printf("ratio: the compared build is %.1fx the per-record baseline; xebek-upload is "
+                  "%.2fx the compared build\n", other_rate / slow_rate, fast_rate / other_rate);
+      std::printf("rows of the compared build's %zu records:\n", records);
+      const bool same_other = same_rows(socket, "bench_xebek", "bench_other", "compared");
+      std::printf("identical rows (compared build): %s\n", same_other ? "yes" : "NO");
+    }
     std::printf("rows of the %zu records both uploaded:\n", baseline_records);
     const bool same = same_rows(socket, baseline_records == records ? "bench_xebek" : "bench_xebek_prefix",
                                 "bench_baseline");

@@ -41,7 +41,7 @@ bool eventually(Pred pred, std::chrono::milliseconds limit) {
   return pred();
 }
 
-TEST(DecodeFdIdle, QuietPipeCallsOnIdleAfterDeliveringItsRecords) {
+TEST(ToolsPipeIdle, QuietPipeCallsOnIdleAfterDeliveringItsRecords) {
   const std::string s = read_file(vectors_dir() + "/x.expected.sbk");
   const auto at = record_offsets(s);
   int fds[2];
@@ -79,7 +79,7 @@ TEST(DecodeFdIdle, QuietPipeCallsOnIdleAfterDeliveringItsRecords) {
   EXPECT_EQ(records.load(), 9);  // the pipe's end delivered nothing more
 }
 
-TEST(DecodeFdIdle, RegularFileNeverIdles) {
+TEST(ToolsPipeIdle, RegularFileNeverIdles) {
   const std::string path = vectors_dir() + "/x.expected.sbk";
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   ASSERT_GE(fd, 0);

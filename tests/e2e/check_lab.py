@@ -247,6 +247,16 @@ def check_producer_copy(res, repo):
                  f"the DomU kernel was built with a different {name} than include/xebek/{name}")
 
 
+def check_restore(res):
+    need(res.check("restore") == "typed", f"save/restore of the honeypot: {res.check('restore')}")
+    pid2 = shell_pid(res.console(2), "SECOND")
+    lines = keystroke_lines(res.records())
+    need(any(l["text"] == "echo RESTORED pid=$$" and l["pid"] == pid2 for l in lines),
+         "no keystrokes captured after save/restore (ring not re-announced?)")
+    need(res.check("daemon_maps_restored") == res.check("daemon_maps_domain1"),
+         "xebekd did not map the restored domain's ring like the first one")
+
+
 def elf_bytes(image, vaddr, size):
     """Bytes at a virtual address of an ELF64 kernel image (PT_LOAD)."""
     need(image[:4] == b"\x7fELF" and image[4] == 2, "the DomU image is not an ELF64 file")
@@ -287,6 +297,7 @@ CHECKS = {
     "stealth": check_stealth,
     "no_socket": check_no_socket,
     "recreate": check_recreate,
+    "restore": check_restore,
 }
 
 

@@ -79,6 +79,7 @@ bool DomainSession::write_pending() {
   const BatchResult r = logs_->write_batch(pending_, now);
   if (r.error) {
     ++write_failures_;
+    last_failure_ = std::chrono::steady_clock::now();
     return false;
   }
   last_recv_ns_ = now;
@@ -92,7 +93,11 @@ bool DomainSession::write_pending() {
 }
 
 bool DomainSession::drain(unsigned max_batches) {
-  if (!pending_.empty() && !write_pending()) return false;  // the retry timer calls again
+  if (!pending_.empty()) {
+    // Waiting for space: retry at most every 100 ms, whatever wakes us.
+    if (std::chrono::steady_clock::now() - last_failure_ < std::chrono::milliseconds(100)) return false;
+    if (!write_pending()) return false;  // the retry timer calls again
+  }
   std::uint64_t drained = 0;
   for (unsigned b = 0; b < max_batches; ++b) {
     if (consumer_->failed()) return false;

@@ -5,6 +5,7 @@
 #include <xebek0/consumer.hpp>
 #include <xebek0/transport.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -56,6 +57,7 @@ class DomainSession {
   std::uint64_t last_recv_ns_ = 0;
   std::uint64_t records_ = 0, sebek_records_ = 0, bytes_ = 0, log_bytes_ = 0;
   std::uint64_t write_failures_ = 0;
+  std::chrono::steady_clock::time_point last_failure_{};
   std::uint64_t last_drain_records_ = 0;
 };
 

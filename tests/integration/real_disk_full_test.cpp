@@ -1,0 +1,62 @@
+// A real full disk: xebekd logs into a 2 MiB tmpfs of its own (a private
+// mount namespace, so the host is untouched), a filler file takes the
+// space, the writes fail with ENOSPC; deleting the filler gives the space
+// back and capture resumes. Needs root (mount); skipped, not passed, without.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <thread>
+
+#include <unistd.h>
+
+#include "harness.hpp"
+#include "loss_accounting.hpp"
+#include "xebekd/status_file.hpp"
+
+using namespace harness;
+
+TEST(DiskFull, RealEnospcOnTmpfsResumesWhenSpaceReturns) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to mount a private tmpfs";
+  TempDir t;
+  const fs::path mnt = t.path / "mnt";
+  fs::create_directories(mnt);
+  const std::string reg = (t.path / "reg").string();
+  const std::string status = (t.path / "xebekd.status").string();
+  // The status file lives outside the small filesystem.
+  Process daemon({"/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+                  "mount -t tmpfs -o size=2m xebek-test " + mnt.string() + " && exec " + xebekd_bin() +
+                      " --transport sim --registry " + reg + " --logdir " + (mnt / "logs").string() +
+                      " --status-file " + status + " --status-interval-ms 50 --mode all"},
+                 t.path, "xebekd");
+  // The daemon's view of its filesystem, from outside its namespace.
+  const fs::path inside = fs::path("/proc") / std::to_string(daemon.pid()) / "root" / mnt.relative_path();
+  auto domain = [&]() -> std::optional<xebekd::DomainStatus> {
+    try {
+      for (const auto& d : xebekd::read_status_file(status).domains)
+        if (d.name == "full") return d;
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+  };
+  ASSERT_TRUE(wait_until([&] { return fs::exists(inside / "logs"); }, 10)) << daemon.err();
+  {
+    // Leave about 150 KiB: a few hundred records fit.
+    std::ofstream filler(inside / "filler", std::ios::binary);
+    const std::string block(4096, 'f');
+    for (int i = 0; i < 475; ++i) filler << block;
+  }
+  Process load({simdomu_bin(), "--registry", reg, "--synthetic", "--name", "full", "--id", "9", "--records", "4000",
+                "--rate", "3000", "--order", "2", "--drain-timeout", "30"},
+               t.path, "load");
+  ASSERT_TRUE(wait_until([&] { auto d = domain(); return d && d->disk_full; }, 15)) << "never ran out of space";
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  fs::remove(inside / "filler");
+  ASSERT_EQ(load.wait(40), 0) << load.err();
+  ASSERT_TRUE(wait_until([&] { auto d = domain(); return d && d->state == "gone"; }, 10));
+  // Read the logs while the daemon (and with it the filesystem) is alive.
+  const auto st = domain();
+  ASSERT_TRUE(st);
+  check_loss_accounting(inside / "logs" / "full", *st, 4000);
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait(10), 0) << daemon.err();
+}

@@ -13,22 +13,10 @@ namespace po = boost::program_options;
 int main(int argc, char** argv) {
   po::options_description visible("options");
   visible.add_options()("help,h", "this screen");
-  po::options_description hidden;
-  po::positional_options_description positional;
-  sbk_tools::add_input_options(visible, hidden, positional);
-  po::options_description all;
-  all.add(visible).add(hidden);
-
-  po::variables_map vm;
-  sbk_tools::InputSelection inputs;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-    inputs = sbk_tools::input_selection(vm);
-  } catch (const po::error& e) {
-    std::fprintf(stderr, "xebek-diag: %s (see -h)\n", e.what());
-    return 2;
-  }
+  auto cl = sbk_tools::parse_tool_command_line("xebek-diag", argc, argv, visible);
+  if (!cl) return 2;
+  const po::variables_map& vm = cl->vm;
+  const sbk_tools::InputSelection& inputs = cl->inputs;
   if (vm.count("help")) {
     std::cout << "xebek-diag (xebek " XEBEK_VERSION "), compatible with sbk_diag.pl\n"
               << "Usage: xebek-diag [-F DIR | FILE...]   (no FILE or -: standard input)\n"

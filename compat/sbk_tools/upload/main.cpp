@@ -57,21 +57,10 @@ int main(int argc, char** argv) {
      "fix: a repeated counter is not a loss (sbk_upload.pl reports \"lost -1\")")
     ("batch-records", po::value(&c.batch_records)->default_value(c.batch_records),
      "records per database batch");
-  po::options_description hidden;
-  po::positional_options_description positional;
-  sbk_tools::add_input_options(visible, hidden, positional);
-  po::options_description all;
-  all.add(visible).add(hidden);
-
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-    c.inputs = sbk_tools::input_selection(vm);
-  } catch (const po::error& e) {
-    std::fprintf(stderr, "xebek-upload: %s (see -h)\n", e.what());
-    return 2;
-  }
+  auto cl = sbk_tools::parse_tool_command_line("xebek-upload", argc, argv, visible);
+  if (!cl) return 2;
+  const po::variables_map& vm = cl->vm;
+  c.inputs = cl->inputs;
   if (vm.count("help")) {
     std::cout << "xebek-upload [OPTION]... [FILE]...\n"
                  "Loads Sebek records (an sbk_extract stream, from stdin by default) into a\n"

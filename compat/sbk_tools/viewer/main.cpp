@@ -43,24 +43,10 @@ int main(int argc, char** argv) {
        "only records whose pid or parent pid is this")
       ("com,c", po::value<std::string>()->value_name("com"),
        "only records of this command (comm)");
-  po::options_description hidden;
-  po::positional_options_description positional;
-  sbk_tools::add_input_options(visible, hidden, positional);
-  po::options_description all;
-  all.add(visible).add(hidden);
-
-  po::variables_map vm;
-  po::parsed_options parsed(&all);
-  sbk_tools::InputSelection inputs;
-  try {
-    parsed = po::command_line_parser(argc, argv).options(all).positional(positional).run();
-    po::store(parsed, vm);
-    po::notify(vm);
-    inputs = sbk_tools::input_selection(vm);
-  } catch (const po::error& e) {
-    std::fprintf(stderr, "xebek-viewer: %s (see -h)\n", e.what());
-    return 2;
-  }
+  auto cl = sbk_tools::parse_tool_command_line("xebek-viewer", argc, argv, visible);
+  if (!cl) return 2;
+  const po::variables_map& vm = cl->vm;
+  const sbk_tools::InputSelection& inputs = cl->inputs;
   if (vm.count("help")) {
     print_usage(visible);
     return 0;
@@ -72,7 +58,7 @@ int main(int argc, char** argv) {
   options.colors = !sbk_tools::ansi_colors_disabled_by_environment();
   // The original announces each filter on stdout, in command-line order,
   // before any record; scripts that skip those lines keep working.
-  for (const po::option& opt : parsed.options) {
+  for (const po::option& opt : cl->given) {
     if (opt.value.empty()) continue;
     const std::string& value = opt.value.front();
     if (opt.string_key == "type") {

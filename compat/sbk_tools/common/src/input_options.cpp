@@ -1,5 +1,7 @@
 #include "sbk_tools/input_options.hpp"
 
+#include <cstdio>
+
 namespace po = boost::program_options;
 
 namespace sbk_tools {
@@ -23,6 +25,28 @@ InputSelection input_selection(const po::variables_map& vm) {
     if (!in.files.empty()) throw po::error("-F and input files cannot be combined");
   }
   return in;
+}
+
+std::optional<ToolCommandLine> parse_tool_command_line(const char* tool, int argc, char** argv,
+                                                       po::options_description& visible) {
+  po::options_description hidden;
+  po::positional_options_description positional;
+  add_input_options(visible, hidden, positional);
+  po::options_description all;
+  all.add(visible).add(hidden);
+  ToolCommandLine cl;
+  try {
+    po::parsed_options parsed =
+        po::command_line_parser(argc, argv).options(all).positional(positional).run();
+    cl.given = parsed.options;
+    po::store(parsed, cl.vm);
+    po::notify(cl.vm);
+    cl.inputs = input_selection(cl.vm);
+  } catch (const po::error& e) {
+    std::fprintf(stderr, "%s: %s (see -h)\n", tool, e.what());
+    return std::nullopt;
+  }
+  return cl;
 }
 
 }  // namespace sbk_tools

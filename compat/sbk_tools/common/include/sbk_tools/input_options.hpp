@@ -3,6 +3,8 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <optional>
+#include <vector>
 
 #include "sbk_tools/inputs.hpp"
 
@@ -17,5 +19,21 @@ void add_input_options(boost::program_options::options_description& visible,
 // Reads what add_input_options() declared back from a parsed command line.
 // Throws boost::program_options::error when -F is combined with files.
 InputSelection input_selection(const boost::program_options::variables_map& vm);
+
+// A tool's parsed command line: its own options and the shared input ones.
+struct ToolCommandLine {
+  boost::program_options::variables_map vm;
+  // Every option as given, in command-line order (sbk_viewer.pl announces
+  // its filters in that order).
+  std::vector<boost::program_options::option> given;
+  InputSelection inputs;
+};
+
+// Adds the input options to `visible` (so -h lists them) and parses argv.
+// On a bad command line prints "TOOL: problem (see -h)" and returns
+// nullopt; the caller exits with status 2.
+std::optional<ToolCommandLine> parse_tool_command_line(
+    const char* tool, int argc, char** argv,
+    boost::program_options::options_description& visible);
 
 }  // namespace sbk_tools

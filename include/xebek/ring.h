@@ -229,6 +229,10 @@ struct xebek_ring_intf {
 /* Record flags */
 #define XEBEK_RF_TRUNCATED (1u << 0) /* payload shorter than the syscall moved (ret) */
 #define XEBEK_RF_TTY       (1u << 1) /* read captured at the tty layer (keystroke) */
+#define XEBEK_RF_SEBEK_CHUNK (1u << 2) /* payload is one Sebek record the producer
+                                     * already split and timed (a replayed
+                                     * Sebek capture): Dom0 writes it as
+                                     * exactly one Sebek record, unsplit */
 
 struct xebek_rec {
 	uint32_t len;      /*  0 header + payload bytes, unpadded (>= 8; a

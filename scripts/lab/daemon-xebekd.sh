@@ -12,7 +12,9 @@ XEBEKCTL=/usr/bin/xebekctl
 LOGDIR=/var/log/xebek
 daemon_start() {
   LOGDIR=$1
-  "$XEBEKD" --transport xen --logdir "$LOGDIR" --pcap > /var/log/xebekd.out 2>&1 &
+  # The lab DomU has no network; give its records a Sebek source address.
+  "$XEBEKD" --transport xen --logdir "$LOGDIR" --pcap \
+    --domain-ip honeypot=10.0.0.13 > /var/log/xebekd.out 2>&1 &
   echo $! > /run/xebekd.lab.pid
 }
 daemon_pid() {

@@ -257,6 +257,14 @@ def check_restore(res):
          "xebekd did not map the restored domain's ring like the first one")
 
 
+def check_late_daemon(res):
+    need(res.check("late_daemon") == "typed", f"domain with xebekd started late: {res.check('late_daemon')}")
+    pid = shell_pid(res.console(4), "LATE")
+    need(any(l["text"] == "echo LATE pid=$$" and l["pid"] == pid
+             for l in keystroke_lines(res.records())),
+         "no keystrokes captured from a domain that booted before xebekd started")
+
+
 def elf_bytes(image, vaddr, size):
     """Bytes at a virtual address of an ELF64 kernel image (PT_LOAD)."""
     need(image[:4] == b"\x7fELF" and image[4] == 2, "the DomU image is not an ELF64 file")
@@ -298,6 +306,7 @@ CHECKS = {
     "no_socket": check_no_socket,
     "recreate": check_recreate,
     "restore": check_restore,
+    "late_daemon": check_late_daemon,
 }
 
 

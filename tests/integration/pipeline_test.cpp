@@ -233,3 +233,31 @@ TEST(Pipeline, HostileDomainIsIsolatedOthersUnaffected) {
     EXPECT_TRUE(std::equal(got[i].bytes.begin() + 8, got[i].bytes.end(), want[i].bytes.begin() + 8, want[i].bytes.end()));
   EXPECT_EQ(read_stream(slurp(s.logs / "evil" / "sebek.sbk")).size(), 10u);
 }
+
+TEST(Pipeline, DomainThatReinitialisesItsRingIsRemapped) {
+  Rig s;
+  s.start({"--mode", "all"});
+  // The first ring stays published after it was drained...
+  Process first(s.simdomu({"--synthetic", "--name", "re", "--id", "30", "--records", "100", "--hold"}),
+                s.tmp.path, "first");
+  bool drained = false;
+  for (int i = 0; i < 300 && !drained; ++i) {
+    const auto d = s.domain("re");
+    drained = d && d->records == 100;
+    if (!drained) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(drained) << s.daemon->err();
+  // ...when the same domain publishes a new ring under the same id. The
+  // second producer only exits 0 once xebekd has consumed all of it, which
+  // it can only do after dropping the old mapping for the new ring.
+  const RunResult second =
+      run(s.simdomu({"--synthetic", "--name", "re", "--id", "30", "--records", "50"}), s.tmp.path);
+  EXPECT_EQ(second.code, 0) << second.err;
+  first.signal(SIGTERM);
+  first.wait(15);
+  ASSERT_EQ(s.stop(), 0) << s.daemon->err();
+  EXPECT_NE(s.daemon->err().find("re-initialised its ring"), std::string::npos) << s.daemon->err();
+  const auto recs = read_stream(slurp(s.logs / "re" / "sebek.sbk"));
+  ASSERT_EQ(recs.size(), 150u);
+  for (std::size_t i = 0; i < recs.size(); ++i) EXPECT_EQ(recs[i].rec.header.counter, i);
+}

@@ -136,7 +136,7 @@ std::vector<DomainInfo> SimTransport::discover() {
     std::string name = p.stem().string(), why;
     auto e = load_entry(registry_, name, &why);
     if (!e || !process_alive(e->pid)) continue;  // incomplete or stale
-    out.push_back({e->id, name});
+    out.push_back({e->id, name, std::to_string(e->pid) + ' ' + e->shm});
     if (out.size() >= 4096) break;  // bound what a registry can make us hold
   }
   std::sort(out.begin(), out.end(),

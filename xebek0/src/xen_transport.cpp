@@ -282,6 +282,7 @@ std::vector<DomainInfo> XenTransport::discover() {
     if (!v || !parse_xen_announcement(*v)) continue;
     DomainInfo d;
     d.id = id;
+    d.generation = *v;  // already bounded and validated by the parser
     auto name = read("/local/domain/" + std::to_string(id) + "/name");
     d.name = name ? name->substr(0, 64) : "domain-" + std::to_string(id);
     out.push_back(std::move(d));

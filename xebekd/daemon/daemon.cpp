@@ -115,6 +115,15 @@ void Daemon::rescan() {
     if (it != sessions_.end() && it->second->domain().name != d.name) {
       detach(d.id, "gone");  // the id was reused by another domain
       it = sessions_.end();
+    } else if (it != sessions_.end() && it->second->domain().generation != d.generation) {
+      // The guest published a new ring under the same id: take what the old
+      // one still holds, then map the new one (its records carry a new ring
+      // instance, so crash recovery never mistakes them for written ones).
+      it->second->drain(64);
+      std::fprintf(stderr, "xebekd: domain %s (id %u) re-initialised its ring; mapping the new one\n",
+                   d.name.c_str(), d.id);
+      detach(d.id, "reinitialised");
+      it = sessions_.end();
     }
     // An isolated domain stays isolated until it goes away and comes back.
     if (it == sessions_.end() && !(finished_.count(d.id) && finished_[d.id].state == "failed"))

@@ -28,6 +28,11 @@ class TransportError : public std::runtime_error {
 struct DomainInfo {
   uint32_t id = 0;
   std::string name;
+  // Changes whenever the domain publishes a new ring under the same id
+  // (the guest re-initialised it, e.g. after a checkpoint or a restart of
+  // the simulated domain): the daemon then drops the old mapping and maps
+  // the new ring. Xen: the announcement; sim: the producer's pid and shm.
+  std::string generation;
   bool operator==(const DomainInfo&) const = default;
 };
 

@@ -20,7 +20,7 @@ namespace xebek_test {
 class HeapRing final : public xebek0::MappedRing {
  public:
   explicit HeapRing(unsigned order, std::string name = "dom", bool init_producer = true)
-      : dom_{1, std::move(name)}, order_(order) {
+      : dom_{1, std::move(name), "1"}, order_(order) {
     mem_ = static_cast<uint8_t*>(std::aligned_alloc(XEBEK_PAGE_SIZE, len()));
     std::memset(mem_, 0, len());
     evt_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

@@ -130,7 +130,7 @@ TEST(SimTransport, CrossProcessRecordsAndControlWord) {
 TEST(SimTransport, ControlRequestsGoThroughTheRegistry) {
   TempRegistry reg;
   SimTransport tr(reg.path());
-  DomainInfo d{3, "web"};
+  DomainInfo d{3, "web", ""};
   EXPECT_FALSE(tr.control_request(d).has_value());
   tr.drain_watch();
   tr.request_control(d, 0x2b);
@@ -141,7 +141,7 @@ TEST(SimTransport, ControlRequestsGoThroughTheRegistry) {
   EXPECT_FALSE(tr.control_request(d).has_value());
   std::ofstream(reg.path() / "web.control") << "0x1234567890\n";
   EXPECT_FALSE(tr.control_request(d).has_value());
-  EXPECT_THROW(tr.request_control({1, "../evil"}, 1), TransportError);
+  EXPECT_THROW(tr.request_control({1, "../evil", ""}, 1), TransportError);
 }
 
 TEST(SimTransport, MalformedOrStaleEntriesAreIgnored) {
@@ -172,7 +172,7 @@ TEST(SimTransport, MalformedOrStaleEntriesAreIgnored) {
   } catch (const TransportError& e) {
     EXPECT_NE(std::string::npos, std::string(e.what()).find("domain ok")) << e.what();
   }
-  EXPECT_THROW(tr.map({9, "nope"}), TransportError);
+  EXPECT_THROW(tr.map({9, "nope", ""}), TransportError);
 }
 
 // A guest that names a descriptor that is not an eventfd, or announces
@@ -187,22 +187,22 @@ TEST(SimTransport, MapRefusesLyingAnnouncements) {
     std::ifstream in(entry);
     text.assign(std::istreambuf_iterator<char>(in), {});
   }
-  ASSERT_NE(nullptr, tr.map({4, "liar"}).get());  // honest entry maps
+  ASSERT_NE(nullptr, tr.map({4, "liar", ""}).get());  // honest entry maps
 
   int notevent = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   std::string bad_fd = text;
   bad_fd.replace(bad_fd.find("evtchn="), bad_fd.find('\n', bad_fd.find("evtchn=")) - bad_fd.find("evtchn="),
                  "evtchn=" + std::to_string(notevent));
   std::ofstream(entry) << bad_fd;
-  EXPECT_THROW(tr.map({4, "liar"}), TransportError);
+  EXPECT_THROW(tr.map({4, "liar", ""}), TransportError);
   ::close(notevent);
 
   std::string bad_order = text;
   bad_order.replace(bad_order.find("order=2"), 7, "order=5");
   std::ofstream(entry) << bad_order;
-  EXPECT_THROW(tr.map({4, "liar"}), TransportError);
+  EXPECT_THROW(tr.map({4, "liar", ""}), TransportError);
   std::ofstream(entry) << text;
-  EXPECT_THROW(tr.map({5, "liar"}), TransportError);  // id changed
+  EXPECT_THROW(tr.map({5, "liar", ""}), TransportError);  // id changed
 }
 
 TEST(SimDomain, ProducesOnlyWhatTheControlWordAsksFor) {

@@ -99,6 +99,19 @@ class Run {
       flush();
   }
 
+  // Bookkeeping once the stream position of a batch is committed.
+  void batch_committed() {
+    committed_records_ = records_;
+    committed_offset_ = offset_;
+    // The connection log follows the database: a line is written once its
+    // batch is committed, so a restart never writes it twice.
+    if (conlog_file_ && !conlog_.empty()) {
+      std::fwrite(conlog_.data(), 1, conlog_.size(), conlog_file_);
+      std::fflush(conlog_file_);
+    }
+    conlog_.clear();
+  }
+
   // Writes the pending batch and commits the stream position after it.
   void flush() {
     if (batch_.records == 0) return;
@@ -119,19 +132,16 @@ class Run {
       progress_.begin_batch(encode_undo(batch_, losses_before));
       writer_.write(batch_);
       progress_.commit({offset_, records_, first_prefix_, last_prefix_});
+      // The progress row is the commit: from here on a restart resumes
+      // after this batch, so its connection-log lines must be written now,
+      // even if the connection drops before the tables are unlocked (the
+      // server unlocks them itself then).
+      batch_committed();
       session_.exec("UNLOCK TABLES");
     } else {
       progress_.commit({offset_, records_, first_prefix_, last_prefix_});
+      batch_committed();
     }
-    committed_records_ = records_;
-    committed_offset_ = offset_;
-    // The connection log follows the database: a line is written once its
-    // batch is committed, so a restart never writes it twice.
-    if (conlog_file_ && !conlog_.empty()) {
-      std::fwrite(conlog_.data(), 1, conlog_.size(), conlog_file_);
-      std::fflush(conlog_file_);
-    }
-    conlog_.clear();
     model_.begin(batch_);
   }
 

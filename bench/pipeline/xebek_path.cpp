@@ -73,7 +73,7 @@ Figures run_xebek(const XebekRun& r) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   Figures f;
   f.seconds = secs;
-  for (const auto& dom : xebekd::read_status_file(logs + "/xebekd.status").domains) {
+  for (const auto& dom : xebekd::read_status_file(logs + "/xebekd_status").domains) {
     for (const auto& [k, v] : dom.lost) f.lost += v;
     f.payload_bytes = double(dom.bytes);
     f.notifications = double(dom.notifications);

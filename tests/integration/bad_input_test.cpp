@@ -67,7 +67,7 @@ TEST_F(Bad, CtlUnknownDomainAndBadArguments) {
   expect_one_line_error(with({"mode", "nosuch", "keys"}), "keys", 2);
   expect_one_line_error(with({"frobnicate"}), "frobnicate", 2);
   expect_one_line_error(with({"enable"}), "DOMAIN", 2);
-  expect_one_line_error(with({"status"}), "xebekd.status", 1);
+  expect_one_line_error(with({"status"}), "xebekd_status", 1);
 }
 
 TEST_F(Bad, SimdomuBadInput) {

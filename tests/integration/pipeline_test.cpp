@@ -42,7 +42,7 @@ struct Rig {
     s.insert(s.end(), extra.begin(), extra.end());
     return s;
   }
-  xebekd::DaemonStatus status() const { return xebekd::read_status_file((logs / "xebekd.status").string()); }
+  xebekd::DaemonStatus status() const { return xebekd::read_status_file((logs / "xebekd_status").string()); }
   std::optional<xebekd::DomainStatus> domain(const std::string& name) const {
     try {
       for (const auto& d : status().domains)

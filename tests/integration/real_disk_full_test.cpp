@@ -23,12 +23,12 @@ TEST(DiskFull, RealEnospcOnTmpfsResumesWhenSpaceReturns) {
   const fs::path mnt = t.path / "mnt";
   fs::create_directories(mnt);
   const std::string reg = (t.path / "reg").string();
-  const std::string status = (t.path / "xebekd.status").string();
+  const std::string status = (t.path / "xebekd_status").string();
   // The status file lives outside the small filesystem.
   Process daemon({"/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
                   "mount -t tmpfs -o size=2m xebek-test " + mnt.string() + " && exec " + xebekd_bin() +
                       " --transport sim --registry " + reg + " --logdir " + (mnt / "logs").string() +
-                      " --status-file " + status + " --status-interval-ms 50 --mode all"},
+                      " --status-file " + status + " --status-interval-ms 50 --mode all --min-free 0"},
                  t.path, "xebekd");
   // The daemon's view of its filesystem, from outside its namespace.
   const fs::path inside = fs::path("/proc") / std::to_string(daemon.pid()) / "root" / mnt.relative_path();

@@ -215,8 +215,15 @@ std::span<const Record> Consumer::poll() {
         error(ProtocolError::BadLossReason, "reason " + std::to_string(rec.loss.reason) + at());
         continue;
       }
+      if (rec.loss.count > kMaxLossPerRecord) {
+        error(ProtocolError::LossHuge, "loss count " + std::to_string(rec.loss.count) + at());
+        rec.loss.count = kMaxLossPerRecord;  // the private copy: capped, never wrapped
+      }
     }
-    if (stats_.have_seq && h.seq != stats_.last_seq + 1)
+    if (stats_.have_seq && h.seq <= stats_.last_seq)
+      error(ProtocolError::SeqBackwards, "seq " + std::to_string(h.seq) + " after " +
+                                             std::to_string(stats_.last_seq) + at());
+    else if (stats_.have_seq && h.seq != stats_.last_seq + 1)
       error(ProtocolError::SeqGap, "seq " + std::to_string(h.seq) + " after " +
                                        std::to_string(stats_.last_seq) + at());
     stats_.have_seq = true;

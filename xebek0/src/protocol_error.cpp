@@ -22,6 +22,8 @@ const char* to_string(ProtocolError e) {
     case ProtocolError::BadLossReason: return "bad_loss_reason";
     case ProtocolError::SeqGap: return "seq_gap";
     case ProtocolError::NotifyFlood: return "notify_flood";
+    case ProtocolError::SeqBackwards: return "seq_backwards";
+    case ProtocolError::LossHuge: return "loss_huge";
     case ProtocolError::Count_: break;
   }
   return "unknown";
@@ -36,6 +38,8 @@ bool is_fatal(ProtocolError e) {
     case ProtocolError::BadLossReason:
     case ProtocolError::SeqGap:
     case ProtocolError::NotifyFlood:
+    case ProtocolError::SeqBackwards:
+    case ProtocolError::LossHuge:
       return false;
     default:
       return true;

@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cerrno>
 #include <cstring>
+#include <set>
 
 namespace xebek0 {
 namespace {
@@ -121,10 +122,42 @@ SimTransport::~SimTransport() {
   if (inotify_fd_ >= 0) ::close(inotify_fd_);
 }
 
-void SimTransport::drain_watch() {
+Transport::WatchChanges SimTransport::drain_watch() {
+  // Bounded per call: a storm of registry writes leaves the rest readable
+  // for the next turn of the daemon's loop instead of holding it here.
+  constexpr int kMaxReads = 64;
+  WatchChanges ch;
+  std::set<std::string> keys;
   alignas(inotify_event) char buf[4096];
-  while (::read(inotify_fd_, buf, sizeof buf) > 0) {
+  for (int i = 0; i < kMaxReads; ++i) {
+    const ssize_t n = ::read(inotify_fd_, buf, sizeof buf);
+    if (n <= 0) break;
+    for (ssize_t off = 0; off + static_cast<ssize_t>(sizeof(inotify_event)) <= n;) {
+      const auto* ev = reinterpret_cast<const inotify_event*>(buf + off);
+      off += static_cast<ssize_t>(sizeof(inotify_event) + ev->len);
+      if (ev->mask & IN_Q_OVERFLOW) ch.all = true;
+      if (ev->len == 0) continue;
+      const std::string file(ev->name, ::strnlen(ev->name, ev->len));
+      // <name>.domain and <name>.control name a domain; temporary files
+      // (<name>.domain.tmp.<pid>) change nothing until renamed.
+      for (const char* ext : {".domain", ".control"}) {
+        const std::string e(ext);
+        if (file.size() > e.size() && file.ends_with(e)) {
+          const std::string name = file.substr(0, file.size() - e.size());
+          if (sim::valid_name(name)) keys.insert(name);
+        }
+      }
+    }
   }
+  ch.keys.assign(keys.begin(), keys.end());
+  return ch;
+}
+
+std::optional<DomainInfo> SimTransport::discover_one(const std::string& name) {
+  std::string why;
+  auto e = load_entry(registry_, name, &why);
+  if (!e || !process_alive(e->pid)) return std::nullopt;  // incomplete or stale
+  return DomainInfo{e->id, name, std::to_string(e->pid) + ' ' + e->shm, name};
 }
 
 std::vector<DomainInfo> SimTransport::discover() {
@@ -133,10 +166,7 @@ std::vector<DomainInfo> SimTransport::discover() {
   for (const auto& de : std::filesystem::directory_iterator(registry_, ec)) {
     const auto& p = de.path();
     if (p.extension() != ".domain") continue;
-    std::string name = p.stem().string(), why;
-    auto e = load_entry(registry_, name, &why);
-    if (!e || !process_alive(e->pid)) continue;  // incomplete or stale
-    out.push_back({e->id, name, std::to_string(e->pid) + ' ' + e->shm});
+    if (auto d = discover_one(p.stem().string())) out.push_back(std::move(*d));
     if (out.size() >= 4096) break;  // bound what a registry can make us hold
   }
   std::sort(out.begin(), out.end(),

@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
@@ -90,10 +91,16 @@ class XenRing final : public MappedRing {
       if (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN)) break;
       xenevtchn_port_or_error_t port = xenevtchn_pending(xce_);
       if (port < 0) break;
-      xenevtchn_unmask(xce_, static_cast<evtchn_port_t>(port));
+      // A pending port stays masked until unmasked: while masked, the
+      // guest's signals only set its pending bit and never reach Dom0.
+      if (!masked_) xenevtchn_unmask(xce_, static_cast<evtchn_port_t>(port));
       n++;
     }
     return n;
+  }
+  void set_masked(bool masked) override {
+    if (masked_ && !masked) xenevtchn_unmask(xce_, local_port_);
+    masked_ = masked;
   }
   void notify() override { xenevtchn_notify(xce_, local_port_); }
 
@@ -113,6 +120,7 @@ class XenRing final : public MappedRing {
   uint8_t* data_ = nullptr;
   xenevtchn_handle* xce_ = nullptr;
   uint32_t local_port_ = 0;
+  bool masked_ = false;
 };
 
 // libxenstore prefers xenstored's Unix socket; xebekd must hold no socket
@@ -180,7 +188,20 @@ std::optional<XenAnnouncement> parse_xen_announcement(const std::string& v) {
   if (!have_version || !have_order || !have_port || !have_refs) return std::nullopt;
   if (a.version != XEBEK_RING_VERSION) return std::nullopt;
   if (a.refs.size() != 1u + (1u << a.order)) return std::nullopt;
+  std::vector<uint32_t> sorted = a.refs;
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) return std::nullopt;
   return a;
+}
+
+std::string format_xen_announcement(const XenAnnouncement& a) {
+  std::string s = "version=" + std::to_string(a.version) + " order=" + std::to_string(a.order) +
+                  " event-channel=" + std::to_string(a.port) + " ring-refs=";
+  for (size_t i = 0; i < a.refs.size(); i++) {
+    if (i) s += ',';
+    s += std::to_string(a.refs[i]);
+  }
+  return s;
 }
 
 XenTransport::XenTransport(std::string xs_path) : xs_path_(std::move(xs_path)) {
@@ -219,8 +240,31 @@ XenTransport::~XenTransport() {
 
 int XenTransport::watch_fd() const { return xs_fileno(xs_); }
 
-void XenTransport::drain_watch() {
-  while (char** ev = xs_check_watch(xs_)) free(ev);
+Transport::WatchChanges XenTransport::drain_watch() {
+  // Bounded per call: a guest rewriting its node in a loop leaves the rest
+  // queued for the next turn of the daemon's loop instead of holding it.
+  constexpr int kMaxEvents = 256;
+  WatchChanges ch;
+  std::set<std::string> keys;
+  const std::string prefix = xs_path_ + "/";
+  for (int i = 0; i < kMaxEvents; i++) {
+    char** ev = xs_check_watch(xs_);
+    if (!ev) break;
+    const std::string path = ev[XS_WATCH_PATH] ? ev[XS_WATCH_PATH] : "";
+    free(ev);
+    // <xs_path>/<domid>/...: that domain's handshake or control node.
+    uint32_t id = 0;
+    if (path.starts_with(prefix)) {
+      const std::string rest = path.substr(prefix.size());
+      if (parse_u32(rest.substr(0, rest.find('/')), id) && id != 0) {
+        keys.insert(std::to_string(id));
+        continue;
+      }
+    }
+    ch.all = true;  // @introduceDomain, @releaseDomain, the directory itself
+  }
+  ch.keys.assign(keys.begin(), keys.end());
+  return ch;
 }
 
 std::optional<std::string> XenTransport::read(const std::string& path) {
@@ -268,6 +312,30 @@ void XenTransport::forget_domain(uint32_t domid) {
   prepared_.erase(domid);
 }
 
+std::optional<DomainInfo> XenTransport::lookup(uint32_t id) {
+  prepare_domain(id);
+  auto v = read(xs_path_ + "/" + std::to_string(id) + "/ring");
+  if (!v) return std::nullopt;
+  auto a = parse_xen_announcement(*v);
+  if (!a) return std::nullopt;
+  DomainInfo d;
+  d.id = id;
+  d.key = std::to_string(id);
+  d.generation = format_xen_announcement(*a);
+  // Written by the toolstack, not the guest; bounded all the same.
+  auto name = read("/local/domain/" + std::to_string(id) + "/name");
+  d.name = name ? name->substr(0, 255) : "domain-" + std::to_string(id);
+  return d;
+}
+
+std::optional<DomainInfo> XenTransport::discover_one(const std::string& key) {
+  uint32_t id = 0;
+  if (!parse_u32(key, id) || id == 0) return std::nullopt;
+  // A domain that is gone has no name node any more.
+  if (!read("/local/domain/" + key + "/name") && !read("/local/domain/" + key)) return std::nullopt;
+  return lookup(id);
+}
+
 std::vector<DomainInfo> XenTransport::discover() {
   std::vector<DomainInfo> out;
   std::set<uint32_t> alive;
@@ -277,15 +345,7 @@ std::vector<DomainInfo> XenTransport::discover() {
     uint32_t id = 0;
     if (!parse_u32(ids[i], id) || id == 0) continue;
     alive.insert(id);
-    prepare_domain(id);
-    auto v = read(xs_path_ + "/" + std::to_string(id) + "/ring");
-    if (!v || !parse_xen_announcement(*v)) continue;
-    DomainInfo d;
-    d.id = id;
-    d.generation = *v;  // already bounded and validated by the parser
-    auto name = read("/local/domain/" + std::to_string(id) + "/name");
-    d.name = name ? name->substr(0, 64) : "domain-" + std::to_string(id);
-    out.push_back(std::move(d));
+    if (auto d = lookup(id)) out.push_back(std::move(*d));
   }
   free(ids);
   // Nodes of domains that are gone (also those left by a previous run).

@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
     ("registry", po::value(&st.registry), "sim: registry directory")
     ("xs-path", po::value(&st.xs_path)->default_value("/xebek"), "xen: Dom0-only xenstore directory")
     ("logdir", po::value(&st.logdir), "xebekd's log directory (locates the status file)")
-    ("status-file", po::value(&st.status_file), "xebekd's status file (default LOGDIR/xebekd.status)");
+    ("status-file", po::value(&st.status_file), "xebekd's status file (default LOGDIR/xebekd_status)");
   po::options_description desc("xebekctl [options] status [--json] | enable DOMAIN | disable DOMAIN | mode DOMAIN MODES");
   desc.add_options()
     ("help,h", "show this help")
@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
   } catch (const po::error& e) {
     return fail(e.what());
   }
-  if (st.status_file.empty() && !st.logdir.empty()) st.status_file = st.logdir + "/xebekd.status";
+  if (st.status_file.empty() && !st.logdir.empty()) st.status_file = st.logdir + "/xebekd_status";
 
   if (st.command == "status") {
     if (st.status_file.empty()) return fail("status needs --logdir or --status-file");

@@ -2,14 +2,17 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
+#include <vector>
 
+#include <fcntl.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "xebekd/control_mode.hpp"
@@ -17,12 +20,31 @@
 namespace xebekd {
 namespace {
 
+using namespace std::chrono_literals;
+
 // epoll user data: ring event fds carry the domain id; these two are special.
 constexpr std::uint64_t kWatchTag = 1ull << 40;
 constexpr std::uint64_t kSignalTag = 2ull << 40;
 // Batches per domain per turn: bounds how long one busy domain can keep
 // the others waiting.
 constexpr unsigned kBatchesPerTurn = 8;
+// One domain's entries are looked at no more often than this, however
+// often its guest writes them.
+constexpr auto kDebounce = 100ms;
+// A domain that announces a new ring is re-attached at most this often.
+constexpr auto kReattachInterval = 1000ms;
+// A domain that could not be attached is tried again after this.
+constexpr auto kAttachRetry = 1000ms;
+// Every domain is looked at this often anyway (a simulated domain that
+// died without withdrawing its entry, a lost watch event).
+constexpr auto kFullRescanInterval = 5000ms;
+// Full rescans asked for by watch events (a registry queue overflow) come
+// no closer together than this.
+constexpr auto kFullRescanSpacing = 500ms;
+// Masked rings are polled this often.
+constexpr auto kMaskedPoll = 10ms;
+// Per-domain housekeeping (checkpoints, loss reports).
+constexpr auto kTickInterval = 1000ms;
 
 std::uint64_t unix_ms() {
   return std::uint64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -30,9 +52,37 @@ std::uint64_t unix_ms() {
                            .count());
 }
 
+std::uint64_t thread_cpu_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return std::uint64_t(ts.tv_sec) * 1'000'000'000ull + std::uint64_t(ts.tv_nsec);
+}
+
+// Charges the CPU time of a scope to one domain.
+class CpuCharge {
+ public:
+  explicit CpuCharge(DomainSession* s) : s_(s), start_(thread_cpu_ns()) {}
+  ~CpuCharge() {
+    if (s_) s_->add_cpu_ns(thread_cpu_ns() - start_);
+  }
+  CpuCharge(const CpuCharge&) = delete;
+  CpuCharge& operator=(const CpuCharge&) = delete;
+
+ private:
+  DomainSession* s_;
+  std::uint64_t start_;
+};
+
+int ms_until(std::chrono::steady_clock::time_point now, std::chrono::steady_clock::time_point t) {
+  if (t <= now) return 0;
+  return static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(t - now).count()) + 1;
+}
+
 }  // namespace
 
-Daemon::Daemon(const DaemonOptions& opt, xebek0::Transport& transport) : opt_(opt), tr_(transport) {
+Daemon::Daemon(const DaemonOptions& opt, xebek0::Transport& transport)
+    : opt_(opt), tr_(transport), floor_(opt.logdir, opt.min_free_bytes) {
+  lock_instance();
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd_ < 0) throw std::runtime_error(std::string("epoll_create1: ") + std::strerror(errno));
   sigset_t set;
@@ -56,6 +106,22 @@ Daemon::~Daemon() {
   sessions_.clear();
   if (signal_fd_ >= 0) ::close(signal_fd_);
   if (epoll_fd_ >= 0) ::close(epoll_fd_);
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+void Daemon::lock_instance() {
+  const std::string path = opt_.logdir + "/" + kInstanceLockName;
+  lock_fd_ = opt_.own.open_file(path, O_RDWR | O_CREAT);
+  if (lock_fd_ < 0) throw std::runtime_error("cannot open lock file " + path + ": " + std::strerror(errno));
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    char pid[32] = {};
+    (void)!::pread(lock_fd_, pid, sizeof pid - 1, 0);
+    pid[std::strcspn(pid, "\n")] = 0;
+    throw std::runtime_error("another xebekd (pid " + std::string(*pid ? pid : "?") + ") serves " + opt_.logdir +
+                             " (lock " + path + ")");
+  }
+  const std::string me = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(lock_fd_, 0) == 0) (void)!::pwrite(lock_fd_, me.data(), me.size(), 0);
 }
 
 bool Daemon::wanted(const xebek0::DomainInfo& dom) const {
@@ -65,7 +131,16 @@ bool Daemon::wanted(const xebek0::DomainInfo& dom) const {
                      [&](const std::string& w) { return w == dom.name || w == id; });
 }
 
+void Daemon::watch_ring(const DomainSession& s, bool on) {
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = s.domain().id;
+  ::epoll_ctl(epoll_fd_, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, s.event_fd(), &ev);
+}
+
 void Daemon::attach(const xebek0::DomainInfo& dom) {
+  const auto now = Clock::now();
+  attached_at_[dom.id] = now;
   try {
     auto ring = tr_.map(dom);
     const AddressChoice addr = opt_.addresses.choose(dom.name, dom.id, tr_.domain_ip(dom));
@@ -74,7 +149,9 @@ void Daemon::attach(const xebek0::DomainInfo& dom) {
                    "xebekd: warning: domain %s (id %u) has no configured or known IPv4 address; "
                    "its Sebek records carry the default %s (set --domain-ip %s=A.B.C.D)\n",
                    dom.name.c_str(), dom.id, sebek::ipv4_to_string(addr.addr).c_str(), dom.name.c_str());
-    auto s = std::make_unique<DomainSession>(opt_, dom, std::move(ring), addr);
+    const std::uint64_t cpu0 = thread_cpu_ns();
+    auto s = std::make_unique<DomainSession>(opt_, dom, std::move(ring), addr, floor_);
+    s->add_cpu_ns(thread_cpu_ns() - cpu0);
     const Recovery& r = s->recovery();
     std::fprintf(stderr, "xebekd: domain %s (id %u) attached, address %s (%s), logs in %s%s%s\n",
                  dom.name.c_str(), dom.id, sebek::ipv4_to_string(addr.addr).c_str(), to_string(addr.source),
@@ -86,11 +163,16 @@ void Daemon::attach(const xebek0::DomainInfo& dom) {
       throw xebek0::TransportError("domain " + dom.name + ": cannot watch its event fd: " + std::strerror(errno));
     finished_.erase(dom.id);
     attach_failed_.erase(dom.id);
+    // Drained at once: after a restart, what the ring holds that was
+    // already written is skipped and released right away.
     busy_.insert(dom.id);
     sessions_[dom.id] = std::move(s);
+    status_soon();
   } catch (const std::exception& e) {
     if (attach_failed_.insert(dom.id).second)
-      std::fprintf(stderr, "xebekd: domain %s (id %u) not attached: %s\n", dom.name.c_str(), dom.id, e.what());
+      std::fprintf(stderr, "xebekd: domain %s (id %u) not attached: %s (retrying every %lld ms)\n",
+                   dom.name.c_str(), dom.id, e.what(), static_cast<long long>(kAttachRetry.count()));
+    mark_dirty(dom.key, now + kAttachRetry);
   }
 }
 
@@ -100,67 +182,150 @@ void Daemon::detach(std::uint32_t id, const char* why) {
   DomainStatus st = it->second->status();
   st.state = why;
   finished_[id] = st;
-  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, it->second->event_fd(), nullptr);
+  if (!it->second->masked()) watch_ring(*it->second, false);
   busy_.erase(id);
   sessions_.erase(it);
+  status_soon();
 }
 
-void Daemon::rescan() {
+void Daemon::detach_gone(std::uint32_t id) {
+  auto& s = sessions_[id];
+  {
+    // Take what the domain left in its ring before letting it go.
+    CpuCharge charge(s.get());
+    s->drain(64);
+  }
+  std::fprintf(stderr, "xebekd: domain %s (id %u) is gone\n", s->domain().name.c_str(), id);
+  detach(id, "gone");
+}
+
+void Daemon::reconcile(const xebek0::DomainInfo& d) {
+  const auto now = Clock::now();
+  auto it = sessions_.find(d.id);
+  if (it != sessions_.end() && it->second->domain().name != d.name) {
+    detach(d.id, "gone");  // the id was reused by another domain
+    it = sessions_.end();
+  } else if (it != sessions_.end() && it->second->domain().generation != d.generation) {
+    // The guest published a new ring under the same id. Re-attaching
+    // costs Dom0 work, and the guest can ask for it at will: not more than
+    // once per interval, the rest of the time the old ring is served on.
+    if (const auto at = attached_at_[d.id] + kReattachInterval; now < at) {
+      mark_dirty(d.key, at);
+      return;
+    }
+    // Take what the old ring still holds, then map the new one (its
+    // records carry a new ring instance, so crash recovery never mistakes
+    // them for written ones).
+    {
+      CpuCharge charge(it->second.get());
+      it->second->drain(64);
+    }
+    std::fprintf(stderr, "xebekd: domain %s (id %u) re-initialised its ring; mapping the new one\n",
+                 d.name.c_str(), d.id);
+    detach(d.id, "reinitialised");
+    it = sessions_.end();
+  }
+  if (it != sessions_.end()) return;
+  // An isolated domain stays isolated until it goes away and comes back;
+  // a new domain that reuses its id is another domain.
+  if (auto f = finished_.find(d.id); f != finished_.end() && f->second.state == "failed" && f->second.name == d.name)
+    return;
+  attach(d);
+}
+
+void Daemon::rescan_all() {
   const auto doms = tr_.discover();
   std::set<std::uint32_t> present;
   for (const auto& d : doms) {
     if (!wanted(d)) continue;
     present.insert(d.id);
-    auto it = sessions_.find(d.id);
-    if (it != sessions_.end() && it->second->domain().name != d.name) {
-      detach(d.id, "gone");  // the id was reused by another domain
-      it = sessions_.end();
-    } else if (it != sessions_.end() && it->second->domain().generation != d.generation) {
-      // The guest published a new ring under the same id: take what the old
-      // one still holds, then map the new one (its records carry a new ring
-      // instance, so crash recovery never mistakes them for written ones).
-      it->second->drain(64);
-      std::fprintf(stderr, "xebekd: domain %s (id %u) re-initialised its ring; mapping the new one\n",
-                   d.name.c_str(), d.id);
-      detach(d.id, "reinitialised");
-      it = sessions_.end();
-    }
-    // An isolated domain stays isolated until it goes away and comes back.
-    if (it == sessions_.end() && !(finished_.count(d.id) && finished_[d.id].state == "failed"))
-      attach(d);
+    reconcile(d);
   }
   std::vector<std::uint32_t> gone;
   for (const auto& [id, s] : sessions_)
     if (!present.count(id)) gone.push_back(id);
-  for (std::uint32_t id : gone) {
-    // Take what the domain left in its ring before letting it go.
-    sessions_[id]->drain(64);
-    std::fprintf(stderr, "xebekd: domain %s (id %u) is gone\n", sessions_[id]->domain().name.c_str(), id);
-    detach(id, "gone");
-  }
-  for (auto it = finished_.begin(); it != finished_.end();) {
-    if (it->second.state == "failed" && !present.count(it->first)) it->second.state = "gone";
-    ++it;
-  }
+  for (std::uint32_t id : gone) detach_gone(id);
+  for (auto& [id, st] : finished_)
+    if (st.state == "failed" && !present.count(id)) st.state = "gone";
   for (auto it = attach_failed_.begin(); it != attach_failed_.end();)
     it = present.count(*it) ? std::next(it) : attach_failed_.erase(it);
+  forward_control_requests();
+}
+
+void Daemon::refresh(const std::string& key) {
+  std::uint32_t id = 0;
+  DomainSession* s = nullptr;
+  for (auto& [sid, sess] : sessions_)
+    if (sess->domain().key == key) {
+      id = sid;
+      s = sess.get();
+    }
+  const auto d = tr_.discover_one(key);
+  if (!d || !wanted(*d)) {
+    if (s) detach_gone(id);
+    return;
+  }
+  {
+    CpuCharge charge(s);
+    reconcile(*d);
+  }
+  if (auto it = sessions_.find(d->id); it != sessions_.end()) {
+    CpuCharge charge(it->second.get());
+    forward_control_request(*it->second);
+  }
+}
+
+void Daemon::mark_dirty(const std::string& key, Clock::time_point due) {
+  auto [it, fresh] = dirty_.try_emplace(key, due);
+  if (!fresh) it->second = std::min(it->second, due);
+}
+
+void Daemon::handle_watch() {
+  const auto ch = tr_.drain_watch();
+  const auto now = Clock::now();
+  if (ch.all) full_rescan_wanted_ = true;
+  for (const std::string& key : ch.keys) {
+    // Looked at once now, then at most once per debounce interval.
+    const auto last = looked_.find(key);
+    const auto due = last == looked_.end() ? now : std::max(now, last->second + kDebounce);
+    mark_dirty(key, due);
+  }
+  // Bound what a storm of distinct keys (a registry full of entries) can
+  // make us remember.
+  if (looked_.size() > 8192) looked_.clear();
+}
+
+void Daemon::process_dirty(Clock::time_point now) {
+  std::vector<std::string> due;
+  for (const auto& [key, at] : dirty_)
+    if (at <= now) due.push_back(key);
+  for (const std::string& key : due) {
+    dirty_.erase(key);
+    looked_[key] = now;
+    refresh(key);
+  }
+}
+
+void Daemon::forward_control_request(DomainSession& s) {
+  std::optional<std::uint32_t> want;
+  try {
+    want = tr_.control_request(s.domain());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "xebekd: domain %s: bad control request: %s\n", s.domain().name.c_str(), e.what());
+    return;
+  }
+  if (!want || *want == s.status().control) return;
+  s.set_control(*want);
+  std::fprintf(stderr, "xebekd: domain %s (id %u): capture %s, mode %s\n", s.domain().name.c_str(), s.domain().id,
+               (*want & XEBEK_CTL_ENABLE) ? "enabled" : "disabled", mode_to_string(*want).c_str());
+  status_soon();
 }
 
 void Daemon::forward_control_requests() {
-  for (auto& [id, s] : sessions_) {
-    std::optional<std::uint32_t> want;
-    try {
-      want = tr_.control_request(s->domain());
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "xebekd: domain %s: bad control request: %s\n", s->domain().name.c_str(), e.what());
-      continue;
-    }
-    if (!want || *want == s->status().control) continue;
-    s->set_control(*want);
-    std::fprintf(stderr, "xebekd: domain %s (id %u): capture %s, mode %s\n", s->domain().name.c_str(), id,
-                 (*want & XEBEK_CTL_ENABLE) ? "enabled" : "disabled", mode_to_string(*want).c_str());
-  }
+  for (auto& [id, s] : sessions_) forward_control_request(*s);
 }
+
+void Daemon::status_soon() { next_status_ = std::min(next_status_, Clock::now() + 50ms); }
 
 void Daemon::write_status() {
   DaemonStatus st;
@@ -179,81 +344,132 @@ void Daemon::write_status() {
   }
 }
 
+bool Daemon::drain_busy() {
+  bool any_busy = false;
+  for (std::uint32_t id : std::set<std::uint32_t>(busy_)) {
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) {
+      busy_.erase(id);
+      continue;
+    }
+    CpuCharge charge(it->second.get());
+    const bool more = it->second->drain(kBatchesPerTurn);
+    if (more && !it->second->masked()) any_busy = true;
+    else busy_.erase(id);
+  }
+  return any_busy;
+}
+
+void Daemon::on_ring_event(std::uint32_t id) {
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  DomainSession& s = *it->second;
+  CpuCharge charge(&s);
+  s.on_event();
+  busy_.insert(id);
+  if (!s.wants_mask()) return;
+  s.mask(Clock::now());
+  watch_ring(s, false);
+  std::fprintf(stderr, "xebekd: domain %s (id %u): signal storm; its channel is masked and its ring polled\n",
+               s.domain().name.c_str(), id);
+}
+
+void Daemon::unmask_due(Clock::time_point now) {
+  for (auto& [id, s] : sessions_) {
+    if (!s->masked()) continue;
+    CpuCharge charge(s.get());
+    if (s->maybe_unmask(now)) watch_ring(*s, true);
+  }
+}
+
+void Daemon::isolate_failed() {
+  std::vector<std::uint32_t> failed;
+  for (const auto& [id, s] : sessions_)
+    if (s->failed()) failed.push_back(id);
+  for (std::uint32_t id : failed) {
+    std::fprintf(stderr, "xebekd: domain %s (id %u) isolated: %s\n", sessions_[id]->domain().name.c_str(), id,
+                 sessions_[id]->status().failure.c_str());
+    detach(id, "failed");
+  }
+}
+
+int Daemon::next_timeout(Clock::time_point now, bool any_busy) const {
+  if (any_busy) return 0;
+  // Armed with a batch threshold, a ring may hold a few records that did
+  // not reach it: a short timeout collects them.
+  int t = sessions_.empty() ? 500 : 20;
+  for (const auto& [id, s] : sessions_) {
+    if (s->disk_full()) t = std::min(t, ms_until(now, s->retry_at()));
+    if (s->masked()) t = std::min(t, ms_until(now, next_masked_poll_));
+  }
+  for (const auto& [key, at] : dirty_) t = std::min(t, ms_until(now, at));
+  for (auto at : {next_status_, next_full_rescan_, next_tick_}) t = std::min(t, ms_until(now, at));
+  return t;
+}
+
+void Daemon::run_timers(Clock::time_point now, bool timed_out) {
+  if (timed_out) {
+    // Stragglers below the batch threshold, disk-full retries.
+    for (const auto& [id, s] : sessions_)
+      if (!s->masked()) busy_.insert(id);
+  }
+  if (now >= next_masked_poll_) {
+    for (const auto& [id, s] : sessions_)
+      if (s->masked()) busy_.insert(id);
+    next_masked_poll_ = now + kMaskedPoll;
+  }
+  unmask_due(now);
+  process_dirty(now);
+  const bool rescan_due = now >= next_full_rescan_;
+  const bool asked = full_rescan_wanted_ && now >= next_full_rescan_ - kFullRescanInterval + kFullRescanSpacing;
+  if (rescan_due || asked) {
+    full_rescan_wanted_ = false;
+    rescan_all();
+    next_full_rescan_ = now + kFullRescanInterval;
+  }
+  if (now >= next_tick_) {
+    for (auto& [id, s] : sessions_) {
+      CpuCharge charge(s.get());
+      s->tick();
+    }
+    next_tick_ = now + kTickInterval;
+  }
+  if (now >= next_status_) {
+    write_status();
+    next_status_ = now + std::chrono::milliseconds(opt_.status_interval_ms);
+  }
+}
+
 int Daemon::run() {
-  rescan();
-  forward_control_requests();
+  const auto start = Clock::now();
+  rescan_all();
   write_status();
-  auto next_status = std::chrono::steady_clock::now();
+  next_full_rescan_ = start + kFullRescanInterval;
+  next_status_ = start + std::chrono::milliseconds(opt_.status_interval_ms);
+  next_tick_ = start + kTickInterval;
   std::vector<epoll_event> events(64);
   bool stop = false;
   while (!stop) {
-    // Drain domains that are likely to have more, one turn each.
-    std::vector<std::uint32_t> failed;
-    bool any_busy = false, any_stalled = false, any_batching = false;
-    for (std::uint32_t id : std::set<std::uint32_t>(busy_)) {
-      auto it = sessions_.find(id);
-      if (it == sessions_.end()) { busy_.erase(id); continue; }
-      const bool more = it->second->drain(kBatchesPerTurn);
-      if (it->second->failed()) failed.push_back(id);
-      if (more) any_busy = true;
-      else busy_.erase(id);
-    }
-    for (auto& [id, s] : sessions_) {
-      if (s->disk_full()) any_stalled = true;
-      if (!s->failed() && !s->disk_full()) any_batching = true;
-    }
-    for (std::uint32_t id : failed) {
-      std::fprintf(stderr, "xebekd: domain %s (id %u) isolated: %s\n",
-                   sessions_[id]->domain().name.c_str(), id, sessions_[id]->status().failure.c_str());
-      detach(id, "failed");
-      write_status();
-    }
-    // Armed with a batch threshold, a ring may hold a few records that did
-    // not reach it: a short timeout collects them. A full disk is retried
-    // every 200 ms.
-    int timeout = any_busy ? 0 : any_stalled ? 200 : any_batching ? 20 : 500;
-    const auto now = std::chrono::steady_clock::now();
-    const int to_status = static_cast<int>(
-        std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(next_status - now).count()));
-    timeout = std::min(timeout, to_status);
+    const bool any_busy = drain_busy();
+    isolate_failed();
+    const int timeout = next_timeout(Clock::now(), any_busy);
     const int n = ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout);
     if (n < 0 && errno != EINTR) {
       std::fprintf(stderr, "xebekd: epoll_wait: %s\n", std::strerror(errno));
       return 1;
     }
-    bool watch = false;
     for (int i = 0; i < n; ++i) {
       const std::uint64_t tag = events[i].data.u64;
       if (tag == kSignalTag) {
         signalfd_siginfo si{};
         while (::read(signal_fd_, &si, sizeof si) == sizeof si) stop = true;
       } else if (tag == kWatchTag) {
-        watch = true;
-      } else if (auto it = sessions_.find(static_cast<std::uint32_t>(tag)); it != sessions_.end()) {
-        it->second->on_event();
-        busy_.insert(it->first);
+        handle_watch();
+      } else {
+        on_ring_event(static_cast<std::uint32_t>(tag));
       }
     }
-    if (n == 0) {
-      // Timer: look at every domain (stragglers below the batch threshold,
-      // disk-full retries).
-      for (const auto& [id, s] : sessions_) busy_.insert(id);
-    }
-    if (watch) {
-      tr_.drain_watch();
-      rescan();
-      forward_control_requests();
-      write_status();
-    }
-    if (std::chrono::steady_clock::now() >= next_status) {
-      // Polled too: a transport without a watch fd still gets its changes.
-      if (tr_.watch_fd() < 0) {
-        rescan();
-        forward_control_requests();
-      }
-      write_status();
-      next_status = std::chrono::steady_clock::now() + std::chrono::milliseconds(opt_.status_interval_ms);
-    }
+    run_timers(Clock::now(), n == 0);
   }
   // Shutting down: write what is already in the rings.
   for (auto& [id, s] : sessions_) {

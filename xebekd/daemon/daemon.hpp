@@ -3,43 +3,84 @@
 // attached when they appear, detached when they go, isolated when their
 // ring breaks the protocol; control requests from xebekctl are forwarded
 // into the rings; the status file is rewritten periodically.
+//
+// What a hostile guest can trigger costs it, not the others: a change to
+// one domain's entries re-reads that domain only, at most once per
+// debounce interval; a re-announced ring is re-attached at most once per
+// second; a channel that storms is masked and its ring polled on a timer;
+// and every domain's share of xebekd's CPU time is in the status.
 #pragma once
 
 #include <xebek0/transport.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <set>
+#include <string>
 
 #include "domain_session.hpp"
 #include "options.hpp"
+#include "xebekd/disk_budget.hpp"
 
 namespace xebekd {
 
 class Daemon {
  public:
+  // Takes the single-instance lock of the log directory; throws
+  // std::runtime_error naming the problem.
   Daemon(const DaemonOptions& opt, xebek0::Transport& transport);
   ~Daemon();
   // Runs until SIGTERM/SIGINT; returns the exit code.
   int run();
 
  private:
-  void rescan();
+  using Clock = std::chrono::steady_clock;
+
+  void lock_instance();
+  // Finding domains.
+  void rescan_all();
+  void refresh(const std::string& key);
+  void reconcile(const xebek0::DomainInfo& dom);
   void attach(const xebek0::DomainInfo& dom);
   void detach(std::uint32_t id, const char* why);
-  void forward_control_requests();
-  void write_status();
+  void detach_gone(std::uint32_t id);
   bool wanted(const xebek0::DomainInfo& dom) const;
+  // Watch events: what changed is looked at after a per-domain debounce.
+  void handle_watch();
+  void mark_dirty(const std::string& key, Clock::time_point due);
+  void process_dirty(Clock::time_point now);
+  // Control requests from xebekctl.
+  void forward_control_request(DomainSession& s);
+  void forward_control_requests();
+  // Rings.
+  bool drain_busy();
+  void on_ring_event(std::uint32_t id);
+  void unmask_due(Clock::time_point now);
+  void isolate_failed();
+  void watch_ring(const DomainSession& s, bool on);
+  // Timers and status.
+  int next_timeout(Clock::time_point now, bool any_busy) const;
+  void run_timers(Clock::time_point now, bool timed_out);
+  void status_soon();
+  void write_status();
 
   const DaemonOptions& opt_;
   xebek0::Transport& tr_;
+  FreeSpaceFloor floor_;
   int epoll_fd_ = -1;
   int signal_fd_ = -1;
+  int lock_fd_ = -1;
   std::map<std::uint32_t, std::unique_ptr<DomainSession>> sessions_;
   std::map<std::uint32_t, DomainStatus> finished_;  // gone or isolated, for status
   std::set<std::uint32_t> attach_failed_;           // reported once
   std::set<std::uint32_t> busy_;                    // more data likely waiting
+  std::map<std::string, Clock::time_point> dirty_;  // domain key -> when to look
+  std::map<std::string, Clock::time_point> looked_; // domain key -> last look
+  std::map<std::uint32_t, Clock::time_point> attached_at_;
+  Clock::time_point next_full_rescan_{}, next_status_{}, next_tick_{}, next_masked_poll_{};
+  bool full_rescan_wanted_ = false;
 };
 
 }  // namespace xebekd

@@ -1,5 +1,9 @@
 #include "domain_session.hpp"
 
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
 #include <time.h>
 
 #include "xebekd/control_mode.hpp"
@@ -7,6 +11,19 @@
 
 namespace xebekd {
 namespace {
+
+using namespace std::chrono_literals;
+
+// Refused batches are retried after 100 ms, then less and less often.
+constexpr auto kFirstBackoff = 100ms;
+constexpr auto kMaxBackoff = 5000ms;
+// A channel that storms is masked for 1 s, then twice as long each time it
+// storms again within kMaskMemory of being unmasked.
+constexpr auto kFirstMaskHold = 1000ms;
+constexpr auto kMaxMaskHold = 16000ms;
+constexpr auto kMaskMemory = 10s;
+// Dropped records are reported at least this often while dropping goes on.
+constexpr std::uint64_t kLossReportNs = 1'000'000'000ull;
 
 std::uint64_t realtime_ns() {
   timespec ts{};
@@ -20,23 +37,71 @@ const char* loss_reason_name(unsigned r) {
     case XEBEK_LOSS_TOO_BIG: return "too_big";
     case XEBEK_LOSS_FAULT: return "fault";
     case XEBEK_LOSS_OTHER: return "other";
+    case kLossQuota: return "quota";
+    case kLossLowSpace: return "low_space";
   }
   return nullptr;
 }
 
+std::string errno_name(int err) {
+  const char* n = ::strerrorname_np(err);
+  return n ? n : "E" + std::to_string(err);
+}
+
+bool keep(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+}
+
+// FNV-1a: only tells long names apart that share a prefix; the directory
+// lock still keeps two domains out of one directory should two collide.
+std::uint64_t name_hash(const std::string& s) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
+  return h;
+}
+
 }  // namespace
 
+// Letters, digits, '-' and '.' stay; every other byte, and a leading '.',
+// becomes "_xx" (lowercase hex). That is one-to-one (an '_' in a name is
+// escaped too), keeps "." and ".." out, and never yields xebekd's own
+// names in the log directory, which contain '_' before a non-hex letter
+// (xebekd_status, xebekd_lock). An empty name is "_id<domid>"; a name
+// whose escaped form would pass 200 bytes keeps 160 of them plus "_h" and
+// a hash of the whole name.
 std::string log_dir_name(const xebek0::DomainInfo& dom) {
+  if (dom.name.empty()) return "_id" + std::to_string(dom.id);
   std::string out;
-  for (char c : dom.name)
-    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-') ? c : '_';
-  if (out.empty() || out == "." || out == ".." || out.size() > 64) out = "dom" + std::to_string(dom.id);
+  for (std::size_t i = 0; i < dom.name.size(); ++i) {
+    const char c = dom.name[i];
+    if (keep(c) && !(i == 0 && c == '.')) {
+      out += c;
+    } else {
+      char esc[4];
+      std::snprintf(esc, sizeof esc, "_%02x", static_cast<unsigned char>(c));
+      out += esc;
+    }
+  }
+  if (out.size() > 200) {
+    std::size_t cut = 160;
+    // Never cut an escape in half.
+    while (cut > 0 && (out[cut - 1] == '_' || (cut > 1 && out[cut - 2] == '_'))) --cut;
+    char tail[24];
+    std::snprintf(tail, sizeof tail, "_h%016llx", static_cast<unsigned long long>(name_hash(dom.name)));
+    out = out.substr(0, cut) + tail;
+  }
   return out;
 }
 
 DomainSession::DomainSession(const DaemonOptions& opt, const xebek0::DomainInfo& dom,
-                             std::unique_ptr<xebek0::MappedRing> ring, const AddressChoice& addr)
-    : opt_(opt), dom_(dom), addr_(addr), ring_(std::move(ring)) {
+                             std::unique_ptr<xebek0::MappedRing> ring, const AddressChoice& addr,
+                             FreeSpaceFloor& floor)
+    : opt_(opt),
+      dom_(dom),
+      addr_(addr),
+      ring_(std::move(ring)),
+      floor_(floor),
+      quota_(opt.quota_bytes, opt.quota_period_s * 1'000'000'000ull, realtime_ns()) {
   LogOptions lo;
   lo.dir = opt.logdir + "/" + log_dir_name(dom);
   lo.pcap = opt.pcap;
@@ -52,6 +117,7 @@ DomainSession::DomainSession(const DaemonOptions& opt, const xebek0::DomainInfo&
   lo.rotate_bytes = opt.rotate_bytes;
   lo.rotate_seconds = opt.rotate_seconds;
   lo.sync = opt.sync;
+  lo.own = opt.own;
   logs_ = std::make_unique<DomainLogs>(lo, dom.id);
   recovery_ = logs_->open();
 
@@ -68,8 +134,54 @@ DomainSession::DomainSession(const DaemonOptions& opt, const xebek0::DomainInfo&
   if (mode && !consumer_->failed()) consumer_->set_control(*mode);
 }
 
+DomainSession::~DomainSession() {
+  // What was dropped and not yet reported still becomes a loss entry.
+  if (pending_.empty() && !dropped_pending_.empty()) {
+    queue_dropped_losses(true);
+    write_pending();
+  }
+}
+
 void DomainSession::set_control(std::uint32_t control) {
   if (!consumer_->failed()) consumer_->set_control(control);
+}
+
+void DomainSession::on_event() { consumer_->on_event(); }
+
+void DomainSession::mask(Clock::time_point now) {
+  const bool again = masked_until_ != Clock::time_point{} && now - masked_until_ < kMaskMemory;
+  mask_hold_ = again ? std::min<std::chrono::milliseconds>(mask_hold_ * 2, kMaxMaskHold) : kFirstMaskHold;
+  masked_until_ = now + mask_hold_;
+  masked_ = true;
+  ++masks_;
+  ring_->set_masked(true);
+}
+
+bool DomainSession::maybe_unmask(Clock::time_point now) {
+  if (!masked_ || now < masked_until_) return false;
+  masked_ = false;
+  ring_->set_masked(false);
+  // The signals that came while masked (a simulated channel counts them)
+  // open the new window: a storm that went on is masked again at once.
+  consumer_->on_event();
+  if (consumer_->flooding()) {
+    mask(now);
+    return false;
+  }
+  return true;
+}
+
+void DomainSession::note_write_failure(int err) {
+  ++write_failures_;
+  ++faults_[errno_name(err)];
+  const bool first = backoff_.count() == 0;
+  backoff_ = first ? std::chrono::duration_cast<std::chrono::milliseconds>(kFirstBackoff)
+                   : std::min<std::chrono::milliseconds>(backoff_ * 2, kMaxBackoff);
+  retry_at_ = Clock::now() + backoff_;
+  last_fault_ = errno_name(err) + " (" + std::strerror(err) + ") writing " + logs_->options().dir;
+  if (first)
+    std::fprintf(stderr, "xebekd: domain %s (id %u): cannot write its logs: %s; retrying with backoff\n",
+                 dom_.name.c_str(), dom_.id, last_fault_.c_str());
 }
 
 bool DomainSession::write_pending() {
@@ -78,37 +190,93 @@ bool DomainSession::write_pending() {
   if (now < last_recv_ns_) now = last_recv_ns_;
   const BatchResult r = logs_->write_batch(pending_, now);
   if (r.error) {
-    ++write_failures_;
-    last_failure_ = std::chrono::steady_clock::now();
+    note_write_failure(r.error);
     return false;
   }
+  if (backoff_.count())
+    std::fprintf(stderr, "xebekd: domain %s (id %u): writing its logs again after %llu refused batches\n",
+                 dom_.name.c_str(), dom_.id, static_cast<unsigned long long>(write_failures_));
+  backoff_ = std::chrono::milliseconds(0);
   last_recv_ns_ = now;
-  records_ += pending_.size();
-  for (const Event& e : pending_) bytes_ += e.data.size();
+  for (const Event& e : pending_) {
+    if (e.type == EventType::Loss && e.loss_reason >= kLossQuota) continue;  // ours, not the guest's
+    ++records_;
+    bytes_ += e.data.size();
+  }
   sebek_records_ += r.records;
   log_bytes_ += r.bytes;
+  quota_.charge(r.bytes);
+  floor_.used(r.bytes);
   pending_.clear();
   consumer_->commit();
   return true;
 }
 
+std::uint32_t DomainSession::over_budget(std::uint64_t now_ns) {
+  if (floor_.below(now_ns)) return kLossLowSpace;
+  if (!quota_.allows(now_ns)) return kLossQuota;
+  return 0;
+}
+
+void DomainSession::drop(std::span<const xebek0::Record> recs, std::uint32_t reason) {
+  for (const auto& r : recs) {
+    // A loss the guest reported keeps its own reason.
+    if (r.hdr.type == XEBEK_REC_LOSS) dropped_pending_[r.loss.reason] += r.loss.count;
+    else ++dropped_pending_[reason];
+    dropped_bytes_ += r.payload.size();
+    dropped_seq_ = std::max(dropped_seq_, r.hdr.seq);
+  }
+  // Nothing of them is written: the guest may reuse their space at once.
+  consumer_->commit();
+}
+
+void DomainSession::queue_dropped_losses(bool force) {
+  if (dropped_pending_.empty()) return;
+  const std::uint64_t now = realtime_ns();
+  if (!force && now - last_loss_flush_ns_ < kLossReportNs) return;
+  last_loss_flush_ns_ = now;
+  for (const auto& [reason, count] : dropped_pending_) {
+    Event e;
+    e.type = EventType::Loss;
+    e.seq = dropped_seq_;
+    e.time_ns = now;
+    e.lost = count;
+    e.loss_reason = reason;
+    pending_.push_back(e);
+    dropped_total_[reason] += count;
+  }
+  dropped_pending_.clear();
+}
+
 bool DomainSession::drain(unsigned max_batches) {
   if (!pending_.empty()) {
-    // Waiting for space: retry at most every 100 ms, whatever wakes us.
-    if (std::chrono::steady_clock::now() - last_failure_ < std::chrono::milliseconds(100)) return false;
-    if (!write_pending()) return false;  // the retry timer calls again
+    if (Clock::now() < retry_at_) return false;  // the retry timer calls again
+    if (!write_pending()) return false;
   }
   std::uint64_t drained = 0;
   for (unsigned b = 0; b < max_batches; ++b) {
     if (consumer_->failed()) return false;
     auto recs = consumer_->poll();
-    if (recs.empty()) break;
-    pending_.clear();
-    pending_.reserve(recs.size());
-    for (const auto& r : recs) pending_.push_back(event_from_record(r));
+    if (recs.empty()) {
+      // Records skipped as already written (after a restart) and padding
+      // were consumed too: give their space back, or a ring that held only
+      // those would stay full for good.
+      consumer_->commit();
+      break;
+    }
     drained += recs.size();
+    if (const std::uint32_t reason = over_budget(realtime_ns())) {
+      drop(recs, reason);
+      continue;
+    }
+    queue_dropped_losses(true);  // reported before what follows them
+    pending_.reserve(pending_.size() + recs.size());
+    for (const auto& r : recs) pending_.push_back(event_from_record(r));
     if (!write_pending()) return false;
   }
+  // While dropping, the losses still reach the logs once a second.
+  queue_dropped_losses(false);
+  if (!pending_.empty() && !write_pending()) return false;
   if (consumer_->failed()) return false;
   if (drained >= opt_.max_batch * max_batches) return true;  // more is likely waiting
   // Under load ask to be woken only for a good batch (a timer collects the
@@ -117,6 +285,14 @@ bool DomainSession::drain(unsigned max_batches) {
   last_drain_records_ = drained;
   const std::uint32_t threshold = busy ? ring_->size() / 8 : 1;
   return consumer_->arm_notify(threshold);
+}
+
+void DomainSession::tick() {
+  if (pending_.empty()) {
+    queue_dropped_losses(false);
+    if (!pending_.empty()) write_pending();
+  }
+  logs_->flush_checkpoint();
 }
 
 DomainStatus DomainSession::status() const {
@@ -136,6 +312,12 @@ DomainStatus DomainSession::status() const {
   d.log_bytes = log_bytes_;
   for (unsigned r = 0; r < XEBEK_LOSS_NR; ++r)
     if (const char* n = loss_reason_name(r)) d.lost[n] = s.lost[r];
+  for (std::uint32_t r : {kLossQuota, kLossLowSpace}) {
+    const auto total = dropped_total_.find(r);
+    const auto open = dropped_pending_.find(r);
+    d.lost[loss_reason_name(r)] = (total != dropped_total_.end() ? total->second : 0) +
+                                  (open != dropped_pending_.end() ? open->second : 0);
+  }
   d.protocol_errors = s.protocol_errors;
   for (unsigned k = 0; k < xebek0::kProtocolErrorKinds; ++k)
     if (s.by_kind[k]) d.errors[xebek0::to_string(static_cast<xebek0::ProtocolError>(k))] = s.by_kind[k];
@@ -149,6 +331,15 @@ DomainStatus DomainSession::status() const {
   d.stream_log = logs_->stream_path();
   d.pcap_log = opt_.pcap ? logs_->pcap_path() : "";
   d.native_log = logs_->native_path();
+  d.cpu_ms = cpu_ns_ / 1'000'000ull;
+  d.masked = masked_;
+  d.masks = masks_;
+  d.quota_bytes = quota_.limit();
+  d.quota_period_s = quota_.limit() ? opt_.quota_period_s : 0;
+  d.quota_available = quota_.available();
+  d.dropped_bytes = dropped_bytes_;
+  d.faults = faults_;
+  d.last_fault = last_fault_;
   return d;
 }
 

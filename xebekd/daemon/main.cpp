@@ -29,7 +29,9 @@ int main(int argc, char** argv) {
   // disk, instead of killing the daemon.
   std::signal(SIGXFSZ, SIG_IGN);
   std::error_code ec;
-  std::filesystem::create_directories(opt->logdir, ec);
+  // A log directory made here holds keystrokes: 0750 like the domains' own.
+  if (!std::filesystem::exists(opt->logdir, ec) && std::filesystem::create_directories(opt->logdir, ec))
+    opt->own.make_dir(opt->logdir);
   if (ec) {
     std::fprintf(stderr, "xebekd: cannot create log directory %s: %s\n", opt->logdir.c_str(), ec.message().c_str());
     return 1;

@@ -46,7 +46,7 @@ std::pair<std::string, std::string> split_pair(const std::string& entry, const c
 std::optional<DaemonOptions> parse_daemon_options(int argc, char** argv) {
   DaemonOptions o;
   std::string config, default_ip = "0.0.0.0", dst_ip = "10.0.0.254", dst_mac = "ff:ff:ff:ff:ff:ff";
-  std::string mode, rotate_size = "0";
+  std::string mode, rotate_size = "0", quota = "1G", min_free = "64M", log_group;
   std::vector<std::string> domain_ips, domain_modes, domain_macs;
   unsigned port = sebek::kDefaultPort;
 
@@ -70,7 +70,11 @@ std::optional<DaemonOptions> parse_daemon_options(int argc, char** argv) {
     ("rotate-size", po::value(&rotate_size)->default_value("0"), "rotate a domain's logs when its stream reaches this size (e.g. 512M); 0 = never")
     ("rotate-time", po::value(&o.rotate_seconds)->default_value(0), "rotate a domain's logs after this many seconds; 0 = never")
     ("sync", po::bool_switch(&o.sync), "fdatasync the logs after every batch (survives power loss, slower)")
-    ("status-file", po::value(&o.status_file), "status file for xebekctl (default LOGDIR/xebekd.status)")
+    ("status-file", po::value(&o.status_file), "status file for xebekctl (default LOGDIR/xebekd_status)")
+    ("quota", po::value(&quota)->default_value("1G"), "disk budget of one domain per --quota-period (e.g. 512M); beyond it records are dropped and reported as loss \"quota\"; 0 = none")
+    ("quota-period", po::value(&o.quota_period_s)->default_value(3600), "seconds over which --quota refills")
+    ("min-free", po::value(&min_free)->default_value("64M"), "free space kept on the log filesystem; below it records are dropped and reported as loss \"low_space\"; 0 = none")
+    ("log-group", po::value(&log_group), "group that may read the logs (files 0640, directories 0750), e.g. adm")
     ("status-interval-ms", po::value(&o.status_interval_ms)->default_value(500), "how often the status file is rewritten")
     ("max-batch", po::value(&o.max_batch)->default_value(1024), "records per batch written at once");
   po::options_description cmdline("xebekd: Xebek's Dom0 capture daemon");
@@ -128,12 +132,17 @@ std::optional<DaemonOptions> parse_daemon_options(int argc, char** argv) {
       o.domain_macs[name] = mac;
     }
     o.rotate_bytes = parse_size(rotate_size);
+    o.quota_bytes = parse_size(quota);
+    o.min_free_bytes = parse_size(min_free);
+    if (o.quota_period_s == 0 || o.quota_period_s > 366ull * 86400)
+      throw std::invalid_argument("--quota-period must be 1..31622400 seconds");
+    if (!log_group.empty()) o.own.group = parse_group(log_group);
     if (o.max_batch == 0 || o.max_batch > 65536) throw std::invalid_argument("--max-batch must be 1..65536");
     if (o.status_interval_ms == 0) throw std::invalid_argument("--status-interval-ms must be > 0");
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error(e.what());
   }
-  if (o.status_file.empty()) o.status_file = o.logdir + "/xebekd.status";
+  if (o.status_file.empty()) o.status_file = o.logdir + "/" + kStatusFileName;
   return o;
 }
 

@@ -11,6 +11,7 @@
 
 #include "sebekd_format/frame.hpp"
 #include "xebekd/domain_address.hpp"
+#include "xebekd/file_ownership.hpp"
 
 namespace xebekd {
 
@@ -30,10 +31,22 @@ struct DaemonOptions {
   std::uint64_t rotate_bytes = 0;
   std::uint64_t rotate_seconds = 0;
   bool sync = false;
-  std::string status_file;           // default <logdir>/xebekd.status
+  std::string status_file;           // default <logdir>/xebekd_status
   unsigned status_interval_ms = 500;
   std::size_t max_batch = 1024;
+  // Disk budget per domain (0 bytes: none) and the free-space floor of the
+  // log filesystem (0: none); see xebekd/disk_budget.hpp.
+  std::uint64_t quota_bytes = 1ull << 30;
+  std::uint64_t quota_period_s = 3600;
+  std::uint64_t min_free_bytes = 64ull << 20;
+  FileOwnership own;                 // modes and group of the logs
 };
+
+// xebekd's own files in LOGDIR. Their names hold '_' before a letter that
+// is not a hex digit, which no domain's directory name can (see
+// log_dir_name), so no domain can take their place.
+inline constexpr const char* kStatusFileName = "xebekd_status";
+inline constexpr const char* kInstanceLockName = "xebekd_lock";
 
 // Parses argv (and --config FILE). Returns nullopt after printing --help.
 // Throws std::runtime_error with a one-line message on any invalid input.

@@ -40,6 +40,8 @@ enum class ProtocolError : unsigned {
   BadLossReason,   // loss record with an unknown reason (skipped)
   SeqGap,          // sequence number not previous + 1 (record kept)
   NotifyFlood,     // far more signals than the consumer asked for
+  SeqBackwards,    // sequence number not above the previous one (record kept)
+  LossHuge,        // loss count beyond what a ring can drop (capped)
   Count_
 };
 inline constexpr unsigned kProtocolErrorKinds =
@@ -80,9 +82,15 @@ struct ConsumerOptions {
   };
   std::optional<ResumePoint> resume;
   // More unsolicited signals than this within one second count as one
-  // NotifyFlood error for that second.
+  // NotifyFlood error for that second, and flooding() turns true.
   uint64_t flood_limit_per_s = 1000;
 };
+
+// The most records one loss record may report. A producer reports what it
+// dropped since its last record that fit; even at a hundred million
+// records a second that stays far below this within any plausible stall,
+// and a larger count could only jump (or wrap) the Sebek counter.
+inline constexpr uint64_t kMaxLossPerRecord = 1ull << 24;
 
 class Consumer {
  public:
@@ -99,6 +107,9 @@ class Consumer {
   // The caller has durably written every record returned so far: publish
   // cons past them so the guest may reuse the space. Until then a crash
   // loses nothing (a restarted daemon finds them again and skips by seq).
+  // Also after a poll() that returned nothing: the records it skipped
+  // (already written before a restart) and padding are released too, so a
+  // ring that held only such records does not stay full.
   void commit();
 
   // Before sleeping: asks the producer to signal once prod reaches
@@ -109,6 +120,10 @@ class Consumer {
   // The ring's event fd fired: consumes the signals and accounts for them
   // (flood detection).
   void on_event();
+  // Whether the guest signalled far more than asked within the current
+  // one-second window: the caller then masks the channel and polls.
+  bool flooding() const { return flood_reported_; }
+
 
   // Writes the control word (XEBEK_CTL_*) into the ring and notifies.
   void set_control(uint32_t control);

@@ -31,8 +31,9 @@ class SimTransport final : public Transport {
   ~SimTransport() override;
 
   std::vector<DomainInfo> discover() override;
+  std::optional<DomainInfo> discover_one(const std::string& name) override;
   int watch_fd() const override { return inotify_fd_; }
-  void drain_watch() override;
+  WatchChanges drain_watch() override;
   std::unique_ptr<MappedRing> map(const DomainInfo& dom) override;
   std::optional<std::string> domain_ip(const DomainInfo& dom) override;
   void request_control(const DomainInfo& dom, uint32_t control) override;

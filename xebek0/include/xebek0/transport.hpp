@@ -33,6 +33,9 @@ struct DomainInfo {
   // the simulated domain): the daemon then drops the old mapping and maps
   // the new ring. Xen: the announcement; sim: the producer's pid and shm.
   std::string generation;
+  // How the transport names the domain in its watch events (Xen: the
+  // domid; sim: the registry name): see Transport::drain_watch().
+  std::string key = {};
   bool operator==(const DomainInfo&) const = default;
 };
 
@@ -61,9 +64,15 @@ class MappedRing {
   // A file descriptor that becomes readable when the guest signalled; put
   // it in an epoll set. After it fired call consume_events().
   virtual int event_fd() const = 0;
-  // Clears (and under Xen unmasks) the pending notification; returns how
-  // many signals it stood for (>= 1 if any; Xen coalesces them to 1).
+  // Clears (and under Xen unmasks, unless masked) the pending notification;
+  // returns how many signals it stood for (>= 1 if any; Xen coalesces them
+  // to 1).
   virtual uint64_t consume_events() = 0;
+  // While masked, a signal costs Dom0 nothing: Xen keeps the port masked
+  // after consume_events() (the hypervisor only sets the pending bit), and
+  // the caller stops watching event_fd() and polls the ring on a timer.
+  // Unmasking re-arms delivery; a signal that came meanwhile fires at once.
+  virtual void set_masked(bool masked) { (void)masked; }
   // Signals the guest (after writing the control word).
   virtual void notify() = 0;
 
@@ -78,11 +87,20 @@ class Transport {
   // The domains that currently publish a ring (complete entries only).
   virtual std::vector<DomainInfo> discover() = 0;
 
+  // Only the domain with this key (DomainInfo::key), looked up on its own;
+  // nullopt when it publishes no complete ring (any more).
+  virtual std::optional<DomainInfo> discover_one(const std::string& key) = 0;
+
   // Readable when discover() or control_request() may answer differently
-  // (xenstore watch / registry change); then call drain_watch() and look
-  // again. -1 if the transport has no such fd (poll discover()).
+  // (xenstore watch / registry change); then call drain_watch(), which says
+  // what changed, and look again. -1 if the transport has no such fd (poll
+  // discover()).
+  struct WatchChanges {
+    bool all = false;               // the set of domains may have changed
+    std::vector<std::string> keys;  // these domains' entries changed (no duplicates)
+  };
   virtual int watch_fd() const = 0;
-  virtual void drain_watch() = 0;
+  virtual WatchChanges drain_watch() = 0;
 
   // Maps the ring of "dom" and binds its notification. Throws
   // TransportError naming the domain and the problem.

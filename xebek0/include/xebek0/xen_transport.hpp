@@ -32,8 +32,13 @@ struct XenAnnouncement {
   uint32_t port = 0;
   std::vector<uint32_t> refs;  // interface page first, then 2^order data pages
 };
-// Parses the ring node's value; nullopt if anything is malformed.
+// Parses the ring node's value; nullopt if anything is malformed (also a
+// grant reference named twice: a valid guest grants every page once).
 std::optional<XenAnnouncement> parse_xen_announcement(const std::string& v);
+// The one canonical spelling of an announcement: equivalent values (leading
+// zeros, other field order) give the same text, so a guest that rewrites
+// its node with an equivalent value changes nothing in Dom0.
+std::string format_xen_announcement(const XenAnnouncement& a);
 
 class XenTransport final : public Transport {
  public:
@@ -45,8 +50,9 @@ class XenTransport final : public Transport {
   XenTransport& operator=(const XenTransport&) = delete;
 
   std::vector<DomainInfo> discover() override;
+  std::optional<DomainInfo> discover_one(const std::string& key) override;
   int watch_fd() const override;
-  void drain_watch() override;
+  WatchChanges drain_watch() override;
   std::unique_ptr<MappedRing> map(const DomainInfo& dom) override;
   std::optional<std::string> domain_ip(const DomainInfo& dom) override;
   void request_control(const DomainInfo& dom, uint32_t control) override;
@@ -56,6 +62,7 @@ class XenTransport final : public Transport {
   std::optional<std::string> read(const std::string& path);
   void prepare_domain(uint32_t domid);
   void forget_domain(uint32_t domid);
+  std::optional<DomainInfo> lookup(uint32_t domid);
 
   std::string xs_path_;
   xs_handle* xs_ = nullptr;

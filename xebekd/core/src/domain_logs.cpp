@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,7 +38,18 @@ bool exists(const std::string& path) {
 }
 
 [[noreturn]] void fail(const std::string& what, const std::string& path, int err) {
-  throw LogError(what + " " + path + ": " + std::strerror(err));
+  throw LogError(what + " " + path + ": " + std::strerror(err), err);
+}
+
+void rename_or_fail(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) fail("cannot rename to " + to + ":", from, errno);
+}
+
+std::uint64_t fd_size(int fd, std::uint64_t* inode = nullptr) {
+  struct stat st{};
+  if (::fstat(fd, &st) != 0) return 0;
+  if (inode) *inode = std::uint64_t(st.st_ino);
+  return std::uint64_t(st.st_size);
 }
 
 // Cuts `path` back to `size` if it is longer; returns the bytes removed.
@@ -53,7 +65,13 @@ std::uint64_t cut_to(const std::string& path, std::uint64_t size) {
 DomainLogs::DomainLogs(LogOptions opt, std::uint32_t domid)
     : opt_(std::move(opt)), domid_(domid), mapper_(opt_.magic) {}
 
-DomainLogs::~DomainLogs() { close_files(); }
+DomainLogs::~DomainLogs() {
+  if (files_open_) flush_checkpoint();
+  close_files();
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+std::string DomainLogs::checkpoint_path() const { return opt_.dir + "/checkpoint"; }
 
 std::string DomainLogs::stream_path() const { return opt_.dir + "/sebek.sbk"; }
 std::string DomainLogs::pcap_path() const { return opt_.dir + "/sebek.pcap"; }
@@ -85,79 +103,147 @@ void DomainLogs::finish_interrupted_rotation() {
   // The native log was renamed but a crash stopped the rotation before the
   // stream or pcap followed: they still belong to that generation.
   if (!exists(rotated("sebek", g, "sbk")) && exists(stream_path()) && !exists(native_path()))
-    fs::rename(stream_path(), rotated("sebek", g, "sbk"));
+    rename_or_fail(stream_path(), rotated("sebek", g, "sbk"));
   if (!exists(rotated("sebek", g, "pcap")) && exists(pcap_path()) && !exists(native_path()))
-    fs::rename(pcap_path(), rotated("sebek", g, "pcap"));
+    rename_or_fail(pcap_path(), rotated("sebek", g, "pcap"));
 }
 
 Recovery DomainLogs::open() {
-  std::error_code ec;
-  fs::create_directories(opt_.dir, ec);
-  if (ec) throw LogError("cannot create log directory " + opt_.dir + ": " + ec.message());
+  if (opt_.own.make_dir(opt_.dir) != 0) fail("cannot create log directory", opt_.dir, errno);
   if (::access(opt_.dir.c_str(), W_OK | X_OK) != 0) fail("log directory not writable:", opt_.dir, errno);
-
-  Recovery r;
+  lock_directory();
   finish_interrupted_rotation();
+  Recovery r = recover();
+  open_files();
+  // From now on a restart reads nothing of what recovery just walked.
+  checkpoint_native_ = ~0ull;
+  flush_checkpoint();
+  return r;
+}
 
-  std::uint64_t valid_end = 0, size = 0;
-  std::optional<NativeEntry> last = last_native_entry(native_path(), &valid_end, &size);
+void DomainLogs::lock_directory() {
+  lock_fd_ = opt_.own.open_file(opt_.dir + "/lock", O_RDWR | O_CREAT);
+  if (lock_fd_ < 0) fail("cannot open lock file in", opt_.dir, errno);
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+    if (err == EWOULDBLOCK)
+      throw LogError("log directory " + opt_.dir +
+                         " is in use (by another xebekd, or by a domain whose name maps to the same directory)",
+                     EBUSY);
+    fail("cannot lock", opt_.dir, err);
+  }
+}
+
+Recovery DomainLogs::recover() {
+  Recovery r;
+  LogState st;
+  const int fd = ::open(native_path().c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && errno != ENOENT) fail("cannot read", native_path(), errno);
+  std::uint64_t inode = 0, size = 0, valid_end = 0;
+  if (fd >= 0) size = fd_size(fd, &inode);
+  // The checkpoint counts only for the very file it describes.
+  const auto ck = read_checkpoint(checkpoint_path());
+  r.from_checkpoint = fd >= 0 && ck && ck->native_inode == inode && ck->native_end <= size;
+  if (r.from_checkpoint) {
+    st = ck->state;
+    r.native_read_from = ck->native_end;
+  }
+  std::optional<NativeEntry> last;
+  if (fd >= 0) {
+    last = walk_native_log(fd, r.native_read_from, &valid_end);
+    ::close(fd);
+  }
+  if (last) {
+    st.last_seq = last->checkpoint && !checkpoint_has_seq(*last) ? std::nullopt : std::optional(last->event.seq);
+    st.ring_instance = last->meta.ring_instance;
+    st.next_counter = last->meta.next_counter;
+    st.stream_end = last->meta.stream_end;
+    st.pcap_end = last->meta.pcap_end;
+  } else if (!r.from_checkpoint) {
+    // Nothing committed in the current native log: take the state from the
+    // newest rotated one (the current files then hold nothing committed).
+    valid_end = 0;
+    if (const unsigned g = highest_generation(); g > 0) {
+      if (auto prev = last_native_entry(rotated("native", g, "xnl"))) {
+        if (!prev->checkpoint || checkpoint_has_seq(*prev)) st.last_seq = prev->event.seq;
+        st.ring_instance = prev->meta.ring_instance;
+        st.next_counter = prev->meta.next_counter;
+      }
+    }
+    st.stream_end = 0;
+    st.pcap_end = kNoPcap;
+  }
   if (size > valid_end) {
     r.truncated_bytes += cut_to(native_path(), valid_end);
     r.note += "cut a partial native entry; ";
   }
-  if (!last) {
-    // Nothing committed in the current native log: take the state from the
-    // newest rotated one (the current files then hold nothing committed).
-    const unsigned g = highest_generation();
-    if (g > 0) last = last_native_entry(rotated("native", g, "xnl"));
-  }
-  const bool native_current = last && last_native_entry(native_path()).has_value();
-  if (last) {
-    // A checkpoint written before any event carries seq ~0: "nothing yet".
-    if (!(last->checkpoint && last->event.seq == ~0ull)) r.last_seq = last->event.seq;
-    last_seq_ = r.last_seq;
-    r.ring_instance = ring_instance_ = last->meta.ring_instance;
-    r.next_counter = last->meta.next_counter;
-    mapper_.set_next_counter(r.next_counter);
-  }
-  if (exists(native_path())) {
-    // Stream and pcap hold exactly what the native log committed.
-    const std::uint64_t stream_end = native_current ? last->meta.stream_end : 0;
-    std::uint64_t cut = cut_to(stream_path(), stream_end);
-    if (cut) r.note += "cut " + std::to_string(cut) + " uncommitted stream bytes; ";
-    r.truncated_bytes += cut;
-    const std::uint64_t pcap_end = native_current ? last->meta.pcap_end : kNoPcap;
-    if (pcap_end != kNoPcap) {
-      cut = cut_to(pcap_path(), pcap_end);
-      if (cut) r.note += "cut " + std::to_string(cut) + " uncommitted pcap bytes; ";
-      r.truncated_bytes += cut;
-    } else if (!native_current && file_size(pcap_path()) > kPcapFileHeader) {
-      r.truncated_bytes += cut_to(pcap_path(), kPcapFileHeader);
-    }
-  }
-  open_files();
+  const bool committed = last.has_value() || r.from_checkpoint;
+  cut_uncommitted(st, committed, r);
+  r.last_seq = last_seq_ = st.last_seq;
+  r.ring_instance = ring_instance_ = st.ring_instance;
+  r.next_counter = st.next_counter;
+  mapper_.set_next_counter(st.next_counter);
   return r;
 }
 
+void DomainLogs::cut_uncommitted(const LogState& st, bool committed, Recovery& r) {
+  if (!exists(native_path())) return;
+  // Stream and pcap hold exactly what the native log committed.
+  std::uint64_t cut = cut_to(stream_path(), committed ? st.stream_end : 0);
+  if (cut) r.note += "cut " + std::to_string(cut) + " uncommitted stream bytes; ";
+  r.truncated_bytes += cut;
+  if (committed && st.pcap_end != kNoPcap) {
+    cut = cut_to(pcap_path(), st.pcap_end);
+    if (cut) r.note += "cut " + std::to_string(cut) + " uncommitted pcap bytes; ";
+    r.truncated_bytes += cut;
+  } else if (!committed && file_size(pcap_path()) > kPcapFileHeader) {
+    r.truncated_bytes += cut_to(pcap_path(), kPcapFileHeader);
+  }
+}
+
 void DomainLogs::open_files() {
-  // The native log is created first: its existence says the stream and pcap
-  // beside it are governed by it.
-  native_fd_ = ::open(native_path().c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (native_fd_ < 0) fail("cannot open", native_path(), errno);
-  stream_fd_ = ::open(stream_path().c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (stream_fd_ < 0) fail("cannot open", stream_path(), errno);
-  native_size_ = file_size(native_path());
-  stream_size_ = file_size(stream_path());
-  if (opt_.pcap) {
-    try {
-      pcap_ = std::make_unique<sebek::PcapWriter>(pcap_path(), sebek::PcapWriter::Mode::Append);
-      pcap_->flush();
-    } catch (const sebek::PcapError& e) {
-      throw LogError(std::string("cannot open ") + pcap_path() + ": " + e.what());
-    }
-    pcap_size_ = file_size(pcap_path());
+  try {
+    // The native log is created first: its existence says the stream and
+    // pcap beside it are governed by it.
+    native_fd_ = opt_.own.open_file(native_path(), O_WRONLY | O_CREAT | O_APPEND);
+    if (native_fd_ < 0) fail("cannot open", native_path(), errno);
+    stream_fd_ = opt_.own.open_file(stream_path(), O_WRONLY | O_CREAT | O_APPEND);
+    if (stream_fd_ < 0) fail("cannot open", stream_path(), errno);
+    native_size_ = fd_size(native_fd_, &native_inode_);
+    stream_size_ = fd_size(stream_fd_);
+    if (opt_.pcap) open_pcap();
+  } catch (const LogError&) {
+    close_files();
+    throw;
   }
   opened_ns_ = now_ns();
+  files_open_ = true;
+}
+
+void DomainLogs::open_pcap() {
+  // Created here, safely, so that libpcap only ever appends to a real file
+  // of ours; a header cut short by a full disk holds no record: start over.
+  const int fd = opt_.own.open_file(pcap_path(), O_WRONLY | O_CREAT);
+  if (fd < 0) fail("cannot open", pcap_path(), errno);
+  const std::uint64_t have = fd_size(fd);
+  const bool torn_header = have > 0 && have < kPcapFileHeader;
+  const int err = torn_header && ::ftruncate(fd, 0) != 0 ? errno : 0;
+  ::close(fd);
+  if (err) fail("cannot truncate", pcap_path(), err);
+  try {
+    pcap_ = std::make_unique<sebek::PcapWriter>(pcap_path(), sebek::PcapWriter::Mode::Append);
+    pcap_->flush();
+  } catch (const sebek::PcapError& e) {
+    pcap_.reset();
+    throw LogError(std::string("cannot open ") + pcap_path() + ": " + e.what(), ENOSPC);
+  }
+  pcap_size_ = file_size(pcap_path());
+  if (pcap_size_ < kPcapFileHeader) {
+    pcap_.reset();
+    throw LogError("cannot write the pcap header of " + pcap_path(), ENOSPC);
+  }
 }
 
 void DomainLogs::close_files() {
@@ -165,32 +251,82 @@ void DomainLogs::close_files() {
   if (stream_fd_ >= 0) ::close(stream_fd_);
   if (native_fd_ >= 0) ::close(native_fd_);
   stream_fd_ = native_fd_ = -1;
+  files_open_ = false;
 }
 
-void DomainLogs::maybe_rotate(std::uint64_t now) {
+int DomainLogs::reopen() {
+  try {
+    finish_interrupted_rotation();
+    open_files();
+  } catch (const LogError& e) {
+    return e.err();
+  }
+  return 0;
+}
+
+int DomainLogs::maybe_rotate(std::uint64_t now) {
   const bool by_size = opt_.rotate_bytes && stream_size_ >= opt_.rotate_bytes;
   const bool by_time = opt_.rotate_seconds && native_size_ > 0 &&
                        now - opened_ns_ >= opt_.rotate_seconds * 1'000'000'000ull;
-  if (by_size || by_time) rotate();
+  return by_size || by_time ? rotate() : 0;
 }
 
-void DomainLogs::rotate() {
+int DomainLogs::rotate() {
   close_files();
   const unsigned g = highest_generation() + 1;
-  // Native first: it marks the generation (see finish_interrupted_rotation).
-  fs::rename(native_path(), rotated("native", g, "xnl"));
-  if (exists(stream_path())) fs::rename(stream_path(), rotated("sebek", g, "sbk"));
-  if (exists(pcap_path())) fs::rename(pcap_path(), rotated("sebek", g, "pcap"));
-  open_files();
-  ++rotations_;
-  write_checkpoint();
+  try {
+    // Native first: it marks the generation; if a later rename fails,
+    // reopen() completes the rotation (see finish_interrupted_rotation).
+    rename_or_fail(native_path(), rotated("native", g, "xnl"));
+    checkpoint_entry_due_ = true;
+    ++rotations_;
+    if (exists(stream_path())) rename_or_fail(stream_path(), rotated("sebek", g, "sbk"));
+    if (exists(pcap_path())) rename_or_fail(pcap_path(), rotated("sebek", g, "pcap"));
+    open_files();
+  } catch (const LogError& e) {
+    return e.err();
+  }
+  return write_checkpoint_entry();
 }
 
-int DomainLogs::write_checkpoint() {
+LogState DomainLogs::current_state() const {
+  LogState st;
+  st.last_seq = last_seq_;
+  st.ring_instance = ring_instance_;
+  st.next_counter = mapper_.next_counter();
+  st.stream_end = stream_size_;
+  st.pcap_end = pcap_ ? pcap_size_ : kNoPcap;
+  return st;
+}
+
+int DomainLogs::flush_checkpoint() {
+  if (!files_open_ || native_size_ == checkpoint_native_) return 0;
+  Checkpoint c;
+  c.native_inode = native_inode_;
+  c.native_end = native_size_;
+  c.state = current_state();
+  const int err = write_checkpoint_file(checkpoint_path(), c, opt_.own);
+  if (!err) {
+    checkpoint_native_ = native_size_;
+    checkpoint_at_ns_ = now_ns();
+  }
+  return err;
+}
+
+void DomainLogs::maybe_write_checkpoint(std::uint64_t now) {
+  const bool grown = native_size_ - checkpoint_native_ >= opt_.checkpoint_bytes;
+  const bool old = now - checkpoint_at_ns_ >= opt_.checkpoint_ns;
+  // A failure only means recovery reads a little more: the next batch
+  // tries again.
+  if (checkpoint_native_ == ~0ull || grown || old) flush_checkpoint();
+}
+
+int DomainLogs::write_checkpoint_entry() {
   // Carries the last seq and the next counter into the new native log so a
   // restart right after a rotation still knows where it stands.
   Event e;
   e.seq = last_seq_ ? *last_seq_ : ~0ull;
+  e.flags = last_seq_ ? kCheckpointHasSeq : 0;
   NativeMeta m;
   m.recv_time_ns = now_ns();
   m.domid = domid_;
@@ -204,8 +340,13 @@ int DomainLogs::write_checkpoint() {
   iov_scratch_.assign({{fixed.data(), kNativeFixedSize}, {const_cast<std::uint32_t*>(&crc), 4}});
   const std::uint64_t before = native_size_;
   const int err = write_all(native_fd_, iov_scratch_, native_size_);
-  if (err) rollback(stream_size_, pcap_size_, before);
-  return err;
+  if (err) {
+    rollback(stream_size_, pcap_size_, before);
+    return err;
+  }
+  checkpoint_entry_due_ = false;
+  flush_checkpoint();
+  return 0;
 }
 
 int DomainLogs::write_all(int fd, std::vector<iovec>& iov, std::uint64_t& size) {
@@ -234,13 +375,13 @@ void DomainLogs::rollback(std::uint64_t stream_size, std::uint64_t pcap_size,
   // Cutting back never needs space, so it works on a full disk too.
   if (::ftruncate(stream_fd_, static_cast<off_t>(stream_size)) == 0) stream_size_ = stream_size;
   if (::ftruncate(native_fd_, static_cast<off_t>(native_size)) == 0) native_size_ = native_size;
-  if (opt_.pcap) {
+  if (opt_.pcap && pcap_) {
     pcap_.reset();  // its buffered bytes may land now; they are cut next
     if (::truncate(pcap_path().c_str(), static_cast<off_t>(pcap_size)) == 0) pcap_size_ = pcap_size;
     try {
-      pcap_ = std::make_unique<sebek::PcapWriter>(pcap_path(), sebek::PcapWriter::Mode::Append);
-    } catch (const sebek::PcapError&) {
-      pcap_.reset();  // retried by the next batch
+      open_pcap();
+    } catch (const LogError&) {
+      pcap_.reset();  // reopened by the next batch
     }
   }
 }
@@ -248,16 +389,17 @@ void DomainLogs::rollback(std::uint64_t stream_size, std::uint64_t pcap_size,
 BatchResult DomainLogs::write_batch(std::span<const Event> events, std::uint64_t recv_time_ns) {
   BatchResult res;
   if (events.empty()) return res;
-  maybe_rotate(recv_time_ns);
-  if (opt_.pcap && !pcap_) {
+  if (!files_open_) res.error = reopen();
+  if (!res.error && checkpoint_entry_due_) res.error = write_checkpoint_entry();
+  if (!res.error) res.error = maybe_rotate(recv_time_ns);
+  if (!res.error && opt_.pcap && !pcap_) {
     try {
-      pcap_ = std::make_unique<sebek::PcapWriter>(pcap_path(), sebek::PcapWriter::Mode::Append);
-      pcap_size_ = file_size(pcap_path());
-    } catch (const sebek::PcapError&) {
-      res.error = ENOSPC;
-      return res;
+      open_pcap();
+    } catch (const LogError& e) {
+      res.error = e.err();
     }
   }
+  if (res.error) return res;
   const std::uint64_t stream0 = stream_size_, pcap0 = pcap_size_, native0 = native_size_;
   const std::uint32_t counter0 = mapper_.next_counter();
 
@@ -333,7 +475,11 @@ BatchResult DomainLogs::write_batch(std::span<const Event> events, std::uint64_t
     ::fdatasync(stream_fd_);
     ::fdatasync(native_fd_);
   }
-  last_seq_ = events.back().seq;
+  // The highest seq, not the last: a guest whose seq runs backwards must
+  // not move the resume point back over records already written.
+  for (const Event& e : events)
+    if (!last_seq_ || e.seq > *last_seq_) last_seq_ = e.seq;
+  maybe_write_checkpoint(recv_time_ns);
   res.records = r;
   res.bytes = (stream_size_ - stream0) + (pcap_size_ - pcap0) + (native_size_ - native0);
   return res;

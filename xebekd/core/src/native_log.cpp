@@ -6,6 +6,10 @@
 #include <fstream>
 #include <iterator>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace xebekd {
 namespace {
 
@@ -112,18 +116,15 @@ void encode_native_fixed(const Event& e, const NativeMeta& m, bool checkpoint,
   put64(p + 184, m.ring_instance);
 }
 
-std::optional<NativeEntry> parse_native_entry(std::span<const std::uint8_t> b) {
-  if (b.size() < kNativeFixedSize + kNativeTrailerSize) return std::nullopt;
-  const std::uint8_t* p = b.data();
+std::optional<NativeEntry> parse_native_fixed(std::span<const std::uint8_t, kNativeFixedSize> fixed,
+                                              std::uint32_t trailer) {
+  const std::uint8_t* p = fixed.data();
   if (get32(p) != kNativeMagic) return std::nullopt;
   const std::uint32_t total = get32(p + 4);
   const std::uint32_t data_len = get32(p + 176);
   if (data_len > kNativeMaxData) return std::nullopt;
   if (total != kNativeFixedSize + data_len + kNativeTrailerSize) return std::nullopt;
-  if (b.size() < total) return std::nullopt;
-  const auto fixed = b.first(kNativeFixedSize);
-  const auto data = b.subspan(kNativeFixedSize, data_len);
-  if (native_crc(fixed, {}) != get32(p + kNativeFixedSize + data_len)) return std::nullopt;
+  if (native_crc(fixed, {}) != trailer) return std::nullopt;
 
   NativeEntry n;
   n.size = total;
@@ -160,8 +161,44 @@ std::optional<NativeEntry> parse_native_entry(std::span<const std::uint8_t> b) {
   n.meta.stream_end = get64(p + 160);
   n.meta.pcap_end = get64(p + 168);
   n.meta.ring_instance = get64(p + 184);
-  e.data = data;
   return n;
+}
+
+std::optional<NativeEntry> parse_native_entry(std::span<const std::uint8_t> b) {
+  if (b.size() < kNativeFixedSize + kNativeTrailerSize) return std::nullopt;
+  const std::uint32_t data_len = get32(b.data() + 176);
+  if (data_len > kNativeMaxData || b.size() < kNativeFixedSize + data_len + kNativeTrailerSize)
+    return std::nullopt;
+  auto n = parse_native_fixed(b.first<kNativeFixedSize>(), get32(b.data() + kNativeFixedSize + data_len));
+  if (n) n->event.data = b.subspan(kNativeFixedSize, data_len);
+  return n;
+}
+
+bool checkpoint_has_seq(const NativeEntry& e) {
+  return (e.event.flags & kCheckpointHasSeq) || e.event.seq != ~0ull;
+}
+
+std::optional<NativeEntry> walk_native_log(int fd, std::uint64_t from, std::uint64_t* valid_end) {
+  std::optional<NativeEntry> last;
+  struct stat st {};
+  const std::uint64_t size = ::fstat(fd, &st) == 0 ? std::uint64_t(st.st_size) : 0;
+  std::uint64_t off = from;
+  std::array<std::uint8_t, kNativeFixedSize> fixed{};
+  while (size >= off && size - off >= kNativeFixedSize + kNativeTrailerSize) {
+    if (::pread(fd, fixed.data(), fixed.size(), static_cast<off_t>(off)) != static_cast<ssize_t>(fixed.size()))
+      break;
+    const std::uint32_t data_len = get32(fixed.data() + 176);
+    if (data_len > kNativeMaxData || size - off < kNativeFixedSize + data_len + kNativeTrailerSize) break;
+    std::uint32_t trailer = 0;
+    if (::pread(fd, &trailer, 4, static_cast<off_t>(off + kNativeFixedSize + data_len)) != 4) break;
+    auto n = parse_native_fixed(fixed, trailer);
+    if (!n) break;
+    n->offset = off;
+    off += n->size;
+    last = std::move(n);
+  }
+  if (valid_end) *valid_end = off;
+  return last;
 }
 
 NativeScan scan_native_log(const std::string& path) {
@@ -185,12 +222,14 @@ NativeScan scan_native_log(const std::string& path) {
 
 std::optional<NativeEntry> last_native_entry(const std::string& path, std::uint64_t* valid_end,
                                              std::uint64_t* file_size) {
-  NativeScan s = scan_native_log(path);
-  if (valid_end) *valid_end = s.valid_end;
-  if (file_size) *file_size = s.file_size;
-  if (s.entries.empty()) return std::nullopt;
-  NativeEntry last = s.entries.back();
-  last.event.data = {};  // the buffer dies with the scan
+  if (valid_end) *valid_end = 0;
+  if (file_size) *file_size = 0;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return std::nullopt;
+  struct stat st {};
+  if (file_size && ::fstat(fd, &st) == 0) *file_size = std::uint64_t(st.st_size);
+  auto last = walk_native_log(fd, 0, valid_end);
+  ::close(fd);
   return last;
 }
 

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <xebek/ring.h>
@@ -56,13 +57,20 @@ bool write_status_file(const std::string& path, const DaemonStatus& s) {
       << "\nnotifications=" << d.notifications << "\nnotify_requests=" << d.notify_requests
       << "\nskipped_replayed=" << d.skipped_replayed << "\nrotations=" << d.rotations
       << "\nstream_log=" << clean(d.stream_log) << "\npcap_log=" << clean(d.pcap_log)
-      << "\nnative_log=" << clean(d.native_log) << "\n";
+      << "\nnative_log=" << clean(d.native_log) << "\ncpu_ms=" << d.cpu_ms << "\nmasked=" << (d.masked ? 1 : 0)
+      << "\nmasks=" << d.masks << "\nquota_bytes=" << d.quota_bytes << "\nquota_period_s=" << d.quota_period_s
+      << "\nquota_available=" << d.quota_available << "\ndropped_bytes=" << d.dropped_bytes
+      << "\nlast_fault=" << clean(d.last_fault) << "\n";
     for (const auto& [k, v] : d.lost) o << "lost." << k << "=" << v << "\n";
     for (const auto& [k, v] : d.errors) o << "error." << k << "=" << v << "\n";
+    for (const auto& [k, v] : d.faults) o << "fault." << clean(k) << "=" << v << "\n";
   }
   const std::string text = o.str();
   const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // A fresh file every time: O_EXCL|O_NOFOLLOW never write through a
+  // symlink or file someone planted under that name.
+  ::unlink(tmp.c_str());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
   if (fd < 0) return false;
   const ssize_t w = ::write(fd, text.data(), text.size());
   const int err = errno;
@@ -76,6 +84,9 @@ bool write_status_file(const std::string& path, const DaemonStatus& s) {
 }
 
 DaemonStatus read_status_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    throw std::runtime_error("status file " + path + " is not a regular file");
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read status file " + path + " (is xebekd running?)");
   po::options_description none;
@@ -127,6 +138,15 @@ DaemonStatus read_status_file(const std::string& path) {
     else if (k == "stream_log") d.stream_log = val;
     else if (k == "pcap_log") d.pcap_log = val;
     else if (k == "native_log") d.native_log = val;
+    else if (k == "cpu_ms") d.cpu_ms = num(val);
+    else if (k == "masked") d.masked = num(val) != 0;
+    else if (k == "masks") d.masks = num(val);
+    else if (k == "quota_bytes") d.quota_bytes = num(val);
+    else if (k == "quota_period_s") d.quota_period_s = num(val);
+    else if (k == "quota_available") d.quota_available = num(val);
+    else if (k == "dropped_bytes") d.dropped_bytes = num(val);
+    else if (k == "last_fault") d.last_fault = val;
+    else if (k.starts_with("fault.")) d.faults[k.substr(6)] = num(val);
     else if (k.starts_with("lost.")) d.lost[k.substr(5)] = num(val);
     else if (k.starts_with("error.")) d.errors[k.substr(6)] = num(val);
   }
@@ -156,7 +176,14 @@ std::string status_to_json(const DaemonStatus& s) {
     o << "},\"lag_bytes\":" << d.lag_bytes << ",\"write_failures\":" << d.write_failures
       << ",\"disk_full\":" << (d.disk_full ? "true" : "false") << ",\"notifications\":" << d.notifications
       << ",\"notify_requests\":" << d.notify_requests << ",\"skipped_replayed\":" << d.skipped_replayed
-      << ",\"rotations\":" << d.rotations << ",\"logs\":{\"stream\":" << json_string(d.stream_log)
+      << ",\"rotations\":" << d.rotations << ",\"cpu_ms\":" << d.cpu_ms
+      << ",\"masked\":" << (d.masked ? "true" : "false") << ",\"masks\":" << d.masks
+      << ",\"quota\":{\"bytes\":" << d.quota_bytes << ",\"period_s\":" << d.quota_period_s
+      << ",\"available\":" << d.quota_available << "},\"dropped_bytes\":" << d.dropped_bytes
+      << ",\"faults\":{";
+    f2 = true;
+    for (const auto& [k, v] : d.faults) { o << (f2 ? "" : ",") << json_string(k) << ":" << v; f2 = false; }
+    o << "},\"last_fault\":" << json_string(d.last_fault) << ",\"logs\":{\"stream\":" << json_string(d.stream_log)
       << ",\"pcap\":" << json_string(d.pcap_log) << ",\"native\":" << json_string(d.native_log) << "}}";
     first = false;
   }
@@ -184,6 +211,13 @@ std::string status_to_table(const DaemonStatus& s) {
     for (const auto& [k, v] : d.errors) o << "     protocol error " << k << ": " << v << "\n";
     if (!d.failure.empty()) o << "     isolated: " << d.failure << "\n";
     if (d.disk_full) o << "     waiting for disk space (" << d.write_failures << " refused batches)\n";
+    for (const auto& [k, v] : d.faults) o << "     disk fault " << k << ": " << v << "\n";
+    if (!d.last_fault.empty()) o << "     last disk fault: " << d.last_fault << "\n";
+    if (d.quota_bytes)
+      o << "     quota " << d.quota_bytes << " bytes per " << d.quota_period_s << " s, " << d.quota_available
+        << " available\n";
+    if (d.masked) o << "     signals masked (storm), ring polled; masked " << d.masks << " times\n";
+    o << "     cpu " << d.cpu_ms << " ms\n";
   }
   return o.str();
 }

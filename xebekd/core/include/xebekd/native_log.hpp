@@ -40,6 +40,10 @@ inline constexpr std::size_t kNativeTrailerSize = 4;
 // A checkpoint carries no event: it opens a rotated log with the state
 // (last seq, next counter) that recovery needs.
 inline constexpr std::uint16_t kNativeCheckpoint = 0;
+// A checkpoint entry's flags: its seq is the last one written. Without it
+// (and in logs written before the flag) seq ~0 means "nothing written yet",
+// so that a guest's own seq ~0 is never mistaken for that sentinel.
+inline constexpr std::uint32_t kCheckpointHasSeq = 1u << 0;
 inline constexpr std::uint64_t kNoPcap = ~0ull;
 // Bound on an entry's data when reading: nothing xebekd writes is larger,
 // and a corrupt length must not drive an allocation.
@@ -77,6 +81,20 @@ struct NativeEntry {
 // hold a complete, intact entry (short, bad magic, bad length, bad CRC).
 std::optional<NativeEntry> parse_native_entry(std::span<const std::uint8_t> bytes);
 
+// The fixed part alone, with the trailer that follows the data: everything
+// but the data (which recovery never needs: it is not checksummed).
+std::optional<NativeEntry> parse_native_fixed(std::span<const std::uint8_t, kNativeFixedSize> fixed,
+                                              std::uint32_t trailer);
+
+// Whether a checkpoint entry says a seq was written (see kCheckpointHasSeq).
+bool checkpoint_has_seq(const NativeEntry& e);
+
+// Walks the entries of an open native log from `from` (an entry boundary)
+// to the first one that is not intact, reading only each fixed part and
+// trailer (memory stays constant whatever the log's size). Returns the
+// last intact entry (its data empty) and sets *valid_end to where it ends.
+std::optional<NativeEntry> walk_native_log(int fd, std::uint64_t from, std::uint64_t* valid_end);
+
 // Reads a whole native log file. `valid_end` is the end of the last intact
 // entry; bytes after it are a partial or damaged tail.
 struct NativeScan {
@@ -88,7 +106,7 @@ struct NativeScan {
 };
 NativeScan scan_native_log(const std::string& path);
 
-// Only the last intact entry (scans the file; logs are rotated by size).
+// Only the last intact entry of the whole file (walk_native_log from 0).
 std::optional<NativeEntry> last_native_entry(const std::string& path,
                                              std::uint64_t* valid_end = nullptr,
                                              std::uint64_t* file_size = nullptr);

@@ -36,6 +36,15 @@ struct DomainStatus {
   std::uint64_t skipped_replayed = 0; // records skipped after a restart
   std::uint64_t rotations = 0;
   std::string stream_log, pcap_log, native_log;
+  std::uint64_t cpu_ms = 0;           // xebekd's CPU time spent on this domain
+  bool masked = false;                // signals masked (storm), ring polled
+  std::uint64_t masks = 0;            // times the channel was masked
+  std::uint64_t quota_bytes = 0;      // disk quota per period (0: none)
+  std::uint64_t quota_period_s = 0;
+  std::uint64_t quota_available = 0;  // bytes left in the current budget
+  std::uint64_t dropped_bytes = 0;    // payload bytes not written (quota, floor)
+  std::map<std::string, std::uint64_t> faults;  // disk faults by errno name
+  std::string last_fault;             // the latest, as one line
 };
 
 struct DaemonStatus {
@@ -45,9 +54,11 @@ struct DaemonStatus {
   std::vector<DomainStatus> domains;
 };
 
-// Atomic replace of `path`; returns false (errno set) if it could not be written.
+// Atomic replace of `path` (a fresh temporary file, never through a planted
+// name; mode 0640); returns false (errno set) if it could not be written.
 bool write_status_file(const std::string& path, const DaemonStatus& s);
-// Throws std::runtime_error with a one-line message if unreadable/invalid.
+// Throws std::runtime_error with a one-line message if unreadable/invalid
+// (also when `path` is not a regular file).
 DaemonStatus read_status_file(const std::string& path);
 
 std::string status_to_json(const DaemonStatus& s);

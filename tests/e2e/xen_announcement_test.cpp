@@ -44,3 +44,25 @@ TEST(XenAnnouncement, RejectsMalformedFields) {
   EXPECT_FALSE(parse_xen_announcement("version=1 order=0 event-channel=1 extra=1" + ok_refs));
   EXPECT_FALSE(parse_xen_announcement(std::string(5000, 'x')));
 }
+
+TEST(XenAnnouncement, EquivalentSpellingsHaveOneCanonicalForm) {
+  // A guest that rewrites its node with an equivalent value must not make
+  // Dom0 see a new ring (and re-attach, at a cost the guest chooses).
+  const std::string plain = "version=1 order=1 event-channel=17 ring-refs=8,9,10";
+  const auto canonical = xebek0::format_xen_announcement(*parse_xen_announcement(plain));
+  EXPECT_EQ(canonical, plain);
+  for (const std::string v : {"version=1 order=1 event-channel=17 ring-refs=08,9,10",
+                              "version=01 order=001 event-channel=0017 ring-refs=8,09,010",
+                              "ring-refs=8,9,10 event-channel=17 order=1 version=1",
+                              "order=1 version=1 ring-refs=8,9,10 event-channel=17",
+                              "version=1 order=1 event-channel=17 ring-refs=8,9,10 "}) {
+    const auto a = parse_xen_announcement(v);
+    ASSERT_TRUE(a) << v;
+    EXPECT_EQ(xebek0::format_xen_announcement(*a), canonical) << v;
+  }
+}
+
+TEST(XenAnnouncement, RejectsAPageGrantedTwice) {
+  EXPECT_FALSE(parse_xen_announcement("version=1 order=1 event-channel=17 ring-refs=8,9,8"));
+  EXPECT_FALSE(parse_xen_announcement("version=1 order=1 event-channel=17 ring-refs=8,9,9"));
+}

@@ -19,61 +19,9 @@
 using namespace xebekd;
 namespace fs = std::filesystem;
 
-namespace {
+#include "logs_fixture.hpp"
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/xebekd-logs-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
-std::vector<std::uint8_t> slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::vector<sebek::StreamRecord> decode(const std::vector<std::uint8_t>& bytes,
-                                        std::vector<std::vector<std::uint8_t>>& data) {
-  sebek::StreamDecoder d;
-  d.feed(bytes);
-  std::vector<sebek::StreamRecord> out;
-  sebek::StreamRecord r;
-  while (d.next(r) == sebek::StreamDecoder::Status::Record) {
-    data.emplace_back(r.data.begin(), r.data.end());
-    out.push_back(r);
-  }
-  EXPECT_EQ(d.finish(), sebek::StreamDecoder::Status::NeedMore) << d.error().message();
-  return out;
-}
-
-LogOptions options(const fs::path& dir, bool pcap = true) {
-  LogOptions o;
-  o.dir = dir.string();
-  o.pcap = pcap;
-  o.frame.src_ip = 0x0a000017;
-  return o;
-}
-
-std::vector<Event> keystrokes(std::uint64_t first_seq, std::size_t n, const std::uint8_t* byte) {
-  std::vector<Event> v(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    v[i].seq = first_seq + i;
-    v[i].type = EventType::Read;
-    v[i].time_ns = 1'700'000'000'000'000'000ull + i * 1000;
-    v[i].pid = 42;
-    v[i].fd = 0;
-    std::memcpy(v[i].comm.data(), "sh", 2);
-    v[i].data = {byte, 1};
-  }
-  return v;
-}
-
-constexpr std::uint64_t kRecv = 1'800'000'000'250'000'000ull;
-
-}  // namespace
+using namespace logs_fixture;
 
 TEST(DomainLogs, BatchWritesStreamPcapAndNative) {
   TempDir t;

@@ -231,6 +231,24 @@ TEST(HostileProducer, SequenceGapIsCountedButRecordsKept) {
   EXPECT_EQ(40u, o.victim_records);
 }
 
+TEST(HostileProducer, SequenceRunningBackwardsIsCountedButRecordsKept) {
+  auto o = serve([](HeapRing& r) { r.prod.seq -= 3; }, ProtocolError::SeqBackwards);
+  EXPECT_FALSE(o.victim_failed);
+  EXPECT_EQ(40u, o.victim_records);
+}
+
+TEST(HostileProducer, HugeLossCountIsCappedNotWrapped) {
+  auto o = serve(
+      [](HeapRing& r) {
+        xebek_rec t = make_rec(XEBEK_REC_LOSS);
+        xebek_loss l{~0ull - 5, XEBEK_LOSS_RING_FULL, 0};
+        ASSERT_EQ(0, xebek_produce(&r.prod, &t, &l, sizeof l));
+      },
+      ProtocolError::LossHuge);
+  EXPECT_FALSE(o.victim_failed);
+  EXPECT_EQ(xebek0::kMaxLossPerRecord, o.stats.lost[XEBEK_LOSS_RING_FULL]);
+}
+
 TEST(HostileProducer, NotifyFloodIsCountedAndDoesNotStallOthers) {
   HeapRing bad(0, "hostile"), good(0, "honest");
   Consumer cb(bad), cg(good);

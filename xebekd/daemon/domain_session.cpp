@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "xebekd/control_mode.hpp"
+#include "xebekd/log_dir_name.hpp"
 #include "xebekd/ring_event.hpp"
 
 namespace xebekd {
@@ -48,50 +49,7 @@ std::string errno_name(int err) {
   return n ? n : "E" + std::to_string(err);
 }
 
-bool keep(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
-}
-
-// FNV-1a: only tells long names apart that share a prefix; the directory
-// lock still keeps two domains out of one directory should two collide.
-std::uint64_t name_hash(const std::string& s) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
-  return h;
-}
-
 }  // namespace
-
-// Letters, digits, '-' and '.' stay; every other byte, and a leading '.',
-// becomes "_xx" (lowercase hex). That is one-to-one (an '_' in a name is
-// escaped too), keeps "." and ".." out, and never yields xebekd's own
-// names in the log directory, which contain '_' before a non-hex letter
-// (xebekd_status, xebekd_lock). An empty name is "_id<domid>"; a name
-// whose escaped form would pass 200 bytes keeps 160 of them plus "_h" and
-// a hash of the whole name.
-std::string log_dir_name(const xebek0::DomainInfo& dom) {
-  if (dom.name.empty()) return "_id" + std::to_string(dom.id);
-  std::string out;
-  for (std::size_t i = 0; i < dom.name.size(); ++i) {
-    const char c = dom.name[i];
-    if (keep(c) && !(i == 0 && c == '.')) {
-      out += c;
-    } else {
-      char esc[4];
-      std::snprintf(esc, sizeof esc, "_%02x", static_cast<unsigned char>(c));
-      out += esc;
-    }
-  }
-  if (out.size() > 200) {
-    std::size_t cut = 160;
-    // Never cut an escape in half.
-    while (cut > 0 && (out[cut - 1] == '_' || (cut > 1 && out[cut - 2] == '_'))) --cut;
-    char tail[24];
-    std::snprintf(tail, sizeof tail, "_h%016llx", static_cast<unsigned long long>(name_hash(dom.name)));
-    out = out.substr(0, cut) + tail;
-  }
-  return out;
-}
 
 DomainSession::DomainSession(const DaemonOptions& opt, const xebek0::DomainInfo& dom,
                              std::unique_ptr<xebek0::MappedRing> ring, const AddressChoice& addr,
@@ -103,7 +61,7 @@ DomainSession::DomainSession(const DaemonOptions& opt, const xebek0::DomainInfo&
       floor_(floor),
       quota_(opt.quota_bytes, opt.quota_period_s * 1'000'000'000ull, realtime_ns()) {
   LogOptions lo;
-  lo.dir = opt.logdir + "/" + log_dir_name(dom);
+  lo.dir = opt.logdir + "/" + log_dir_name(dom.name, dom.id);
   lo.pcap = opt.pcap;
   lo.frame = opt.frame;
   lo.frame.src_ip = addr.addr;

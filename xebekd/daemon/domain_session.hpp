@@ -105,8 +105,4 @@ class DomainSession {
   std::uint64_t cpu_ns_ = 0;
 };
 
-// The directory name of a domain's logs: one name per domain name, and
-// never one of xebekd's own files (see the definition).
-std::string log_dir_name(const xebek0::DomainInfo& dom);
-
 }  // namespace xebekd

@@ -4,6 +4,7 @@
 
 #include "harness.hpp"
 #include "xebekd/native_log.hpp"
+#include "sebekd_format/header.hpp"
 
 namespace harness {
 
@@ -34,5 +35,33 @@ void check_loss_accounting(const std::filesystem::path& dir, const xebekd::Domai
   EXPECT_EQ(native_lost, lost);
   EXPECT_EQ(native_reads, recs.size());
 }
+
+// Every synthetic record of a domain, once, in order, with dense counters.
+void check_synthetic(const fs::path& dir, std::uint32_t id, std::uint64_t n, std::size_t size) {
+  const auto recs = read_stream(slurp(dir / "sebek.sbk"));
+  const std::size_t per = size < 1320 ? 1 : size / 1320 + 1;
+  ASSERT_EQ(recs.size(), n * per) << dir;
+  std::string payload;
+  for (std::size_t i = 0; i < recs.size(); ++i) {
+    const auto& h = recs[i].rec.header;
+    ASSERT_EQ(h.counter, i) << dir;
+    ASSERT_EQ(h.pid, 4000 + id) << dir;
+    ASSERT_EQ(sebek::comm_name(h.comm), "simload");
+    payload.append(recs[i].bytes.begin() + 68, recs[i].bytes.end());
+    if (i % per == per - 1) {
+      ASSERT_EQ(payload.size(), size);
+      for (std::size_t k = 0; k < size; ++k) ASSERT_EQ(payload[k], char('a' + k % 26)) << dir << " byte " << k;
+      payload.clear();
+    }
+  }
+  const auto scan = xebekd::scan_native_log((dir / "native.xnl").string());
+  ASSERT_EQ(scan.entries.size(), n);
+  for (std::size_t i = 0; i < n; ++i) {
+    ASSERT_EQ(scan.entries[i].event.seq, i);
+    ASSERT_EQ(scan.entries[i].meta.domid, id);
+    ASSERT_EQ(scan.entries[i].event.data.size(), size);
+  }
+}
+
 
 }  // namespace harness

@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "daemon_rig.hpp"
 #include "harness.hpp"
 #include "loss_accounting.hpp"
 #include "sebekd_format/header.hpp"
@@ -19,68 +20,6 @@
 
 using namespace harness;
 
-namespace {
-
-struct Rig {
-  TempDir tmp;
-  fs::path logs = tmp.path / "logs";
-  std::string reg = (tmp.path / "reg").string();
-  std::unique_ptr<Process> daemon;
-
-  void start(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> d{xebekd_bin(), "--transport", "sim", "--registry", reg, "--logdir",
-                               logs.string(), "--status-interval-ms", "50"};
-    d.insert(d.end(), extra.begin(), extra.end());
-    daemon = std::make_unique<Process>(d, tmp.path, "xebekd");
-  }
-  int stop() {
-    daemon->signal(SIGTERM);
-    return daemon->wait(15);
-  }
-  std::vector<std::string> simdomu(const std::vector<std::string>& extra) const {
-    std::vector<std::string> s{simdomu_bin(), "--registry", reg, "--drain-timeout", "30"};
-    s.insert(s.end(), extra.begin(), extra.end());
-    return s;
-  }
-  xebekd::DaemonStatus status() const { return xebekd::read_status_file((logs / "xebekd_status").string()); }
-  std::optional<xebekd::DomainStatus> domain(const std::string& name) const {
-    try {
-      for (const auto& d : status().domains)
-        if (d.name == name) return d;
-    } catch (const std::exception&) {
-    }
-    return std::nullopt;
-  }
-};
-
-// Every synthetic record of a domain, once, in order, with dense counters.
-void check_synthetic(const fs::path& dir, std::uint32_t id, std::uint64_t n, std::size_t size) {
-  const auto recs = read_stream(slurp(dir / "sebek.sbk"));
-  const std::size_t per = size < 1320 ? 1 : size / 1320 + 1;
-  ASSERT_EQ(recs.size(), n * per) << dir;
-  std::string payload;
-  for (std::size_t i = 0; i < recs.size(); ++i) {
-    const auto& h = recs[i].rec.header;
-    ASSERT_EQ(h.counter, i) << dir;
-    ASSERT_EQ(h.pid, 4000 + id) << dir;
-    ASSERT_EQ(sebek::comm_name(h.comm), "simload");
-    payload.append(recs[i].bytes.begin() + 68, recs[i].bytes.end());
-    if (i % per == per - 1) {
-      ASSERT_EQ(payload.size(), size);
-      for (std::size_t k = 0; k < size; ++k) ASSERT_EQ(payload[k], char('a' + k % 26)) << dir << " byte " << k;
-      payload.clear();
-    }
-  }
-  const auto scan = xebekd::scan_native_log((dir / "native.xnl").string());
-  ASSERT_EQ(scan.entries.size(), n);
-  for (std::size_t i = 0; i < n; ++i) {
-    ASSERT_EQ(scan.entries[i].event.seq, i);
-    ASSERT_EQ(scan.entries[i].meta.domid, id);
-    ASSERT_EQ(scan.entries[i].event.data.size(), size);
-  }
-}
-
-}  // namespace
 
 TEST(Pipeline, SeveralDomainsAgainstOneDaemon) {
   Rig s;

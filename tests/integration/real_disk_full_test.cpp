@@ -62,3 +62,60 @@ TEST(DiskFull, RealEnospcOnTmpfsResumesWhenSpaceReturns) {
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait(10), 0) << daemon.err();
 }
+
+// The full-disk soak: two domains, rotation on and a pcap (so rotating
+// must create files and write a pcap header on a full disk), ENOSPC for a
+// while, then space returns. xebekd keeps running, both domains resume,
+// and what the guests dropped meanwhile shows as counter gaps.
+TEST(DiskFull, SoakWithRotationOnAFullDiskKeepsTheDaemonAndResumesEveryDomain) {
+  ASSERT_EQ(::geteuid(), 0u) << "needs root to mount a private tmpfs";
+  TempDir t;
+  const fs::path mnt = t.path / "mnt";
+  fs::create_directories(mnt);
+  const std::string reg = (t.path / "reg").string();
+  const std::string status = (t.path / "xebekd_status").string();
+  Process daemon({"/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+                  "mount -t tmpfs -o size=16m xebek-test " + mnt.string() + " && exec " + xebekd_bin() +
+                      " --transport sim --registry " + reg + " --logdir " + (mnt / "logs").string() +
+                      " --status-file " + status +
+                      " --status-interval-ms 50 --mode all --pcap --rotate-size 40K --min-free 0 --quota 0"},
+                 t.path, "xebekd");
+  const fs::path inside = fs::path("/proc") / std::to_string(daemon.pid()) / "root" / mnt.relative_path();
+  auto domain = [&](const std::string& name) -> std::optional<xebekd::DomainStatus> {
+    try {
+      for (const auto& d : xebekd::read_status_file(status).domains)
+        if (d.name == name) return d;
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+  };
+  ASSERT_TRUE(wait_until([&] { return fs::exists(inside / "logs"); }, 10)) << daemon.err();
+  Process load({simdomu_bin(), "--registry", reg, "--synthetic", "--name", "soak", "--id", "20", "--domains", "2",
+                "--records", "12000", "--rate", "1500", "--order", "2", "--drain-timeout", "30"},
+               t.path, "load");
+  ASSERT_TRUE(wait_until([&] { auto d = domain("soak-1"); return d && d->rotations >= 2; }, 15)) << daemon.err();
+  {
+    // Take the rest of the space: writes, rotations and pcap headers fail.
+    std::ofstream filler(inside / "filler", std::ios::binary);
+    const std::string block(4096, 'f');
+    for (int i = 0; i < 4096 && filler; ++i) filler << block << std::flush;
+  }
+  ASSERT_TRUE(wait_until([&] {
+    auto a = domain("soak-0"), b = domain("soak-1");
+    return a && b && a->disk_full && b->disk_full;
+  }, 15)) << "never ran out of space";
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ASSERT_TRUE(daemon.running()) << "a disk fault ended xebekd: " << daemon.err();
+  fs::remove(inside / "filler");
+  ASSERT_EQ(load.wait(40), 0) << load.err();
+  for (const char* name : {"soak-0", "soak-1"}) {
+    ASSERT_TRUE(wait_until([&] { auto d = domain(name); return d && d->state == "gone"; }, 10)) << name;
+    const auto st = domain(name);
+    ASSERT_TRUE(st);
+    EXPECT_GE(st->faults.count("ENOSPC"), 1u) << name;
+    EXPECT_GE(st->rotations, 2u) << name;
+    check_loss_accounting(inside / "logs" / name, *st, 12000);
+  }
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait(10), 0) << daemon.err();
+}

@@ -13,8 +13,10 @@ LOGDIR=/var/log/xebek
 daemon_start() {
   LOGDIR=$1
   # The lab DomU has no network; give its records a Sebek source address.
+  # Dom0's logs live in its RAM-backed root (a few hundred MB): a smaller
+  # free-space floor than the default suits it.
   "$XEBEKD" --transport xen --logdir "$LOGDIR" --pcap \
-    --domain-ip honeypot=10.0.0.13 > /var/log/xebekd.out 2>&1 &
+    --domain-ip honeypot=10.0.0.13 --min-free 16M > /var/log/xebekd.out 2>&1 &
   echo $! > /run/xebekd.lab.pid
 }
 daemon_pid() {

@@ -44,7 +44,10 @@ bool FreeSpaceFloor::below(std::uint64_t now_ns) {
   if (!checked_ || now_ns - checked_ns_ >= check_ns_) {
     struct statvfs st {};
     // Space an unprivileged writer could use: root's reserve is no margin.
-    if (::statvfs(dir_.c_str(), &st) == 0) free_ = std::uint64_t(st.f_bavail) * st.f_frsize;
+    // A filesystem that keeps no count (ramfs: no blocks at all) has no
+    // floor to hold.
+    if (::statvfs(dir_.c_str(), &st) == 0)
+      free_ = st.f_blocks == 0 ? ~0ull : std::uint64_t(st.f_bavail) * st.f_frsize;
     checked_ = true;
     checked_ns_ = now_ns;
   }

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <memory>
+#include <optional>
 #include <thread>
 
 #include <unistd.h>
@@ -15,31 +17,52 @@
 
 using namespace harness;
 
+namespace {
+
+// xebekd logging into a tmpfs of its own (a private mount namespace, so
+// the host is untouched); its status file lives outside the small
+// filesystem.
+struct TmpfsDaemon {
+  TempDir t;
+  fs::path mnt = t.path / "mnt";
+  std::string reg = (t.path / "reg").string();
+  std::string status = (t.path / "xebekd_status").string();
+  std::unique_ptr<Process> daemon;
+  fs::path inside;  // the daemon's view of its filesystem, from outside its namespace
+
+  TmpfsDaemon(const std::string& size, const std::string& extra) {
+    fs::create_directories(mnt);
+    daemon = std::make_unique<Process>(
+        std::vector<std::string>{"/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+                                 "mount -t tmpfs -o size=" + size + " xebek-test " + mnt.string() + " && exec " +
+                                     xebekd_bin() + " --transport sim --registry " + reg + " --logdir " +
+                                     (mnt / "logs").string() + " --status-file " + status +
+                                     " --status-interval-ms 50 --mode all --min-free 0 " + extra},
+        t.path, "xebekd");
+    inside = fs::path("/proc") / std::to_string(daemon->pid()) / "root" / mnt.relative_path();
+  }
+  std::optional<xebekd::DomainStatus> domain(const std::string& name) const {
+    try {
+      for (const auto& d : xebekd::read_status_file(status).domains)
+        if (d.name == name) return d;
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+  }
+};
+
+}  // namespace
+
 TEST(DiskFull, RealEnospcOnTmpfsResumesWhenSpaceReturns) {
   // A full disk is only real on a real file system; the test suite runs as
   // root (CI does), and a run without root must not count this as passed.
   ASSERT_EQ(::geteuid(), 0u) << "needs root to mount a private tmpfs";
-  TempDir t;
-  const fs::path mnt = t.path / "mnt";
-  fs::create_directories(mnt);
-  const std::string reg = (t.path / "reg").string();
-  const std::string status = (t.path / "xebekd_status").string();
-  // The status file lives outside the small filesystem.
-  Process daemon({"/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
-                  "mount -t tmpfs -o size=2m xebek-test " + mnt.string() + " && exec " + xebekd_bin() +
-                      " --transport sim --registry " + reg + " --logdir " + (mnt / "logs").string() +
-                      " --status-file " + status + " --status-interval-ms 50 --mode all --min-free 0"},
-                 t.path, "xebekd");
-  // The daemon's view of its filesystem, from outside its namespace.
-  const fs::path inside = fs::path("/proc") / std::to_string(daemon.pid()) / "root" / mnt.relative_path();
-  auto domain = [&]() -> std::optional<xebekd::DomainStatus> {
-    try {
-      for (const auto& d : xebekd::read_status_file(status).domains)
-        if (d.name == "full") return d;
-    } catch (const std::exception&) {
-    }
-    return std::nullopt;
-  };
+  TmpfsDaemon x("2m", "");
+  const fs::path& inside = x.inside;
+  const std::string& reg = x.reg;
+  const TempDir& t = x.t;
+  Process& daemon = *x.daemon;
+  auto domain = [&] { return x.domain("full"); };
   ASSERT_TRUE(wait_until([&] { return fs::exists(inside / "logs"); }, 10)) << daemon.err();
   {
     // Leave about 150 KiB: a few hundred records fit.
@@ -69,26 +92,12 @@ TEST(DiskFull, RealEnospcOnTmpfsResumesWhenSpaceReturns) {
 // and what the guests dropped meanwhile shows as counter gaps.
 TEST(DiskFull, SoakWithRotationOnAFullDiskKeepsTheDaemonAndResumesEveryDomain) {
   ASSERT_EQ(::geteuid(), 0u) << "needs root to mount a private tmpfs";
-  TempDir t;
-  const fs::path mnt = t.path / "mnt";
-  fs::create_directories(mnt);
-  const std::string reg = (t.path / "reg").string();
-  const std::string status = (t.path / "xebekd_status").string();
-  Process daemon({"/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
-                  "mount -t tmpfs -o size=16m xebek-test " + mnt.string() + " && exec " + xebekd_bin() +
-                      " --transport sim --registry " + reg + " --logdir " + (mnt / "logs").string() +
-                      " --status-file " + status +
-                      " --status-interval-ms 50 --mode all --pcap --rotate-size 40K --min-free 0 --quota 0"},
-                 t.path, "xebekd");
-  const fs::path inside = fs::path("/proc") / std::to_string(daemon.pid()) / "root" / mnt.relative_path();
-  auto domain = [&](const std::string& name) -> std::optional<xebekd::DomainStatus> {
-    try {
-      for (const auto& d : xebekd::read_status_file(status).domains)
-        if (d.name == name) return d;
-    } catch (const std::exception&) {
-    }
-    return std::nullopt;
-  };
+  TmpfsDaemon x("16m", "--pcap --rotate-size 40K --quota 0");
+  const fs::path& inside = x.inside;
+  const std::string& reg = x.reg;
+  const TempDir& t = x.t;
+  Process& daemon = *x.daemon;
+  auto domain = [&](const std::string& name) { return x.domain(name); };
   ASSERT_TRUE(wait_until([&] { return fs::exists(inside / "logs"); }, 10)) << daemon.err();
   Process load({simdomu_bin(), "--registry", reg, "--synthetic", "--name", "soak", "--id", "20", "--domains", "2",
                 "--records", "12000", "--rate", "1500", "--order", "2", "--drain-timeout", "30"},

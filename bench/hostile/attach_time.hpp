@@ -15,8 +15,10 @@ struct AttachRun {
   std::filesystem::path dir;      // scratch on a real disk; removed afterwards
   std::uint64_t native_bytes = 0; // size the native log is grown to
   std::size_t entry_bytes = 1024; // data per native entry
+  unsigned repeats = 5;           // each time is the median of this many
 };
 
+// Medians over the repeats.
 struct AttachTimes {
   double open_ms = 0;          // DomainLogs::open()
   double attached_ms = 0;      // xebekd start -> "attached" on its stderr

@@ -51,12 +51,12 @@ void print_latency_table(const std::vector<bench::LatencyFigures>& runs) {
 void print_attach_table(const std::vector<bench::AttachFigures>& runs) {
   std::printf("  %10s %9s %7s | %9s %9s %9s %6s | %9s %9s %9s %6s\n", "native MB", "entries", "write s", "open ms",
               "attach ms", "1st rec", "x 1MB", "open ms", "attach ms", "1st rec", "x 1MB");
-  std::printf("  %28s | %-39s | %s\n", "", "  with checkpoint", "  checkpoint deleted (walks the whole log)");
+  std::printf("  %28s | %-36s | %s\n", "", "  with checkpoint", "  checkpoint deleted (walks the whole log)");
   const bench::AttachFigures& base = runs.front();
   for (const auto& r : runs) {
     const auto& w = r.with_checkpoint;
     const auto& n = r.without_checkpoint;
-    std::printf("  %10.1f %9llu %7.1f | %9.2f %9.1f %9.1f %6.2f | %9.2f %9.1f %9.1f %6.2f%s\n",
+    std::printf("  %10.1f %9llu %7.2f | %9.2f %9.1f %9.1f %6.2f | %9.2f %9.1f %9.1f %6.2f%s\n",
                 double(r.native_bytes) / 1e6, (unsigned long long)r.entries, r.create_s, w.open_ms, w.attached_ms,
                 w.first_record_ms, ratio(w.first_record_ms, base.with_checkpoint.first_record_ms), n.open_ms,
                 n.attached_ms, n.first_record_ms, ratio(n.first_record_ms, base.without_checkpoint.first_record_ms),
@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
   bench::LatencyRun lat;
   std::string dir, sizes = "1,100,1000";
   std::size_t entry_bytes = 1024;
+  unsigned repeats = 5;
   bool skip_latency = false, skip_attach = false;
   po::options_description opts(
       "xebek-bench-hostile: a quiet domain's latency and xebekd's CPU beside hostile guests, "
@@ -93,6 +94,7 @@ int main(int argc, char** argv) {
     ("quota", po::value(&lat.quota)->default_value("8M"), "xebekd --quota in the latency scenarios (every domain)")
     ("sizes-mb", po::value(&sizes)->default_value(sizes), "native log sizes of the attach benchmark, MB, comma-separated")
     ("entry-bytes", po::value(&entry_bytes)->default_value(entry_bytes), "data bytes per native entry of those logs")
+    ("repeats", po::value(&repeats)->default_value(repeats), "attach measurements per log size (the median is printed)")
     ("dir", po::value(&dir), "scratch directory on the disk under test (default /tmp/xebek-bench-hostile-PID)")
     ("skip-latency", po::bool_switch(&skip_latency), "only the attach benchmark")
     ("skip-attach", po::bool_switch(&skip_attach), "only the latency benchmark");
@@ -122,11 +124,12 @@ int main(int argc, char** argv) {
       std::printf("\n");
     }
     if (!skip_attach) {
-      std::printf("Attach time against native log size (%zu-byte entries, files in the page cache); "
-                  "x 1MB = ratio of the first-record time to the first row\n\n", entry_bytes);
+      std::printf("Attach time against native log size (%zu-byte entries, files in the page cache, median of %u);\n"
+                  "attach/1st rec = fresh xebekd start -> \"attached\" line / first record on disk; "
+                  "x 1MB = ratio of the first-record time to the first row\n\n", entry_bytes, repeats);
       std::vector<bench::AttachFigures> runs;
       for (const std::uint64_t bytes : size_list)
-        runs.push_back(bench::run_attach({fs::path(dir) / "attach", bytes, entry_bytes}));
+        runs.push_back(bench::run_attach({fs::path(dir) / "attach", bytes, entry_bytes, repeats}));
       print_attach_table(runs);
     }
     fs::remove_all(dir);

@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
-#include <time.h>
 
 #include <xebek0/sim_domain.hpp>
 
 #include "daemon_process.hpp"
 #include "domain_status.hpp"
+#include "guest_records.hpp"
 #include "xebekd/domain_logs.hpp"
 
 namespace bench {
@@ -34,12 +34,6 @@ double median(std::vector<double> v) {
 }
 
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
-
-std::uint64_t realtime_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return std::uint64_t(ts.tv_sec) * 1'000'000'000ull + std::uint64_t(ts.tv_nsec);
-}
 
 // Exec entries: they go to the native log only, so the log reaches its
 // size without writing a Sebek stream of the same size beside it (the
@@ -87,10 +81,7 @@ void time_open(const xebekd::LogOptions& lo, AttachTimes& t) {
 void time_daemon(const fs::path& dir, const xebekd::LogOptions& lo, AttachTimes& t) {
   const fs::path reg = dir / "reg", logdir = dir / "logs";
   xebek0::SimDomain dom({reg, kName, kDomid, 4, std::nullopt});
-  xebek_rec r{};
-  r.type = XEBEK_REC_READ;
-  r.fd = 0;
-  r.ret = 1;
+  xebek_rec r = read_record(1000, 0, "bash", 1);
   r.time_ns = realtime_ns();
   const std::uint8_t key = 'k';
   dom.produce(r, {&key, 1});

@@ -1,7 +1,8 @@
 #include "attacks.hpp"
 
+#include "guest_records.hpp"
+
 #include <chrono>
-#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
@@ -60,39 +61,20 @@ AttackCounts watch_storm(const fs::path& entry, const std::atomic<bool>& stop) {
   return c;
 }
 
-xebek_rec read_template() {
-  xebek_rec r{};
-  r.type = XEBEK_REC_READ;
-  r.pid = r.tgid = 4242;
-  r.ppid = 1;
-  r.fd = 3;
-  r.inode = 99;
-  std::memcpy(r.comm, "dd", 2);
-  return r;
-}
-
-AttackCounts quota_flood(xebek0::SimDomain& dom, const std::atomic<bool>& stop) {
-  const std::vector<std::uint8_t> payload(1024, 'A');
-  xebek_rec r = read_template();
-  r.ret = static_cast<std::int64_t>(payload.size());
+// Produces reads of `size` bytes as fast as the ring takes them; when it
+// refuses one, sleeps `pause` (zero: tries again at once).
+AttackCounts produce_reads(xebek0::SimDomain& dom, std::size_t size, std::chrono::microseconds pause,
+                           const std::atomic<bool>& stop) {
+  const std::vector<std::uint8_t> payload(size, 'A');
+  const xebek_rec r = read_record(4242, 3, "dd", size);
   AttackCounts c;
   while (!stop.load(std::memory_order_relaxed)) {
-    if (dom.produce(r, payload)) ++c.ops;
-    else ++c.refused;
-  }
-  return c;
-}
-
-AttackCounts full_ring(xebek0::SimDomain& dom, const std::atomic<bool>& stop) {
-  const std::vector<std::uint8_t> payload(4096, 'B');
-  xebek_rec r = read_template();
-  r.ret = static_cast<std::int64_t>(payload.size());
-  AttackCounts c;
-  while (!stop.load(std::memory_order_relaxed)) {
-    // Until the ring refuses one: then it is full again.
-    while (dom.produce(r, payload)) ++c.ops;
+    if (dom.produce(r, payload)) {
+      ++c.ops;
+      continue;
+    }
     ++c.refused;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (pause.count()) std::this_thread::sleep_for(pause);
   }
   return c;
 }
@@ -115,8 +97,10 @@ AttackCounts run_attack(Attack a, xebek0::SimDomain& dom, const fs::path& regist
     case Attack::None: return {};
     case Attack::NotifyStorm: return notify_storm(entry_path(registry, dom), stop);
     case Attack::WatchStorm: return watch_storm(entry_path(registry, dom), stop);
-    case Attack::QuotaFlood: return quota_flood(dom, stop);
-    case Attack::FullRing: return full_ring(dom, stop);
+    case Attack::QuotaFlood: return produce_reads(dom, 1024, std::chrono::microseconds(0), stop);
+    // Refilled until refused, then again a millisecond later: xebekd
+    // finds the ring full every time it looks.
+    case Attack::FullRing: return produce_reads(dom, 4096, std::chrono::milliseconds(1), stop);
   }
   return {};
 }

@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     po::notify(vm);
-    if (lat.seconds <= 0 || lat.rate <= 0 || lat.warmup < 0) throw std::invalid_argument("--seconds and --rate must be > 0");
+    if (lat.seconds <= 0 || lat.rate <= 0 || lat.warmup < 0) throw std::invalid_argument("--seconds and --rate must be > 0, --warmup >= 0");
     if (entry_bytes == 0 || entry_bytes > (1u << 20)) throw std::invalid_argument("--entry-bytes must be 1..1048576");
     if (dir.empty()) dir = "/tmp/xebek-bench-hostile-" + std::to_string(::getpid());
     const auto size_list = parse_sizes_mb(sizes);

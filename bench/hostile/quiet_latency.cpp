@@ -4,17 +4,16 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <exception>
 #include <optional>
 #include <stdexcept>
 #include <thread>
 
 #include <poll.h>
-#include <time.h>
 
 #include "daemon_process.hpp"
 #include "domain_status.hpp"
+#include "guest_records.hpp"
 #include "xebekd/native_log.hpp"
 
 namespace bench {
@@ -26,12 +25,6 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kQuietName = "quiet";
 constexpr const char* kAttackerName = "hostile";
 
-std::uint64_t realtime_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return std::uint64_t(ts.tv_sec) * 1'000'000'000ull + std::uint64_t(ts.tv_nsec);
-}
-
 // Applies what xebekd asks of the quiet guest, as its kernel would.
 void follow_control(xebek0::SimDomain& dom) {
   pollfd p{dom.control_fd(), POLLIN, 0};
@@ -41,14 +34,7 @@ void follow_control(xebek0::SimDomain& dom) {
 // One 1-byte read of fd 0 (a keystroke) every 1/rate s for `seconds`,
 // each stamped with the guest's clock as it is queued. Returns how many.
 std::uint64_t type_keystrokes(xebek0::SimDomain& dom, double rate, double seconds) {
-  xebek_rec r{};
-  r.type = XEBEK_REC_READ;
-  r.pid = r.tgid = 1000;
-  r.ppid = 999;
-  r.fd = 0;
-  r.inode = 7;
-  r.ret = 1;
-  std::memcpy(r.comm, "bash", 4);
+  xebek_rec r = read_record(1000, 0, "bash", 1);
   const std::uint8_t key = 'k';
   const auto step = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate));
   const auto start = Clock::now();

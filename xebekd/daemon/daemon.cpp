@@ -265,13 +265,12 @@ void Daemon::refresh(const std::string& key) {
     if (s) detach_gone(id);
     return;
   }
-  {
-    CpuCharge charge(s);
-    reconcile(*d);
-  }
+  // Charged once done: reconcile() may replace the session.
+  const std::uint64_t cpu0 = thread_cpu_ns();
+  reconcile(*d);
   if (auto it = sessions_.find(d->id); it != sessions_.end()) {
-    CpuCharge charge(it->second.get());
     forward_control_request(*it->second);
+    it->second->add_cpu_ns(thread_cpu_ns() - cpu0);
   }
 }
 

@@ -101,10 +101,11 @@ TEST(UploadFailures, HalfWrittenBatchIsTakenBack) {
   // Records 30..69 written as one batch, never committed.
   const std::uint32_t sensor = 167772414;
   {
-    Session& s = db.session();
+    ClusterConnection connection({db.params()}, [](Session&) {});
+    Session& s = connection.session();
     UploadProgress progress(s, sensor, "x");
     ASSERT_EQ(progress.recover(false).offset, at[30]);
-    DatabaseCommands commands(s, sensor);
+    DatabaseCommands commands(connection, sensor);
     LegacyModel model(sensor, Fixes{}, commands, load_existing_state(s, sensor));
     UploadBatch batch;
     model.begin(batch);

@@ -1,0 +1,181 @@
+// The InnoDB layout on a single server (the fixture's): the same rows as
+// the classic layout, a primary key on every table, ids that continue
+// exactly after a resume, conflicts retried, a lost server replaced by the
+// next one of -s, and the errors of a bad server list.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "synthetic_stream.hpp"
+#include "upload_test_support.hpp"
+
+namespace upload_test {
+namespace {
+
+std::size_t lines(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
+
+const std::vector<std::string> kInnodb = {"--create-schema", "--engine", "innodb"};
+
+std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// Waits until the stream's committed record count reads `want`.
+bool wait_committed(TestDatabase& db, const std::string& want) {
+  for (int i = 0; i < 500; ++i) {
+    try {
+      if (db.scalar("SELECT committed_records FROM xebek_upload_progress") == want) return true;
+    } catch (const std::exception&) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+void check_vector(const std::string& name) {
+  const auto oracle = vectors() / ("oracle_" + name);
+  TestDatabase db("innodb_" + name);
+  const auto conlog = temp_dir("innodb_" + name) / "upload_conlog.csv";
+  const RunResult r = run_upload(db, with({"-i", "10.0.0.254", "-l", conlog.string()}, kInnodb),
+                                 vectors() / (name + ".expected.sbk"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  expect_oracle_tables(db, name);
+  EXPECT_EQ(read_file(oracle / "upload_conlog.csv"), read_file(conlog));
+  EXPECT_EQ(read_file(oracle / "upload.stderr"), r.err);
+}
+
+TEST(UploadInnodb, XVectorMatchesOracle) { check_vector("x"); }
+TEST(UploadInnodb, EdgeVectorMatchesOracle) { check_vector("edge"); }
+
+TEST(UploadInnodb, EveryTableIsInnodbWithAPrimaryKey) {
+  TestDatabase db("innodb_layout");
+  ASSERT_EQ(run_upload(db, with({"-i", "10.0.0.254"}, kInnodb), "").status, 0);
+  const std::string where = " FROM information_schema.TABLES t WHERE t.TABLE_SCHEMA='" + db.name() + "'";
+  EXPECT_EQ(db.scalar("SELECT COUNT(*)" + where), "10");
+  EXPECT_EQ(db.scalar("SELECT COUNT(*)" + where + " AND ENGINE<>'InnoDB'"), "0");
+  EXPECT_EQ(db.scalar("SELECT COUNT(*)" + where +
+                      " AND NOT EXISTS (SELECT 1 FROM information_schema.STATISTICS s WHERE "
+                      "s.TABLE_SCHEMA=t.TABLE_SCHEMA AND s.TABLE_NAME=t.TABLE_NAME AND "
+                      "s.INDEX_NAME='PRIMARY')"),
+            "0");
+  // sbk_loss keeps its four visible columns.
+  db.session().exec("INSERT INTO sbk_loss VALUES (1,2,3,4)");
+  EXPECT_EQ(db.dump("sbk_loss", {}).rows, (std::vector<Row>{{"1", "2", "3", "4"}}));
+}
+
+// Ids continue exactly across runs, from the marks kept with the progress,
+// even where the highest rows are gone.
+TEST(UploadInnodb, ResumedUploadContinuesTheIds) {
+  TestDatabase db("innodb_resume");
+  const auto dir = temp_dir("innodb_resume");
+  const std::string stream = read_file(vectors() / "x.expected.sbk");
+  const auto at = record_offsets(stream);
+  write_file(dir / "part.sbk", stream.substr(0, at[30]));
+  const std::vector<std::string> args = {"-i", "10.0.0.254", "--stream-name", "x"};
+  ASSERT_EQ(run_upload(db, with(args, kInnodb), dir / "part.sbk").status, 0);
+  ASSERT_EQ(db.scalar("SELECT max_process_id FROM xebek_upload_progress"),
+            db.scalar("SELECT MAX(process_id) FROM process"));
+  const RunResult r = run_upload(db, args, vectors() / "x.expected.sbk");
+  ASSERT_EQ(r.status, 0) << r.err;
+  expect_oracle_tables(db, "x");
+
+  // Without the marks, a new process would take the id of the last one.
+  db.session().exec("DELETE FROM process WHERE process_id=(SELECT MAX(process_id) FROM process)");
+  const std::string mark = db.scalar("SELECT max_process_id FROM xebek_upload_progress");
+  write_file(dir / "more.sbk", synthetic_stream(vectors(), 600));
+  const RunResult more = run_upload(db, {"-i", "10.0.0.254", "--stream-name", "more"}, dir / "more.sbk");
+  ASSERT_EQ(more.status, 0) << more.err;
+  EXPECT_NE(db.scalar("SELECT COUNT(*) FROM process WHERE process_id>" + mark), "0");
+  EXPECT_EQ(db.scalar("SELECT COUNT(*) FROM process WHERE process_id=" + mark), "0");
+}
+
+// A row lock held by another transaction makes the batch's transaction
+// time out: it is rolled back and retried until the lock is released.
+TEST(UploadInnodb, LockConflictIsRetried) {
+  TestDatabase db("innodb_conflict");
+  const auto dir = temp_dir("innodb_conflict");
+  const std::string stream = read_file(vectors() / "x.expected.sbk");
+  const auto at = record_offsets(stream);
+  write_file(dir / "part.sbk", stream.substr(0, at[30]));
+  const std::vector<std::string> args = {"-i", "10.0.0.254", "--stream-name", "x"};
+  ASSERT_EQ(run_upload(db, with(args, kInnodb), dir / "part.sbk").status, 0);
+
+  db.session().exec("SET GLOBAL innodb_lock_wait_timeout=1");
+  struct Restore {
+    TestDatabase& db;
+    ~Restore() { db.session().exec("SET GLOBAL innodb_lock_wait_timeout=50"); }
+  } restore{db};
+  xebek::upload::Session holder(db.params());
+  holder.exec("START TRANSACTION");
+  holder.exec("SELECT * FROM xebek_upload_progress FOR UPDATE");
+  BackgroundUpload bg(db, args);
+  bg.write(stream);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  holder.exec("COMMIT");
+  const RunResult r = bg.finish();
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("(error 1205)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("retrying in"), std::string::npos) << r.err;
+  expect_oracle_tables(db, "x");
+}
+
+// The connection is cut after 40 committed records: the uploader moves to
+// the next server of -s (here the same server under its other name) and
+// finishes, with no row or connection-log line twice.
+TEST(UploadInnodb, LostServerIsReplacedByTheNextOne) {
+  TestDatabase db("innodb_failover");
+  const auto dir = temp_dir("innodb_failover");
+  const auto conlog = dir / "conlog.csv";
+  const std::string stream = read_file(vectors() / "x.expected.sbk");
+  const auto at = record_offsets(stream);
+  BackgroundUpload bg({"-s", "/nonexistent/first.sock," + socket_path() + "," + socket_path(),
+                       "-d", db.name(), "-i", "10.0.0.254", "-l", conlog.string(),
+                       "--batch-records", "1", "--create-schema", "--engine", "innodb"},
+                      db.name());
+  bg.write(stream.substr(0, at[40]));
+  ASSERT_TRUE(wait_committed(db, "40"));
+  const std::string id = db.scalar("SELECT id FROM information_schema.processlist WHERE db='" +
+                                   db.name() + "' AND id<>CONNECTION_ID()");
+  ASSERT_FALSE(id.empty());
+  db.session().exec("KILL " + id);
+  bg.write(stream.substr(at[40]));
+  const RunResult r = bg.finish();
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("continuing on socket " + socket_path()), std::string::npos) << r.err;
+  expect_oracle_tables(db, "x");
+  EXPECT_EQ(read_file(vectors() / "oracle_x" / "upload_conlog.csv"), read_file(conlog));
+}
+
+TEST(UploadInnodb, NoServerAnswersIsOneLine) {
+  const RunResult r = run_upload_with(
+      {"-s", "/nonexistent/a.sock,/nonexistent/b.sock", "-d", "x"}, "", "innodb_no_server");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(lines(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find("xebek-upload: no server of -s answers"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/nonexistent/b.sock"), std::string::npos) << r.err;
+}
+
+TEST(UploadInnodb, SeveralServersNeedTheInnodbLayout) {
+  TestDatabase db("innodb_myisam_list");
+  const RunResult r = run_upload_with({"-s", socket_path() + "," + socket_path(), "-d", db.name(),
+                                       "--create-schema"},
+                                      "", db.name());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(lines(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find("several servers in -s need the InnoDB layout"), std::string::npos) << r.err;
+}
+
+TEST(UploadInnodb, BadServerListAndEngineAreUsageErrors) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"-s", "node1:99999"}, {"-s", "a,,b"}, {"-s", "[::1"}, {"--engine", "innodb"},
+           {"--create-schema", "--engine", "aria"}}) {
+    const RunResult r = run_upload_with(args, "", "innodb_usage");
+    EXPECT_EQ(r.status, 2) << args[1];
+    EXPECT_EQ(lines(r.err), 1u) << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace upload_test

@@ -72,6 +72,15 @@ std::string scalar(Session& s, const std::string& sql) {
   return rows.empty() || rows[0].empty() ? "" : rows[0][0].value_or("NULL");
 }
 
+// Galera applies DDL on the other nodes a moment after it returns on the
+// first: a causal read on each node waits for it, so that an uploader
+// connecting there right away finds the database and its tables.
+void wait_for_ddl_everywhere(const std::string& db) {
+  for (int n = 1; n <= 3; ++n)
+    node_session(n, "")->query("SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+                               "TABLE_SCHEMA='" + db + "'");
+}
+
 // Starts whichever nodes a failed test left down, so that the next test
 // finds a whole cluster.
 struct HealClusterAfterwards {
@@ -152,10 +161,12 @@ TEST(UploadGalera, ThreeHostsUploadConcurrentlyOnePerNode) {
                                                          {sensors[1], streams[1]},
                                                          {sensors[2], streams[2]}});
   TestDatabase db("galera_concurrent", node_params(1, ""));
+  wait_for_ddl_everywhere(db.name());
   {
     auto s = node_session(1, db.name());
     xebek::upload::create_walleye_tables(*s, xebek::upload::Engine::innodb);
   }
+  wait_for_ddl_everywhere(db.name());
   // Small batches for the small streams, so that their transactions
   // interleave with the large one's on the other nodes.
   RunResult results[3];
@@ -187,6 +198,7 @@ TEST(UploadGalera, KilledNodeFailsOverWithoutLossAndRejoins) {
   const std::uint32_t sensor = ipv4(10, 0, 2, 1);
   auto ref = reference_upload("galera_kill_ref", {{sensor, dir / "large.sbk"}});
   TestDatabase db("galera_kill", node_params(1, ""));
+  wait_for_ddl_everywhere(db.name());
 
   // Node 2 first: the one killed.
   BackgroundUpload bg(upload_args(node_server(2) + "," + node_server(3) + "," + node_server(1),

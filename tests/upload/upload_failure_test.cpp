@@ -89,14 +89,11 @@ TEST(UploadFailures, LostConnectionThenResumeWithoutDuplicates) {
 TEST(UploadFailures, HalfWrittenBatchIsTakenBack) {
   using namespace xebek::upload;
   TestDatabase db("fail_half_batch");
-  const auto dir = temp_dir("fail_half_batch");
-  const std::string stream = read_file(vectors() / "x.expected.sbk");
-  const auto at = record_offsets(stream);
-  write_file(dir / "part.sbk", stream.substr(0, at[30]));
   const std::vector<std::string> args = {"-i", "10.0.0.254", "--stream-name", "x"};
   auto first = args;
   first.push_back("--create-schema");
-  ASSERT_EQ(run_upload(db, first, dir / "part.sbk").status, 0);
+  const std::string stream = upload_first_x_records(db, 30, first);
+  const auto at = record_offsets(stream);
 
   // Records 30..69 written as one batch, never committed.
   const std::uint32_t sensor = 167772414;

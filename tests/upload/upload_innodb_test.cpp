@@ -70,11 +70,8 @@ TEST(UploadInnodb, EveryTableIsInnodbWithAPrimaryKey) {
 TEST(UploadInnodb, ResumedUploadContinuesTheIds) {
   TestDatabase db("innodb_resume");
   const auto dir = temp_dir("innodb_resume");
-  const std::string stream = read_file(vectors() / "x.expected.sbk");
-  const auto at = record_offsets(stream);
-  write_file(dir / "part.sbk", stream.substr(0, at[30]));
   const std::vector<std::string> args = {"-i", "10.0.0.254", "--stream-name", "x"};
-  ASSERT_EQ(run_upload(db, with(args, kInnodb), dir / "part.sbk").status, 0);
+  upload_first_x_records(db, 30, with(args, kInnodb));
   ASSERT_EQ(db.scalar("SELECT max_process_id FROM xebek_upload_progress"),
             db.scalar("SELECT MAX(process_id) FROM process"));
   const RunResult r = run_upload(db, args, vectors() / "x.expected.sbk");
@@ -95,12 +92,8 @@ TEST(UploadInnodb, ResumedUploadContinuesTheIds) {
 // time out: it is rolled back and retried until the lock is released.
 TEST(UploadInnodb, LockConflictIsRetried) {
   TestDatabase db("innodb_conflict");
-  const auto dir = temp_dir("innodb_conflict");
-  const std::string stream = read_file(vectors() / "x.expected.sbk");
-  const auto at = record_offsets(stream);
-  write_file(dir / "part.sbk", stream.substr(0, at[30]));
   const std::vector<std::string> args = {"-i", "10.0.0.254", "--stream-name", "x"};
-  ASSERT_EQ(run_upload(db, with(args, kInnodb), dir / "part.sbk").status, 0);
+  const std::string stream = upload_first_x_records(db, 30, with(args, kInnodb));
 
   db.session().exec("SET GLOBAL innodb_lock_wait_timeout=1");
   struct Restore {

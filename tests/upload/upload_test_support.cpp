@@ -223,6 +223,16 @@ void write_file(const fs::path& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
 }
 
+std::string upload_first_x_records(TestDatabase& db, std::size_t records,
+                                   const std::vector<std::string>& args) {
+  const std::string stream = read_file(vectors() / "x.expected.sbk");
+  const fs::path part = temp_dir("part_" + db.name()) / "part.sbk";
+  write_file(part, stream.substr(0, record_offsets(stream).at(records)));
+  const RunResult r = run_upload(db, args, part);
+  EXPECT_EQ(r.status, 0) << r.err;
+  return stream;
+}
+
 void expect_oracle_tables(TestDatabase& db, const std::string& name) {
   expect_oracle_tables(db.session(), name);
 }

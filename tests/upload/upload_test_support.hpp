@@ -91,6 +91,11 @@ namespace upload_test {
 std::vector<std::size_t> record_offsets(const std::string& stream);
 void write_file(const std::filesystem::path& path, const std::string& bytes);
 
+// Uploads the first `records` records of x.expected.sbk into `db` with
+// `args` (which must succeed) and returns the whole x stream.
+std::string upload_first_x_records(TestDatabase& db, std::size_t records,
+                                   const std::vector<std::string>& args);
+
 // Every oracle table of `name` (x or edge) compared with `db`.
 void expect_oracle_tables(TestDatabase& db, const std::string& name);
 void expect_oracle_tables(xebek::upload::Session& db, const std::string& name);

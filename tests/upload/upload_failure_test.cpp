@@ -3,9 +3,6 @@
 // twice, also after a batch that was only partly written.
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <thread>
-
 #include "batch_undo.hpp"
 #include "batch_writer.hpp"
 #include "database_state.hpp"
@@ -54,21 +51,7 @@ TEST(UploadFailures, LostConnectionThenResumeWithoutDuplicates) {
     bg_args.push_back("--create-schema");
     BackgroundUpload bg(db, bg_args);
     bg.write(stream.substr(0, at[40]));
-    // Wait for the 40 records to be committed, then cut the connection.
-    std::string committed;
-    for (int i = 0; i < 300 && committed != "40"; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      try {
-        committed = db.scalar("SELECT committed_records FROM xebek_upload_progress");
-      } catch (const std::exception&) {
-      }
-    }
-    ASSERT_EQ(committed, "40");
-    const std::string id = db.scalar(
-        "SELECT id FROM information_schema.processlist WHERE db='" + db.name() +
-        "' AND id<>CONNECTION_ID()");
-    ASSERT_FALSE(id.empty());
-    db.session().exec("KILL " + id);
+    ASSERT_TRUE(cut_uploader_connection_at(db, "40"));
     bg.write(stream.substr(at[40]));
     const RunResult r = bg.finish();
     EXPECT_NE(r.status, 0);

@@ -22,18 +22,6 @@ std::vector<std::string> with(std::vector<std::string> a, const std::vector<std:
   return a;
 }
 
-// Waits until the stream's committed record count reads `want`.
-bool wait_committed(TestDatabase& db, const std::string& want) {
-  for (int i = 0; i < 500; ++i) {
-    try {
-      if (db.scalar("SELECT committed_records FROM xebek_upload_progress") == want) return true;
-    } catch (const std::exception&) {
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
-}
-
 void check_vector(const std::string& name) {
   const auto oracle = vectors() / ("oracle_" + name);
   TestDatabase db("innodb_" + name);
@@ -128,11 +116,7 @@ TEST(UploadInnodb, LostServerIsReplacedByTheNextOne) {
                        "--batch-records", "1", "--create-schema", "--engine", "innodb"},
                       db.name());
   bg.write(stream.substr(0, at[40]));
-  ASSERT_TRUE(wait_committed(db, "40"));
-  const std::string id = db.scalar("SELECT id FROM information_schema.processlist WHERE db='" +
-                                   db.name() + "' AND id<>CONNECTION_ID()");
-  ASSERT_FALSE(id.empty());
-  db.session().exec("KILL " + id);
+  ASSERT_TRUE(cut_uploader_connection_at(db, "40"));
   bg.write(stream.substr(at[40]));
   const RunResult r = bg.finish();
   ASSERT_EQ(r.status, 0) << r.err;

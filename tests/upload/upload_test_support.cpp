@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -231,6 +233,25 @@ std::string upload_first_x_records(TestDatabase& db, std::size_t records,
   const RunResult r = run_upload(db, args, part);
   EXPECT_EQ(r.status, 0) << r.err;
   return stream;
+}
+
+bool cut_uploader_connection_at(TestDatabase& db, const std::string& records) {
+  std::string committed;
+  for (int i = 0; i < 500 && committed != records; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    try {
+      committed = db.scalar("SELECT committed_records FROM xebek_upload_progress");
+    } catch (const std::exception&) {
+      // The uploader has not created the table yet.
+    }
+  }
+  EXPECT_EQ(committed, records);
+  const std::string id = db.scalar("SELECT id FROM information_schema.processlist WHERE db='" +
+                                   db.name() + "' AND id<>CONNECTION_ID()");
+  EXPECT_FALSE(id.empty());
+  if (committed != records || id.empty()) return false;
+  db.session().exec("KILL " + id);
+  return true;
 }
 
 void expect_oracle_tables(TestDatabase& db, const std::string& name) {

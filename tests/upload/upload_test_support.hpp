@@ -96,6 +96,11 @@ void write_file(const std::filesystem::path& path, const std::string& bytes);
 std::string upload_first_x_records(TestDatabase& db, std::size_t records,
                                    const std::vector<std::string>& args);
 
+// Waits (up to 10 s) until the stream uploaded into `db` has `records`
+// records committed, then kills the uploader's connection (the one other
+// connection to `db`). False, with a test failure, when either fails.
+bool cut_uploader_connection_at(TestDatabase& db, const std::string& records);
+
 // Every oracle table of `name` (x or edge) compared with `db`.
 void expect_oracle_tables(TestDatabase& db, const std::string& name);
 void expect_oracle_tables(xebek::upload::Session& db, const std::string& name);

@@ -58,9 +58,10 @@ Session& ClusterConnection::session() {
   if (session_) return *session_;
   if (servers_.size() == 1) {
     // A single server: its own error message says everything.
-    session_ = std::make_unique<Session>(servers_[0]);
+    auto s = std::make_unique<Session>(servers_[0]);
+    on_connect_(*s);
+    session_ = std::move(s);
     ++generation_;
-    on_connect_(*session_);
     return *session_;
   }
   std::string errors;

@@ -97,7 +97,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   c.servers = *parsed;
-  c.db.host = c.servers[0].host;
   if (c.retry.failover_seconds < 0) c.retry.failover_seconds = 0;
   if (c.batch_records == 0) c.batch_records = 1;
   if (c.stream_name.empty()) c.stream_name = stream_name_for(c.inputs);

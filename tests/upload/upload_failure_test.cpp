@@ -6,7 +6,6 @@
 #include "batch_undo.hpp"
 #include "batch_writer.hpp"
 #include "database_state.hpp"
-#include "sebekd_format/stream.hpp"
 #include "upload_progress.hpp"
 #include "upload_test_support.hpp"
 
@@ -87,15 +86,7 @@ TEST(UploadFailures, HalfWrittenBatchIsTakenBack) {
     ASSERT_EQ(progress.recover(false).offset, at[30]);
     DatabaseCommands commands(connection, sensor);
     LegacyModel model(sensor, Fixes{}, commands, load_existing_state(s, sensor));
-    UploadBatch batch;
-    model.begin(batch);
-    sebek::StreamDecoder dec;
-    dec.feed(std::span(reinterpret_cast<const std::uint8_t*>(stream.data()), stream.size()));
-    sebek::StreamRecord rec;
-    std::string conlog, diag;
-    for (int i = 0; i < 70 && dec.next(rec) == sebek::StreamDecoder::Status::Record; ++i)
-      i < 30 ? model.skip(rec) : model.apply(rec, batch, conlog, diag);
-    model.complete(batch);
+    const UploadBatch batch = replay_batch(model, stream, 30, 70);
     progress.begin_batch(encode_undo(batch, 0));
     BatchWriter(s, sensor).write(batch);
   }

@@ -7,7 +7,10 @@
 #include <chrono>
 #include <thread>
 
+#include "batch_commit.hpp"
+#include "database_state.hpp"
 #include "synthetic_stream.hpp"
+#include "upload_progress.hpp"
 #include "upload_test_support.hpp"
 
 namespace upload_test {
@@ -123,6 +126,55 @@ TEST(UploadInnodb, LostServerIsReplacedByTheNextOne) {
   EXPECT_NE(r.err.find("continuing on socket " + socket_path()), std::string::npos) << r.err;
   expect_oracle_tables(db, "x");
   EXPECT_EQ(read_file(vectors() / "oracle_x" / "upload_conlog.csv"), read_file(conlog));
+}
+
+// The attempt whose COMMIT went through but whose answer was lost (its
+// node died at that moment): the retry, on the next node, finds the
+// position already moved to the batch's end and writes nothing again.
+// A writer that expects another position is refused.
+TEST(UploadInnodb, CommittedBatchIsNotWrittenAgainAndAStaleWriterIsRefused) {
+  using namespace xebek::upload;
+  TestDatabase db("innodb_lost_answer");
+  const std::vector<std::string> args = {"-i", "10.0.0.254", "--stream-name", "x"};
+  const std::string stream = upload_first_x_records(db, 30, with(args, kInnodb));
+  std::vector<Table> before;
+  for (const std::string& t : oracle_tables()) before.push_back(db.dump(t, {}));
+
+  const std::uint32_t sensor = 167772414;
+  ClusterConnection connection({db.params()}, [](Session&) {});
+  UploadProgress progress(connection.session(), sensor, "x");
+  const StreamPosition committed = progress.recover(false);
+  ASSERT_EQ(committed.records, 30u);
+  // The same 30 records as the lost attempt saw them: from an empty sensor.
+  DatabaseCommands commands(connection, sensor);
+  LegacyModel model(sensor, Fixes{}, commands, ExistingState{});
+  const UploadBatch batch = replay_batch(model, stream, 0, 30);
+  ASSERT_TRUE(batch.has_rows());
+
+  bool reported = false;
+  make_transaction_commit(connection, sensor, progress, StreamPosition{}, "x")
+      ->commit(batch, committed, [&] { reported = true; });
+  EXPECT_TRUE(reported);
+  for (std::size_t i = 0; i < oracle_tables().size(); ++i)
+    expect_tables_equal(before[i], db.dump(oracle_tables()[i], {}), oracle_tables()[i]);
+
+  // A writer whose idea of the position is stale (a second upload of the
+  // same stream) is refused, and its rows rolled back.
+  StreamPosition elsewhere = committed;
+  elsewhere.records += 1;
+  try {
+    make_transaction_commit(connection, sensor, progress, StreamPosition{}, "x")
+        ->commit(batch, elsewhere, [] {});
+    ADD_FAILURE() << "a stale writer was let through";
+  } catch (const DbError& e) {
+    EXPECT_NE(std::string(e.what()).find("moved to byte offset " + std::to_string(committed.offset) +
+                                         " by another upload"),
+              std::string::npos)
+        << e.what();
+  }
+  connection.session().exec("ROLLBACK");
+  for (std::size_t i = 0; i < oracle_tables().size(); ++i)
+    expect_tables_equal(before[i], db.dump(oracle_tables()[i], {}), oracle_tables()[i]);
 }
 
 TEST(UploadInnodb, NoServerAnswersIsOneLine) {

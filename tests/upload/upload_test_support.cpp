@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <thread>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
+
+#include "sebekd_format/stream.hpp"
 
 namespace upload_test {
 
@@ -252,6 +254,21 @@ bool cut_uploader_connection_at(TestDatabase& db, const std::string& records) {
   if (committed != records || id.empty()) return false;
   db.session().exec("KILL " + id);
   return true;
+}
+
+xebek::upload::UploadBatch replay_batch(xebek::upload::LegacyModel& model,
+                                        const std::string& stream, std::size_t first,
+                                        std::size_t last) {
+  xebek::upload::UploadBatch batch;
+  model.begin(batch);
+  sebek::StreamDecoder dec;
+  dec.feed(std::span(reinterpret_cast<const std::uint8_t*>(stream.data()), stream.size()));
+  sebek::StreamRecord rec;
+  std::string conlog, diagnostics;
+  for (std::size_t i = 0; i < last && dec.next(rec) == sebek::StreamDecoder::Status::Record; ++i)
+    i < first ? model.skip(rec) : model.apply(rec, batch, conlog, diagnostics);
+  model.complete(batch);
+  return batch;
 }
 
 void expect_oracle_tables(TestDatabase& db, const std::string& name) {

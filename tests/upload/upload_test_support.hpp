@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "legacy_model.hpp"
 #include "mariadb_session.hpp"
 
 namespace upload_test {
@@ -100,6 +101,13 @@ std::string upload_first_x_records(TestDatabase& db, std::size_t records,
 // records committed, then kills the uploader's connection (the one other
 // connection to `db`). False, with a test failure, when either fails.
 bool cut_uploader_connection_at(TestDatabase& db, const std::string& records);
+
+// The batch `model` builds from records [first, last) of `stream`, the
+// records before `first` skipped as already uploaded; completed, ready for
+// a writer.
+xebek::upload::UploadBatch replay_batch(xebek::upload::LegacyModel& model,
+                                        const std::string& stream, std::size_t first,
+                                        std::size_t last);
 
 // Every oracle table of `name` (x or edge) compared with `db`.
 void expect_oracle_tables(TestDatabase& db, const std::string& name);

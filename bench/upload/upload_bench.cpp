@@ -11,11 +11,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <sstream>
 
+#include "bench_command_line.hpp"
 #include "mariadb_session.hpp"
 #include "per_record_baseline.hpp"
+#include "synthetic_stream.hpp"
 #include "sebekd_format/stream.hpp"
 #include "walleye_schema.hpp"
 
@@ -33,44 +34,6 @@ std::string read_file(const fs::path& p) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-std::vector<sebek::StreamRecord> decode_all(const std::string& bytes) {
-  sebek::StreamDecoder dec;
-  dec.feed(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
-  std::vector<sebek::StreamRecord> out;
-  std::vector<std::vector<std::uint8_t>>* keep = new std::vector<std::vector<std::uint8_t>>();
-  sebek::StreamRecord r;
-  while (dec.next(r) == sebek::StreamDecoder::Status::Record) {
-    keep->emplace_back(r.data.begin(), r.data.end());  // the spans die with the next feed
-    r.data = std::span<const std::uint8_t>(keep->back().data(), keep->back().size());
-    out.push_back(r);
-  }
-  return out;
-}
-
-// The vectors' records, repetition k shifted by k in counters (per host
-// monotonic), by a minute per repetition in time, and with pids moved so
-// that new processes keep appearing (and pids are reused after 64 rounds).
-std::string make_stream(const std::vector<sebek::StreamRecord>& base, std::size_t n) {
-  std::string out;
-  std::vector<std::uint8_t> buf;
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t rep = i / base.size();
-    sebek::StreamRecord r = base[i % base.size()];
-    const auto shift_pid = [&](std::uint32_t pid) {
-      return pid == 0 ? 0 : pid + static_cast<std::uint32_t>(rep % 64) * 4096;
-    };
-    r.header.counter += static_cast<std::uint32_t>(rep * 1000);
-    r.header.time_sec += static_cast<std::uint32_t>(rep * 60);
-    r.pcap_sec += static_cast<std::uint32_t>(rep * 60);
-    r.header.pid = shift_pid(r.header.pid);
-    r.header.ppid = shift_pid(r.header.ppid);
-    buf.clear();
-    sebek::append_stream_record(buf, r);
-    out.append(reinterpret_cast<const char*>(buf.data()), buf.size());
-  }
-  return out;
 }
 
 ConnectParams params(const std::string& socket, const std::string& db) {
@@ -131,13 +94,7 @@ int main(int argc, char** argv) {
        "another xebek-upload build (say, an earlier version) timed on the same stream in the "
        "same run, so that before/after figures share the machine's load")
       ("work", po::value(&work)->default_value(work), "directory for the stream and the server");
-  po::variables_map vm;
-  po::store(po::parse_command_line(argc, argv, opts), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts;
-    return 0;
-  }
+  if (!upload_bench::parse_command_line(argc, argv, opts)) return 0;
   if (baseline_records == 0 || baseline_records > records) baseline_records = records;
   fs::create_directories(work);
 
@@ -150,14 +107,13 @@ int main(int argc, char** argv) {
   }
   int status = 0;
   try {
-    std::string base = read_file(fs::path(XEBEK_SOURCE_DIR) / "tests/vectors/x.expected.sbk") +
-                       read_file(fs::path(XEBEK_SOURCE_DIR) / "tests/vectors/edge.expected.sbk");
-    const auto base_records = decode_all(base);
+    const fs::path vectors = fs::path(XEBEK_SOURCE_DIR) / "tests/vectors";
     const fs::path stream = fs::path(work) / "bench.sbk";
     const fs::path prefix = fs::path(work) / "bench_prefix.sbk";
     {
-      std::ofstream(stream, std::ios::binary) << make_stream(base_records, records);
-      std::ofstream(prefix, std::ios::binary) << make_stream(base_records, baseline_records);
+      std::ofstream(stream, std::ios::binary) << upload_test::synthetic_stream(vectors, records);
+      std::ofstream(prefix, std::ios::binary)
+          << upload_test::synthetic_stream(vectors, baseline_records);
     }
 
     auto upload = [&](const std::string& db, const fs::path& input,

@@ -3,13 +3,9 @@
 // twice, also after a batch that was only partly written.
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <thread>
-
 #include "batch_undo.hpp"
 #include "batch_writer.hpp"
 #include "database_state.hpp"
-#include "sebekd_format/stream.hpp"
 #include "upload_progress.hpp"
 #include "upload_test_support.hpp"
 
@@ -54,21 +50,7 @@ TEST(UploadFailures, LostConnectionThenResumeWithoutDuplicates) {
     bg_args.push_back("--create-schema");
     BackgroundUpload bg(db, bg_args);
     bg.write(stream.substr(0, at[40]));
-    // Wait for the 40 records to be committed, then cut the connection.
-    std::string committed;
-    for (int i = 0; i < 300 && committed != "40"; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      try {
-        committed = db.scalar("SELECT committed_records FROM xebek_upload_progress");
-      } catch (const std::exception&) {
-      }
-    }
-    ASSERT_EQ(committed, "40");
-    const std::string id = db.scalar(
-        "SELECT id FROM information_schema.processlist WHERE db='" + db.name() +
-        "' AND id<>CONNECTION_ID()");
-    ASSERT_FALSE(id.empty());
-    db.session().exec("KILL " + id);
+    ASSERT_TRUE(cut_uploader_connection_at(db, "40"));
     bg.write(stream.substr(at[40]));
     const RunResult r = bg.finish();
     EXPECT_NE(r.status, 0);
@@ -89,32 +71,22 @@ TEST(UploadFailures, LostConnectionThenResumeWithoutDuplicates) {
 TEST(UploadFailures, HalfWrittenBatchIsTakenBack) {
   using namespace xebek::upload;
   TestDatabase db("fail_half_batch");
-  const auto dir = temp_dir("fail_half_batch");
-  const std::string stream = read_file(vectors() / "x.expected.sbk");
-  const auto at = record_offsets(stream);
-  write_file(dir / "part.sbk", stream.substr(0, at[30]));
   const std::vector<std::string> args = {"-i", "10.0.0.254", "--stream-name", "x"};
   auto first = args;
   first.push_back("--create-schema");
-  ASSERT_EQ(run_upload(db, first, dir / "part.sbk").status, 0);
+  const std::string stream = upload_first_x_records(db, 30, first);
+  const auto at = record_offsets(stream);
 
   // Records 30..69 written as one batch, never committed.
   const std::uint32_t sensor = 167772414;
   {
-    Session& s = db.session();
+    ClusterConnection connection({db.params()}, [](Session&) {});
+    Session& s = connection.session();
     UploadProgress progress(s, sensor, "x");
     ASSERT_EQ(progress.recover(false).offset, at[30]);
-    DatabaseCommands commands(s, sensor);
+    DatabaseCommands commands(connection, sensor);
     LegacyModel model(sensor, Fixes{}, commands, load_existing_state(s, sensor));
-    UploadBatch batch;
-    model.begin(batch);
-    sebek::StreamDecoder dec;
-    dec.feed(std::span(reinterpret_cast<const std::uint8_t*>(stream.data()), stream.size()));
-    sebek::StreamRecord rec;
-    std::string conlog, diag;
-    for (int i = 0; i < 70 && dec.next(rec) == sebek::StreamDecoder::Status::Record; ++i)
-      i < 30 ? model.skip(rec) : model.apply(rec, batch, conlog, diag);
-    model.complete(batch);
+    const UploadBatch batch = replay_batch(model, stream, 30, 70);
     progress.begin_batch(encode_undo(batch, 0));
     BatchWriter(s, sensor).write(batch);
   }

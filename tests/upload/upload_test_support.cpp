@@ -4,9 +4,13 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
+
+#include "sebekd_format/stream.hpp"
 
 namespace upload_test {
 
@@ -93,11 +97,19 @@ std::vector<std::string> oracle_tables() {
           "sys_open", "sys_read", "sys_socket", "sys_write"};
 }
 
-TestDatabase::TestDatabase(const std::string& name) : name_("t_" + name) {
-  ConnectParams admin;
-  admin.socket = socket_path();
-  admin.database = "";
-  admin_ = std::make_unique<Session>(admin);
+ConnectParams fixture_server(const std::string& database) {
+  ConnectParams p;
+  p.socket = socket_path();
+  p.database = database;
+  return p;
+}
+
+TestDatabase::TestDatabase(const std::string& name) : TestDatabase(name, fixture_server("")) {}
+
+TestDatabase::TestDatabase(const std::string& name, const ConnectParams& server)
+    : name_("t_" + name), server_(server) {
+  server_.database = "";
+  admin_ = std::make_unique<Session>(server_);
   admin_->exec("DROP DATABASE IF EXISTS " + name_);
   admin_->exec("CREATE DATABASE " + name_);
   session_ = std::make_unique<Session>(params());
@@ -106,19 +118,21 @@ TestDatabase::TestDatabase(const std::string& name) : name_("t_" + name) {
 TestDatabase::~TestDatabase() {
   session_.reset();
   try {
-    admin_->exec("DROP DATABASE IF EXISTS " + name_);
+    // A fresh connection: the server may have been restarted since.
+    Session admin(server_);
+    admin.exec("DROP DATABASE IF EXISTS " + name_);
   } catch (...) {
   }
 }
 
 ConnectParams TestDatabase::params() const {
-  ConnectParams p;
-  p.socket = socket_path();
+  ConnectParams p = server_;
   p.database = name_;
   return p;
 }
 
-Table TestDatabase::dump(const std::string& table, const Row& header) {
+Table dump_table(Session& session, const std::string& table, const Row& header,
+                 const std::string& where) {
   std::string cols;
   for (const std::string& h : header) {
     if (!cols.empty()) cols += ',';
@@ -126,7 +140,8 @@ Table TestDatabase::dump(const std::string& table, const Row& header) {
     cols += hex ? "HEX(`" + h.substr(0, h.size() - 4) + "`)" : "`" + h + "`";
   }
   Table t;
-  for (auto& r : session_->query("SELECT " + (cols.empty() ? "*" : cols) + " FROM " + table)) {
+  for (auto& r : session.query("SELECT " + (cols.empty() ? "*" : cols) + " FROM " + table +
+                               (where.empty() ? "" : " WHERE " + where))) {
     Row row;
     for (auto& v : r) row.push_back(v.value_or("NULL"));
     t.rows.push_back(row);
@@ -134,6 +149,10 @@ Table TestDatabase::dump(const std::string& table, const Row& header) {
   if (!t.rows.empty()) t.header = header;
   sort_rows(t.rows);
   return t;
+}
+
+Table TestDatabase::dump(const std::string& table, const Row& header) {
+  return dump_table(*session_, table, header);
 }
 
 std::string TestDatabase::scalar(const std::string& sql) {
@@ -144,9 +163,15 @@ std::string TestDatabase::scalar(const std::string& sql) {
 
 RunResult run_upload(const TestDatabase& db, const std::vector<std::string>& args,
                      const fs::path& input) {
-  const fs::path err = temp_dir("run_" + db.name()) / "stderr";
-  std::string cmd = shell_quote(upload_binary().string()) + " --socket " +
-                    shell_quote(socket_path()) + " -d " + db.name();
+  std::vector<std::string> all = {"--socket", socket_path(), "-d", db.name()};
+  all.insert(all.end(), args.begin(), args.end());
+  return run_upload_with(all, input, db.name());
+}
+
+RunResult run_upload_with(const std::vector<std::string>& args, const fs::path& input,
+                          const std::string& run_name) {
+  const fs::path err = temp_dir("run_" + run_name) / "stderr";
+  std::string cmd = shell_quote(upload_binary().string());
   for (const std::string& a : args) cmd += " " + shell_quote(a);
   cmd += " <" + shell_quote(input.empty() ? "/dev/null" : input.string()) + " 2>" +
          shell_quote(err.string());
@@ -202,18 +227,77 @@ void write_file(const fs::path& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
 }
 
+std::string upload_first_x_records(TestDatabase& db, std::size_t records,
+                                   const std::vector<std::string>& args) {
+  const std::string stream = read_file(vectors() / "x.expected.sbk");
+  const fs::path part = temp_dir("part_" + db.name()) / "part.sbk";
+  write_file(part, stream.substr(0, record_offsets(stream).at(records)));
+  const RunResult r = run_upload(db, args, part);
+  EXPECT_EQ(r.status, 0) << r.err;
+  return stream;
+}
+
+bool cut_uploader_connection_at(TestDatabase& db, const std::string& records) {
+  std::string committed;
+  for (int i = 0; i < 500 && committed != records; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    try {
+      committed = db.scalar("SELECT committed_records FROM xebek_upload_progress");
+    } catch (const std::exception&) {
+      // The uploader has not created the table yet.
+    }
+  }
+  EXPECT_EQ(committed, records);
+  const std::string id = db.scalar("SELECT id FROM information_schema.processlist WHERE db='" +
+                                   db.name() + "' AND id<>CONNECTION_ID()");
+  EXPECT_FALSE(id.empty());
+  if (committed != records || id.empty()) return false;
+  db.session().exec("KILL " + id);
+  return true;
+}
+
+xebek::upload::UploadBatch replay_batch(xebek::upload::LegacyModel& model,
+                                        const std::string& stream, std::size_t first,
+                                        std::size_t last) {
+  xebek::upload::UploadBatch batch;
+  model.begin(batch);
+  sebek::StreamDecoder dec;
+  dec.feed(std::span(reinterpret_cast<const std::uint8_t*>(stream.data()), stream.size()));
+  sebek::StreamRecord rec;
+  std::string conlog, diagnostics;
+  for (std::size_t i = 0; i < last && dec.next(rec) == sebek::StreamDecoder::Status::Record; ++i)
+    i < first ? model.skip(rec) : model.apply(rec, batch, conlog, diagnostics);
+  model.complete(batch);
+  return batch;
+}
+
 void expect_oracle_tables(TestDatabase& db, const std::string& name) {
+  expect_oracle_tables(db.session(), name);
+}
+
+void expect_oracle_tables(Session& db, const std::string& name) {
   const auto oracle = vectors() / ("oracle_" + name) / "db_upload";
   for (const std::string& table : oracle_tables()) {
     const Table expected = read_tsv(oracle / (table + ".tsv"));
-    expect_tables_equal(expected, db.dump(table, expected.header), name + " table " + table);
+    expect_tables_equal(expected, dump_table(db, table, expected.header), name + " table " + table);
   }
 }
 
 BackgroundUpload::BackgroundUpload(const TestDatabase& db, const std::vector<std::string>& args) {
   err_ = temp_dir("bg_" + db.name()) / "stderr";
-  std::vector<std::string> argv = {upload_binary().string(), "--socket", socket_path(), "-d",
-                                   db.name()};
+  std::vector<std::string> argv = {"--socket", socket_path(), "-d", db.name()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  start(argv);
+}
+
+BackgroundUpload::BackgroundUpload(const std::vector<std::string>& args,
+                                   const std::string& run_name) {
+  err_ = temp_dir("bg_" + run_name) / "stderr";
+  start(args);
+}
+
+void BackgroundUpload::start(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {upload_binary().string()};
   argv.insert(argv.end(), args.begin(), args.end());
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");

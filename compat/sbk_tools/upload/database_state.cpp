@@ -36,28 +36,51 @@ ExistingState load_existing_state(Session& session, std::uint32_t sensor_id) {
   return s;
 }
 
-DatabaseCommands::DatabaseCommands(Session& session, std::uint32_t sensor_id)
-    : sensor_id_(sensor_id),
-      select_(session, "SELECT command_id FROM command WHERE sensor_id=? AND name=?"),
-      insert_(session, "INSERT INTO command (sensor_id, name) VALUES (?,?)") {}
+DatabaseCommands::DatabaseCommands(ClusterConnection& connection, std::uint32_t sensor_id)
+    : connection_(connection), sensor_id_(sensor_id) {}
 
-std::optional<std::uint32_t> DatabaseCommands::find(const std::string& name) {
+void DatabaseCommands::prepare(Session& session) {
+  if (select_ && prepared_generation_ == connection_.generation()) return;
+  insert_.reset();
+  select_.reset();
+  select_.emplace(session, "SELECT command_id FROM command WHERE sensor_id=? AND name=?");
+  insert_.emplace(session,
+                  "INSERT INTO command (sensor_id, command_id, name) "
+                  "SELECT ?, COALESCE(MAX(command_id), 0) + 1, ? FROM command WHERE sensor_id=?");
+  prepared_generation_ = connection_.generation();
+}
+
+std::optional<std::uint32_t> DatabaseCommands::find_once(const std::string& name) {
   std::vector<ParamColumn> p{ParamColumn::integers(), ParamColumn::bytes()};
   p[0].push(std::int64_t{sensor_id_});
   p[1].push(name);
-  const auto id = select_.query_int(p);
+  const auto id = select_->query_int(p);
   if (!id) return std::nullopt;
   return static_cast<std::uint32_t>(*id);
 }
 
+std::optional<std::uint32_t> DatabaseCommands::find(const std::string& name) {
+  return connection_.with_retry([&](Session& s) {
+    prepare(s);
+    return find_once(name);
+  });
+}
+
 std::uint32_t DatabaseCommands::add(const std::string& name) {
-  std::vector<ParamColumn> p{ParamColumn::integers(), ParamColumn::bytes()};
-  p[0].push(std::int64_t{sensor_id_});
-  p[1].push(name);
-  insert_.execute(p);
-  // Read it back by name, as the original does.
-  if (auto id = find(name)) return *id;
-  throw DbError("command '" + name + "' was inserted but cannot be read back", 0);
+  return connection_.with_retry([&](Session& s) {
+    prepare(s);
+    // After a failover the insert of the failed attempt may have committed.
+    if (auto id = find_once(name)) return *id;
+    std::vector<ParamColumn> p{ParamColumn::integers(), ParamColumn::bytes(),
+                               ParamColumn::integers()};
+    p[0].push(std::int64_t{sensor_id_});
+    p[1].push(name);
+    p[2].push(std::int64_t{sensor_id_});
+    insert_->execute_once(p);
+    // Read it back by name, as the original does.
+    if (auto id = find_once(name)) return *id;
+    throw DbError("command '" + name + "' was inserted but cannot be read back", 0);
+  });
 }
 
 }  // namespace xebek::upload

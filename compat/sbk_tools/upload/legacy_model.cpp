@@ -56,6 +56,7 @@ LegacyModel::LegacyModel(std::uint32_t sensor_id, Fixes fixes, CommandStore& com
     // process_id order that is the lowest id.
     by_pid_.try_emplace(key(p.src_ip, p.pid), p.process_id);
   }
+  if (processes_.size() < state.max_process_id) processes_.resize(state.max_process_id);
   for (auto [process, command] : state.process_to_com)
     process_to_com_.insert(pair_key(process, command));
 }

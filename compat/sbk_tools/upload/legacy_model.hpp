@@ -47,6 +47,9 @@ struct ExistingState {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> process_to_com;  // (process, command)
   std::unordered_map<std::uint32_t, std::uint32_t> max_sys_read_id;     // per process_id
   std::uint32_t max_sys_open_id = 0;
+  // Ids up to here are taken even if no row holds them (InnoDB layout: the
+  // marks committed with the progress); new processes get higher ones.
+  std::uint32_t max_process_id = 0;
 };
 
 class LegacyModel {

@@ -7,6 +7,7 @@
 
 #include "sbk_tools/input_options.hpp"
 #include "sebekd_format/header.hpp"
+#include "server_list.hpp"
 #include "uploader.hpp"
 
 namespace po = boost::program_options;
@@ -25,15 +26,16 @@ std::string stream_name_for(const sbk_tools::InputSelection& in) {
 
 int main(int argc, char** argv) {
   UploadConfig c;
-  std::string sensor_ip;
+  std::string sensor_ip, servers, engine;
   po::options_description visible("Options (the letters are sbk_upload.pl's)");
   visible.add_options()
     ("help,h", "print this help")
     ("user,u", po::value(&c.db.user)->default_value("root"), "database user")
     ("password,p", po::value(&c.db.password), "database password")
     ("database,d", po::value(&c.db.database)->default_value("walleye_0_3"), "database name")
-    ("server,s", po::value(&c.db.host)->default_value("localhost"),
-     "server name or IP (localhost: the Unix socket)")
+    ("server,s", po::value(&servers)->default_value("localhost"),
+     "server: host, host:port or /path/to/socket (localhost: the Unix socket); several, "
+     "comma-separated, are the nodes of a Galera cluster, tried in turn (InnoDB layout only)")
     ("port,P", po::value(&c.db.port)->default_value(3306), "server port")
     ("socket", po::value(&c.db.socket), "Unix socket of the server (with -s localhost)")
     ("sensor-id,i", po::value(&sensor_ip), "sensor id, as the IPv4 address of the Sebek server")
@@ -43,6 +45,11 @@ int main(int argc, char** argv) {
     ("conlog,l", po::value(&c.conlog_path), "connection log (CSV of socket records) to append to")
     ("create-schema", po::bool_switch(&c.create_schema),
      "create the walleye_0_3 tables first (on an empty database)")
+    ("engine", po::value(&engine),
+     "with --create-schema: myisam (the classic layout, default) or innodb (the layout a "
+     "Galera cluster replicates)")
+    ("failover-timeout", po::value(&c.retry.failover_seconds)->default_value(c.retry.failover_seconds),
+     "InnoDB layout: seconds to keep trying the servers of -s after losing one")
     ("stream-name", po::value(&c.stream_name),
      "name under which the upload position of this input is kept "
      "(default: the file names, '-' for stdin, follow:DIR with -F)")
@@ -72,6 +79,25 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "xebek-upload: -i %s is not an IPv4 address\n", sensor_ip.c_str());
     return 2;
   }
+  if (!engine.empty()) {
+    if (!c.create_schema) {
+      std::fprintf(stderr, "xebek-upload: --engine applies to --create-schema only\n");
+      return 2;
+    }
+    if (engine != "myisam" && engine != "innodb") {
+      std::fprintf(stderr, "xebek-upload: --engine %s: not myisam or innodb\n", engine.c_str());
+      return 2;
+    }
+    c.engine = engine == "innodb" ? xebek::upload::Engine::innodb : xebek::upload::Engine::myisam;
+  }
+  std::string error;
+  auto parsed = xebek::upload::parse_server_list(servers, c.db, error);
+  if (!parsed) {
+    std::fprintf(stderr, "xebek-upload: %s\n", error.c_str());
+    return 2;
+  }
+  c.servers = *parsed;
+  if (c.retry.failover_seconds < 0) c.retry.failover_seconds = 0;
   if (c.batch_records == 0) c.batch_records = 1;
   if (c.stream_name.empty()) c.stream_name = stream_name_for(c.inputs);
   return xebek::upload::run_upload(c);

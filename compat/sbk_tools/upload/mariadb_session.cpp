@@ -33,6 +33,10 @@ void ParamColumn::bind(MYSQL_BIND& b) {
 Session::Session(const ConnectParams& p) {
   mysql_ = mysql_init(nullptr);
   if (!mysql_) fail("initialising the MariaDB client", "out of memory", 0);
+  // A node that does not answer at all (a dead host) must not hold up the
+  // failover to the next one for the minutes of a TCP connect timeout.
+  const unsigned connect_timeout_seconds = 10;
+  mysql_options(mysql_, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout_seconds);
   const char* socket = p.socket.empty() ? nullptr : p.socket.c_str();
   if (!mysql_real_connect(mysql_, p.host.c_str(), p.user.c_str(), p.password.c_str(),
                           p.database.c_str(), p.port, socket, 0)) {
@@ -136,7 +140,7 @@ std::uint64_t Statement::execute(std::vector<ParamColumn>& columns) {
   return mysql_stmt_affected_rows(stmt_);
 }
 
-std::optional<std::int64_t> Statement::query_int(std::vector<ParamColumn>& columns) {
+void Statement::bind_single(std::vector<ParamColumn>& columns) {
   for (std::size_t i = 0; i < columns.size(); ++i) columns[i].bind(binds_[i]);
   // A single execution: array size 0 switches bulk mode off again.
   unsigned zero = 0;
@@ -152,6 +156,16 @@ std::optional<std::int64_t> Statement::query_int(std::vector<ParamColumn>& colum
     binds_ = single;
     if (mysql_stmt_bind_param(stmt_, binds_.data()) != 0) fail("binding");
   }
+}
+
+std::uint64_t Statement::execute_once(std::vector<ParamColumn>& columns) {
+  bind_single(columns);
+  if (mysql_stmt_execute(stmt_) != 0) fail("executing");
+  return mysql_stmt_affected_rows(stmt_);
+}
+
+std::optional<std::int64_t> Statement::query_int(std::vector<ParamColumn>& columns) {
+  bind_single(columns);
   if (mysql_stmt_execute(stmt_) != 0) fail("executing");
   long long value = 0;
   my_bool is_null = 0;

@@ -68,12 +68,17 @@ class Statement {
   // Executes once per row of `columns` (all the same length) in one round
   // trip; returns the affected rows.
   std::uint64_t execute(std::vector<ParamColumn>& columns);
+  // Single execution of the first row, for statements the bulk protocol
+  // does not take (INSERT ... SELECT); returns the affected rows.
+  std::uint64_t execute_once(std::vector<ParamColumn>& columns);
   // Single execution returning the first column of the first row, if any.
   std::optional<std::int64_t> query_int(std::vector<ParamColumn>& columns);
 
  private:
   [[noreturn]] void fail(const char* doing);
   void bind(std::vector<ParamColumn>& columns, unsigned rows);
+  // Binds the first row of `columns` for one plain execution.
+  void bind_single(std::vector<ParamColumn>& columns);
 
   Session& session_;
   std::string sql_;

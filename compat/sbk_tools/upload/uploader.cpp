@@ -2,16 +2,17 @@
 
 #include <grp.h>
 #include <pwd.h>
+#include <mysqld_error.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 
-#include "batch_undo.hpp"
-#include "batch_writer.hpp"
+#include "batch_commit.hpp"
 #include "database_state.hpp"
 #include "upload_progress.hpp"
 #include "walleye_schema.hpp"
@@ -41,16 +42,33 @@ void drop_privileges(const UploadConfig& c) {
   }
 }
 
+ExistingState existing_state(Session& session, Engine engine, std::uint32_t sensor,
+                             UploadProgress& progress) {
+  ExistingState state = load_existing_state(session, sensor);
+  if (engine == Engine::innodb) {
+    // The marks committed with the progress are the id state; a database
+    // converted from the classic layout has rows but no marks yet.
+    const IdMarks marks = progress.id_marks();
+    state.max_process_id = marks.max_process_id;
+    state.max_sys_open_id = std::max(state.max_sys_open_id, marks.max_sys_open_id);
+  }
+  return state;
+}
+
 // Everything one run keeps while it replays the stream.
 class Run {
  public:
-  Run(const UploadConfig& c, Session& session, std::FILE* conlog)
-      : config_(c), session_(session), conlog_file_(conlog),
-        progress_(session, c.sensor_id, c.stream_name),
+  Run(const UploadConfig& c, ClusterConnection& connection, Engine engine, std::FILE* conlog)
+      : config_(c), conlog_file_(conlog),
+        progress_(connection.session(), c.sensor_id, c.stream_name),
         committed_(progress_.recover(c.from_start)),
-        commands_(session, c.sensor_id),
-        model_(c.sensor_id, c.fixes, commands_, load_existing_state(session, c.sensor_id)),
-        writer_(session, c.sensor_id) {
+        commands_(connection, c.sensor_id),
+        model_(c.sensor_id, c.fixes, commands_,
+               existing_state(connection.session(), engine, c.sensor_id, progress_)),
+        commit_(engine == Engine::innodb
+                    ? make_transaction_commit(connection, c.sensor_id, progress_, committed_,
+                                              c.stream_name)
+                    : make_locked_tables_commit(connection, c.sensor_id, progress_)) {
     model_.begin(batch_);
   }
 
@@ -116,32 +134,8 @@ class Run {
   void flush() {
     if (batch_.records == 0) return;
     model_.complete(batch_);
-    if (batch_.has_rows()) {
-      std::uint64_t losses_before = 0;
-      if (!batch_.losses.empty()) {
-        auto rows = session_.query("SELECT COUNT(*) FROM sbk_loss WHERE sensor_id=" +
-                                   std::to_string(config_.sensor_id));
-        losses_before = std::stoull(rows.at(0).at(0).value_or("0"));
-      }
-      // MyISAM writes its index blocks out at the end of every statement
-      // (and a bulk execution is one per row) unless the tables are locked:
-      // under LOCK TABLES they are written once, at UNLOCK.
-      session_.exec(
-          "LOCK TABLES process WRITE, process_tree WRITE, process_to_com WRITE, sys_read WRITE, "
-          "sys_open WRITE, sbk_loss WRITE, xebek_upload_progress WRITE");
-      progress_.begin_batch(encode_undo(batch_, losses_before));
-      writer_.write(batch_);
-      progress_.commit({offset_, records_, first_prefix_, last_prefix_});
-      // The progress row is the commit: from here on a restart resumes
-      // after this batch, so its connection-log lines must be written now,
-      // even if the connection drops before the tables are unlocked (the
-      // server unlocks them itself then).
-      batch_committed();
-      session_.exec("UNLOCK TABLES");
-    } else {
-      progress_.commit({offset_, records_, first_prefix_, last_prefix_});
-      batch_committed();
-    }
+    commit_->commit(batch_, {offset_, records_, first_prefix_, last_prefix_},
+                    [this] { batch_committed(); });
     model_.begin(batch_);
   }
 
@@ -162,13 +156,12 @@ class Run {
 
  private:
   const UploadConfig& config_;
-  Session& session_;
   std::FILE* conlog_file_;
   UploadProgress progress_;
   StreamPosition committed_;
   DatabaseCommands commands_;
   LegacyModel model_;
-  BatchWriter writer_;
+  std::unique_ptr<BatchCommit> commit_;
   UploadBatch batch_;
   std::string conlog_, diagnostics_, first_prefix_, last_prefix_;
   std::uint64_t offset_ = 0, records_ = 0;
@@ -180,6 +173,45 @@ int fail(const std::string& message) {
   return 1;
 }
 
+// What every session needs, the first and each one after a failover.
+void prepare_session(Session& s, const UploadConfig& c) {
+  // The layout expects the forgiving conversions of sql_mode='' (a path
+  // longer than TINYTEXT is cut, not refused), whatever the server default.
+  s.exec("SET SESSION sql_mode=''");
+  // On a Galera node, reads wait until the node has applied everything the
+  // cluster committed before them: after a failover the new node must see
+  // the position the last node committed.
+  try {
+    s.exec("SET SESSION wsrep_sync_wait=1");
+  } catch (const DbError& e) {
+    if (e.code() != ER_UNKNOWN_SYSTEM_VARIABLE) throw;  // a server built without Galera
+  }
+  // One writer per sensor: ids are assigned here, not by the server. The
+  // lock is the server's own (on a cluster, the node's); on the InnoDB
+  // layout the conditional progress update also stops a second writer of
+  // the same stream on another node.
+  const std::string lock =
+      "xebek-upload " + c.db.database + " sensor " + std::to_string(c.sensor_id);
+  auto got = s.query("SELECT GET_LOCK(" + s.quote(lock) + ", 0)");
+  if (got.empty() || got[0][0].value_or("0") != "1")
+    throw DbError("another upload into sensor " + std::to_string(c.sensor_id) + " of database " +
+                      c.db.database + " is running",
+                  0);
+}
+
+// Creates or checks the tables; returns the layout they have.
+Engine prepare_database(Session& s, const UploadConfig& c) {
+  if (c.create_schema) create_walleye_tables(s, c.engine);
+  require_walleye_tables(s, c.db.database);
+  const Engine engine = detect_engine(s);
+  if (engine == Engine::myisam && c.servers.size() > 1)
+    throw DbError("several servers in -s need the InnoDB layout (--create-schema --engine innodb); "
+                  "database " + c.db.database + " has the MyISAM one",
+                  0);
+  ensure_progress_table(s, engine);
+  return engine;
+}
+
 }  // namespace
 
 int run_upload(const UploadConfig& c) {
@@ -188,24 +220,15 @@ int run_upload(const UploadConfig& c) {
     conlog.reset(std::fopen(c.conlog_path.c_str(), "a"));
     if (!conlog) return fail("cannot open " + c.conlog_path + " for appending: " + std::strerror(errno));
   }
-  std::unique_ptr<Session> session;
+  ClusterConnection connection(c.servers.empty() ? std::vector<ConnectParams>{c.db} : c.servers,
+                               [&c](Session& s) { prepare_session(s, c); });
   std::unique_ptr<Run> run;
   try {
-    session = std::make_unique<Session>(c.db);
-    // The layout expects the forgiving conversions of sql_mode='' (a path
-    // longer than TINYTEXT is cut, not refused), whatever the server default.
-    session->exec("SET SESSION sql_mode=''");
-    if (c.create_schema) create_walleye_tables(*session);
-    require_walleye_tables(*session, c.db.database);
-    ensure_progress_table(*session);
-    // One writer per sensor: ids are assigned here, not by the server.
-    const std::string lock =
-        "xebek-upload " + c.db.database + " sensor " + std::to_string(c.sensor_id);
-    auto got = session->query("SELECT GET_LOCK(" + session->quote(lock) + ", 0)");
-    if (got.empty() || got[0][0].value_or("0") != "1")
-      return fail("another upload into sensor " + std::to_string(c.sensor_id) + " of database " +
-                  c.db.database + " is running");
-    run = std::make_unique<Run>(c, *session, conlog.get());
+    const Engine engine = prepare_database(connection.session(), c);
+    if (engine == Engine::innodb) connection.enable_retry(c.retry);
+    connection.with_retry([&](Session&) {
+      run = std::make_unique<Run>(c, connection, engine, conlog.get());
+    });
     drop_privileges(c);
   } catch (const std::exception& e) {
     return fail(e.what());

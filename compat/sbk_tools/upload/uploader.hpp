@@ -7,14 +7,21 @@
 #include <cstdint>
 #include <string>
 
+#include <vector>
+
+#include "cluster_connection.hpp"
 #include "legacy_model.hpp"
 #include "mariadb_session.hpp"
 #include "sbk_tools/inputs.hpp"
+#include "walleye_schema.hpp"
 
 namespace xebek::upload {
 
 struct UploadConfig {
-  ConnectParams db;
+  ConnectParams db;                   // user, password, database; the server when `servers` is empty
+  std::vector<ConnectParams> servers;  // -s: one, or the nodes of a cluster in failover order
+  RetryPolicy retry;                  // on the InnoDB layout
+  Engine engine = Engine::myisam;     // of the tables --create-schema creates
   std::uint32_t sensor_id = 0;
   Fixes fixes;
   std::string conlog_path;  // -l: socket records are appended here

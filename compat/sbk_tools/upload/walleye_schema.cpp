@@ -1,6 +1,7 @@
 #include "walleye_schema.hpp"
 
 #include <set>
+#include <string_view>
 
 #include "mariadb_session.hpp"
 
@@ -8,9 +9,10 @@ namespace xebek::upload {
 
 namespace {
 
-// MyISAM, because the layout puts AUTO_INCREMENT on the second column of a
-// composite primary key (ids count per sensor, sys_read ids per process),
-// which only MyISAM accepts.
+// The classic layout is MyISAM, because it puts AUTO_INCREMENT on the
+// second column of a composite primary key (ids count per sensor, sys_read
+// ids per process), which only MyISAM accepts. The InnoDB layout is derived
+// from it (see for_engine) so that both keep the same columns and keys.
 const char* const kDdl[] = {
     R"(CREATE TABLE process (
   sensor_id INT UNSIGNED NOT NULL,
@@ -106,13 +108,45 @@ const char* const kDdl[] = {
   to_be_deleted TINYINT NOT NULL DEFAULT 0,
   PRIMARY KEY (sensor_id, sys_socket_id)
 ) ENGINE=MyISAM)",
+};
+
+// sbk_loss has no key in the classic layout (identical rows can occur);
+// Galera needs a primary key on every table, so the InnoDB layout adds one
+// as an INVISIBLE column: SELECT * and INSERTs naming the four columns see
+// the table exactly as before.
+const char* const kSbkLossDdl[] = {
     R"(CREATE TABLE sbk_loss (
   sensor_id INT UNSIGNED NOT NULL,
   src_ip INT UNSIGNED NOT NULL,
   time INT NOT NULL,
   lost INT UNSIGNED NOT NULL
 ) ENGINE=MyISAM)",
+    R"(CREATE TABLE sbk_loss (
+  sensor_id INT UNSIGNED NOT NULL,
+  src_ip INT UNSIGNED NOT NULL,
+  time INT NOT NULL,
+  lost INT UNSIGNED NOT NULL,
+  sbk_loss_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT INVISIBLE,
+  PRIMARY KEY (sbk_loss_id)
+) ENGINE=InnoDB)",
 };
+
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+}
+
+// The InnoDB form of a classic table: InnoDB accepts AUTO_INCREMENT only on
+// the first column of a key, and xebek-upload assigns every id itself, so
+// the attribute is dropped; columns, types and keys stay.
+std::string for_engine(const char* classic_ddl, Engine engine) {
+  std::string ddl = classic_ddl;
+  if (engine == Engine::innodb) {
+    replace_all(ddl, " AUTO_INCREMENT", "");
+    replace_all(ddl, "ENGINE=MyISAM", "ENGINE=InnoDB");
+  }
+  return ddl;
+}
 
 }  // namespace
 
@@ -123,8 +157,16 @@ const std::vector<std::string>& walleye_tables() {
   return names;
 }
 
-void create_walleye_tables(Session& session) {
-  for (const char* ddl : kDdl) session.exec(ddl);
+void create_walleye_tables(Session& session, Engine engine) {
+  for (const char* ddl : kDdl) session.exec(for_engine(ddl, engine));
+  session.exec(kSbkLossDdl[engine == Engine::innodb ? 1 : 0]);
+}
+
+Engine detect_engine(Session& session) {
+  auto rows = session.query(
+      "SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA=DATABASE() "
+      "AND TABLE_NAME='process'");
+  return !rows.empty() && rows[0][0] && *rows[0][0] == "InnoDB" ? Engine::innodb : Engine::myisam;
 }
 
 void require_walleye_tables(Session& session, const std::string& database) {
@@ -140,11 +182,18 @@ void require_walleye_tables(Session& session, const std::string& database) {
                   1146);
 }
 
-void ensure_progress_table(Session& session) {
+void ensure_progress_table(Session& session, Engine engine) {
   // One row per sensor and input stream: how far the stream is uploaded,
   // the 68-byte prefixes of its first and last uploaded records (to
-  // recognise the same stream again), and while a batch is being written, how to take it back.
-  session.exec(R"(CREATE TABLE IF NOT EXISTS xebek_upload_progress (
+  // recognise the same stream again), and while a batch is being written
+  // into MyISAM tables, how to take it back. The InnoDB layout commits the
+  // rows and this row in one transaction, and keeps the sensor's id
+  // high-water marks here too, so that ids continue exactly after a resume
+  // on any node.
+  const std::string innodb_columns =
+      "  max_process_id INT UNSIGNED NOT NULL DEFAULT 0,\n"
+      "  max_sys_open_id INT UNSIGNED NOT NULL DEFAULT 0,\n";
+  session.exec(std::string(R"(CREATE TABLE IF NOT EXISTS xebek_upload_progress (
   sensor_id INT UNSIGNED NOT NULL,
   stream VARCHAR(255) NOT NULL,
   committed_offset BIGINT UNSIGNED NOT NULL DEFAULT 0,
@@ -152,8 +201,9 @@ void ensure_progress_table(Session& session) {
   first_prefix VARBINARY(68) NULL,
   last_prefix VARBINARY(68) NULL,
   pending_undo MEDIUMBLOB NULL,
-  PRIMARY KEY (sensor_id, stream)
-) ENGINE=MyISAM)");
+)") + (engine == Engine::innodb ? innodb_columns : "") +
+               "  PRIMARY KEY (sensor_id, stream)\n) ENGINE=" +
+               (engine == Engine::innodb ? "InnoDB" : "MyISAM"));
 }
 
 }  // namespace xebek::upload

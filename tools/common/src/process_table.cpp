@@ -148,6 +148,11 @@ std::int64_t ProcessTable::parent_of(std::size_t i) {
 
 void ProcessTable::link_parents() {
   for (std::size_t i = 0; i < processes_.size(); ++i) parent_of(i);
+  // Children in the order they started, whenever their parent was linked.
+  for (Process& p : processes_)
+    std::stable_sort(p.children.begin(), p.children.end(), [&](std::size_t a, std::size_t b) {
+      return processes_[a].start_ns < processes_[b].start_ns;
+    });
 }
 
 }  // namespace xebek_tools

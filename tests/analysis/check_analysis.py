@@ -113,6 +113,7 @@ def check_asciinema(t):
     out = tempfile.mkdtemp(prefix="asciinema-x-")
     run([t.sessions, "--out", out, t.vector("x.pcap")])
     text = asciinema_cat(os.path.join(out, "s001-10.0.0.23-tty3.cast")).decode()
+    text = text.replace("\r\n", "\n")
     for piece in ("root@honeypot:~# uname -a\nLinux honeypot 2.6.18-xen",
                   "root@honeypot:~# cat /etc/passwd\nroot:x:0:0:root:/root:/bin/bash\n",
                   "tcpdump:x:109:117::/nonexistent:/usr/sbin/nologin\nroot@honeypot:~# exiyt"):

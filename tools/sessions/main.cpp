@@ -45,7 +45,9 @@ int main(int argc, char** argv) {
       "width", po::value<int>()->default_value(80), "terminal columns in the cast header")(
       "height", po::value<int>()->default_value(24), "terminal rows in the cast header")(
       "idle-time-limit", po::value<double>()->value_name("SECONDS"),
-      "idle_time_limit for players: longer pauses are shortened to it on replay");
+      "idle_time_limit for players: longer pauses are shortened to it on replay")(
+      "raw-output", "write output bytes as captured (default: LF shown as CR LF, as a tty "
+                    "with its default output processing showed it)");
   auto cl = sbk_tools::parse_tool_command_line(kProgram, argc, argv, visible);
   if (!cl) return 2;
   const po::variables_map& vm = cl->vm;
@@ -56,6 +58,7 @@ int main(int argc, char** argv) {
   xt::CastOptions options;
   options.width = vm["width"].as<int>();
   options.height = vm["height"].as<int>();
+  options.terminal_newlines = !vm.count("raw-output");
   if (vm.count("idle-time-limit")) options.idle_time_limit = vm["idle-time-limit"].as<double>();
   if (!valid_size(options.width) || !valid_size(options.height) ||
       (options.idle_time_limit && !(*options.idle_time_limit > 0))) {

@@ -67,12 +67,30 @@ void CastDirectory::on_event(const TerminalEvent& e) {
   std::snprintf(time, sizeof time, "[%.6f, \"%c\", ",
                 static_cast<double>(c.last_ns - c.base_ns) / 1e9, e.kind);
   c.buffer += time;
-  (e.kind == 'i' ? c.carry_in : c.carry_out).append_json(c.buffer, e.data);
+  if (e.kind == 'i')
+    c.carry_in.append_json(c.buffer, e.data);
+  else
+    append_output(c, e.data);
   c.buffer += "]\n";
   if (c.buffer.size() >= kCastFlushAt) {
     if (!c.header_written) write_header(c);
     write_out(c);
   }
+}
+
+void CastDirectory::append_output(Cast& c, std::span<const std::uint8_t> data) {
+  if (!options_.terminal_newlines) {
+    c.carry_out.append_json(c.buffer, data);
+    return;
+  }
+  std::vector<std::uint8_t> shown;
+  shown.reserve(data.size() + data.size() / 8);
+  for (std::uint8_t b : data) {
+    if (b == '\n' && !c.output_ended_in_cr) shown.push_back('\r');
+    shown.push_back(b);
+    c.output_ended_in_cr = b == '\r';
+  }
+  c.carry_out.append_json(c.buffer, shown);
 }
 
 void CastDirectory::on_command(const Session& s, const std::string&) {

@@ -20,6 +20,10 @@ struct CastOptions {
   int width = 80;
   int height = 24;
   std::optional<double> idle_time_limit;  // seconds; written to the header
+  // Output as the terminal showed it: a tty's default output processing
+  // (ONLCR) turns each LF a program writes into CR LF, and the capture
+  // holds what the program wrote. False keeps the bytes as captured.
+  bool terminal_newlines = true;
 };
 
 // The header's title: "HOST tty:INODE uid:U1,U2 FIRST-COMMAND".
@@ -52,9 +56,11 @@ class CastDirectory : public SessionListener {
     bool has_events = false;
     std::string buffer;
     Utf8Carry carry_in, carry_out;
+    bool output_ended_in_cr = false;
   };
   Cast& cast_of(const Session& s);
   void write_header(Cast& c);
+  void append_output(Cast& c, std::span<const std::uint8_t> data);
   bool write_out(Cast& c);
 
   std::string dir_;

@@ -53,6 +53,24 @@ class SessionListener {
   virtual void on_command(const Session&, const std::string&) {}
 };
 
+// Hands every call on to several listeners, in order.
+class SessionFanout : public SessionListener {
+ public:
+  explicit SessionFanout(std::vector<SessionListener*> to) : to_(std::move(to)) {}
+  void on_session(const Session& s) override {
+    for (auto* l : to_) l->on_session(s);
+  }
+  void on_event(const TerminalEvent& e) override {
+    for (auto* l : to_) l->on_event(e);
+  }
+  void on_command(const Session& s, const std::string& c) override {
+    for (auto* l : to_) l->on_command(s, c);
+  }
+
+ private:
+  std::vector<SessionListener*> to_;
+};
+
 class SessionTracker {
  public:
   SessionTracker(ProcessTable& processes, const HostTable& hosts, SessionListener* listener)

@@ -36,10 +36,22 @@ ExecCall parse_exec(const Activity& a) {
   return call;
 }
 
-void note_change(std::vector<Change>& changes, std::uint64_t time_ns, std::string value) {
+// Most records repeat the last comm and uid: compare before building text.
+void note_comm(std::vector<Change>& changes, std::uint64_t time_ns, std::string_view comm) {
+  if (!changes.empty() && changes.back().value == comm) return;
+  if (changes.size() >= kMaxChanges) return;
+  std::string value = valid_utf8(comm);
+  if (!changes.empty() && changes.back().value == value) return;
+  changes.push_back({time_ns, std::move(value)});
+}
+
+void note_uid(std::vector<Change>& changes, std::uint64_t time_ns, std::uint32_t uid) {
+  char text[16];
+  const int n = std::snprintf(text, sizeof text, "%u", uid);
+  const std::string_view value(text, static_cast<std::size_t>(n));
   if (!changes.empty() && changes.back().value == value) return;
   if (changes.size() >= kMaxChanges) return;
-  changes.push_back({time_ns, std::move(value)});
+  changes.push_back({time_ns, std::string(value)});
 }
 
 template <typename T>
@@ -99,8 +111,8 @@ void ProcessTable::note(Process& p, const Activity& a) {
   ++p.records;
   p.last_ns = std::max(p.last_ns, a.time_ns);
   if (a.ppid != 0 && p.ppid == 0) p.ppid = a.ppid;
-  note_change(p.comms, a.time_ns, valid_utf8(a.comm()));
-  if (a.action != Action::Loss) note_change(p.uids, a.time_ns, std::to_string(a.uid));
+  note_comm(p.comms, a.time_ns, a.comm());
+  if (a.action != Action::Loss) note_uid(p.uids, a.time_ns, a.uid);
   switch (a.action) {
     case Action::Read: p.bytes_read += a.data.size(); break;
     case Action::Write: p.bytes_written += a.data.size(); break;

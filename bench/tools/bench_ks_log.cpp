@@ -85,10 +85,7 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  const std::string stream = xebek::test::synth_stream(
-      {xebek::test::read_file(vectors + "/x.expected.sbk"),
-       xebek::test::read_file(vectors + "/edge.expected.sbk")},
-      records);
+  const std::string stream = xebek::test::synth_golden_stream(vectors, records);
   const auto dir = std::filesystem::temp_directory_path() /
                    ("bench_ks_log." + std::to_string(getpid()));
   std::filesystem::create_directories(dir);

@@ -1,17 +1,15 @@
 // xebek-sessions: the terminal sessions of a capture as asciicast v2 files
 // (one per session, into --out DIR) and their index on stdout.
-#include <unistd.h>
-
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 
 #include "sbk_tools/input_options.hpp"
-#include "sbk_tools/output_buffer.hpp"
 #include "xebek_tools/capture_model.hpp"
 #include "xebek_tools/cast_directory.hpp"
 #include "xebek_tools/session_index.hpp"
+#include "xebek_tools/stdout_text.hpp"
 #include "xebek_tools/stop_signal.hpp"
 
 namespace po = boost::program_options;
@@ -88,14 +86,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s: %s\n", kProgram, casts.error().c_str());
     status = 1;
   }
-  sbk_tools::OutputBuffer out(STDOUT_FILENO);
+  std::string index;
   if (vm.count("json"))
-    xt::append_index_json(out.text(), model);
+    xt::append_index_json(index, model);
   else
-    xt::append_index_text(out.text(), model);
-  if (!out.flush()) {
-    std::fprintf(stderr, "%s: error writing standard output\n", kProgram);
-    return 1;
-  }
-  return status;
+    xt::append_index_text(index, model);
+  return xt::write_stdout(kProgram, index, status);
 }

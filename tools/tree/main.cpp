@@ -1,13 +1,11 @@
 // xebek-tree: the process tree of a capture per host, as text or JSON.
-#include <unistd.h>
-
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
 
 #include "sbk_tools/input_options.hpp"
-#include "sbk_tools/output_buffer.hpp"
 #include "xebek_tools/capture_model.hpp"
+#include "xebek_tools/stdout_text.hpp"
 #include "xebek_tools/tree_view.hpp"
 
 namespace po = boost::program_options;
@@ -37,14 +35,10 @@ int main(int argc, char** argv) {
   }
   xt::CaptureModel model;
   const int status = xt::read_into(kProgram, cl->inputs, model);
-  sbk_tools::OutputBuffer out(STDOUT_FILENO);
+  std::string tree;
   if (cl->vm.count("json"))
-    xt::append_tree_json(out.text(), model);
+    xt::append_tree_json(tree, model);
   else
-    xt::append_tree_text(out.text(), model);
-  if (!out.flush()) {
-    std::fprintf(stderr, "%s: error writing standard output\n", kProgram);
-    return 1;
-  }
-  return status;
+    xt::append_tree_text(tree, model);
+  return xt::write_stdout(kProgram, tree, status);
 }

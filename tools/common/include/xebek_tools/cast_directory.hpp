@@ -47,7 +47,7 @@ class CastDirectory : public SessionListener {
 
  private:
   struct Cast {
-    const Session* session = nullptr;
+    const Session* session = nullptr;  // the tracker's sessions never move (a deque)
     std::string path;
     bool header_written = false;
     bool file_created = false;

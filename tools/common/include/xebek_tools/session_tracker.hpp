@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <span>
 #include <string>
 #include <vector>
@@ -81,7 +82,8 @@ class SessionTracker {
   // `process` is what ProcessTable::observe returned for `a`.
   void observe(const Activity& a, std::int64_t process);
 
-  const std::vector<Session>& sessions() const { return sessions_; }
+  // A deque: listeners keep references to sessions while later ones start.
+  const std::deque<Session>& sessions() const { return sessions_; }
   // The confirmed session a process belongs to: its own, or its nearest
   // ancestor's. kNone when there is none.
   std::int64_t session_of(std::size_t process) const;
@@ -99,7 +101,7 @@ class SessionTracker {
   ProcessTable& processes_;
   const HostTable& hosts_;
   SessionListener* listener_;
-  std::vector<Session> sessions_;
+  std::deque<Session> sessions_;
   std::vector<std::vector<Pending>> pending_;  // per session, until confirmed
   std::vector<std::size_t> pending_bytes_;
   int confirmed_ = 0;

@@ -92,6 +92,15 @@ def check_sessions(t):
                 want_header, want_events = load_cast(os.path.join(EXPECTED, f"{name}.{cast}"))
                 need(header == want_header, f"{name} ({how}) {cast}: header {header}")
                 need(same_events(events, want_events), f"{name} ({how}) {cast}: events differ")
+    # The header options; idle time stays in the events (only players shorten it).
+    out = tempfile.mkdtemp(prefix="sessions-options-")
+    run([t.sessions, "--out", out, "--idle-time-limit", "2.5", "--width", "100", "--height", "30",
+         t.vector("x.pcap")])
+    header, events = load_cast(os.path.join(out, "s001-10.0.0.23-tty3.cast"))
+    need((header["width"], header["height"], header["idle_time_limit"]) == (100, 30, 2.5),
+         f"header options: {header}")
+    _, want_events = load_cast(os.path.join(EXPECTED, "x.s001-10.0.0.23-tty3.cast"))
+    need(same_events(events, want_events), "--idle-time-limit changed the event times")
 
 
 # `asciinema cat` needs a terminal: it is run under script(1)'s pty.

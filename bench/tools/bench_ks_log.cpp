@@ -27,28 +27,22 @@
 #include <string>
 #include <vector>
 
+#include "child_timing.hpp"
 #include "ks_log_printer.hpp"
 #include "support/run_process.hpp"
 #include "support/synth_stream.hpp"
 
 namespace po = boost::program_options;
+using xebek::bench::best_child;
+using xebek::bench::Timing;
+using xebek::bench::wall_now;
 
 namespace {
-
-struct Timing {
-  double wall = 0;  // seconds
-  double cpu = 0;   // seconds of user + system time
-};
 
 double cpu_now() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-double wall_now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
 }
 
 // Best (lowest CPU) of `repeat` runs of an in-process workload.
@@ -58,45 +52,6 @@ Timing best_of(int repeat, const std::function<void()>& work) {
     const double w0 = wall_now(), c0 = cpu_now();
     work();
     const Timing t{wall_now() - w0, cpu_now() - c0};
-    if (t.cpu < best.cpu) best = t;
-  }
-  return best;
-}
-
-// Runs argv with stdin from `in` and stdout to `out`; CPU time from wait4.
-Timing run_child(const std::vector<std::string>& argv, const std::string& in,
-                 const std::string& out) {
-  const double w0 = wall_now();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int i = open(in.c_str(), O_RDONLY);
-    const int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (i < 0 || o < 0) _exit(126);
-    dup2(i, 0);
-    dup2(o, 1);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  rusage ru{};
-  wait4(pid, &status, 0, &ru);
-  const double wall = wall_now() - w0;
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw std::runtime_error(argv[0] + " failed");
-  const auto secs = [](const timeval& tv) {
-    return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) * 1e-6;
-  };
-  return {wall, secs(ru.ru_utime) + secs(ru.ru_stime)};
-}
-
-Timing best_child(int repeat, const std::vector<std::string>& argv, const std::string& in,
-                  const std::string& out) {
-  Timing best{1e30, 1e30};
-  for (int i = 0; i < repeat; ++i) {
-    const Timing t = run_child(argv, in, out);
     if (t.cpu < best.cpu) best = t;
   }
   return best;
@@ -130,10 +85,7 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  const std::string stream = xebek::test::synth_stream(
-      {xebek::test::read_file(vectors + "/x.expected.sbk"),
-       xebek::test::read_file(vectors + "/edge.expected.sbk")},
-      records);
+  const std::string stream = xebek::test::synth_golden_stream(vectors, records);
   const auto dir = std::filesystem::temp_directory_path() /
                    ("bench_ks_log." + std::to_string(getpid()));
   std::filesystem::create_directories(dir);

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "sebekd_format/byte_order.hpp"
+#include "run_process.hpp"
 #include "stream_bytes.hpp"
 
 namespace xebek::test {
@@ -53,6 +54,12 @@ std::string synth_stream(const std::vector<std::string>& base_streams, std::size
     sebek::store_be32(p + kCounter, next_counter[sebek::load_be32(p + kSrcIp)]++);
   }
   return out;
+}
+
+std::string synth_golden_stream(const std::string& vectors_dir, std::size_t records) {
+  return synth_stream(
+      {read_file(vectors_dir + "/x.expected.sbk"), read_file(vectors_dir + "/edge.expected.sbk")},
+      records);
 }
 
 }  // namespace xebek::test

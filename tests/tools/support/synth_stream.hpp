@@ -13,4 +13,8 @@ namespace xebek::test {
 
 std::string synth_stream(const std::vector<std::string>& base_streams, std::size_t records);
 
+// synth_stream() of the golden streams x.expected.sbk and edge.expected.sbk
+// in `vectors_dir`: what the benchmarks run on.
+std::string synth_golden_stream(const std::string& vectors_dir, std::size_t records);
+
 }  // namespace xebek::test

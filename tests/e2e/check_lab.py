@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Asserts one of the Xen lab's end-to-end checks on a results directory
-written by scripts/xen-lab (issue 4's test list).
+written by scripts/xen-lab (the lab's list of checks).
 
     check_lab.py RESULTS_DIR CHECK [--repo DIR]
 

@@ -52,7 +52,7 @@ std::uint64_t type_keystrokes(xebek0::SimDomain& dom, double rate, double second
 std::vector<std::uint64_t> keystroke_latencies(const std::string& native_log) {
   std::vector<std::uint64_t> out;
   for (const auto& e : xebekd::scan_native_log(native_log).entries) {
-    if (e.checkpoint || e.event.type != xebekd::EventType::Read || e.event.fd != 0) continue;
+    if (e.event.type != xebekd::EventType::Read || e.event.fd != 0) continue;
     out.push_back(e.meta.recv_time_ns > e.event.time_ns ? e.meta.recv_time_ns - e.event.time_ns : 0);
   }
   std::sort(out.begin(), out.end());

@@ -14,6 +14,7 @@
 
 #include "sebekd_format/stream.hpp"
 #include "xebekd/domain_logs.hpp"
+#include "xebekd/crc32c.hpp"
 #include "xebekd/native_log.hpp"
 
 using namespace xebekd;
@@ -201,8 +202,8 @@ TEST(NativeLog, ChecksumIsCrc32c) {
   // The CRC-32C check value of "123456789" (hardware and table paths agree on it).
   const std::string s = "123456789";
   const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-  EXPECT_EQ(native_crc(bytes.first(4), bytes.subspan(4)), 0xe3069283u);
-  EXPECT_EQ(native_crc({}, bytes), 0xe3069283u);
+  EXPECT_EQ(crc32c(bytes.first(4), bytes.subspan(4)), 0xe3069283u);
+  EXPECT_EQ(crc32c(bytes), 0xe3069283u);
 }
 
 TEST(NativeLog, DamagedEntryIsRejected) {
@@ -211,10 +212,14 @@ TEST(NativeLog, DamagedEntryIsRejected) {
   logs.open();
   const std::uint8_t k = 'k';
   ASSERT_EQ(logs.write_batch(keystrokes(0, 2, &k), kRecv).error, 0);
-  auto bytes = slurp(logs.native_path());
-  bytes[bytes.size() - 6] ^= 0x40;  // inside the second entry's payload/trailer
-  const std::span<const std::uint8_t> all(bytes);
-  auto first = parse_native_entry(all);
-  ASSERT_TRUE(first.has_value());
-  EXPECT_FALSE(parse_native_entry(all.subspan(first->size)).has_value());
+  const auto first_batch = fs::file_size(logs.native_path());
+  ASSERT_EQ(logs.write_batch(keystrokes(2, 2, &k), kRecv).error, 0);
+  NativeScan s;
+  s.bytes = slurp(logs.native_path());
+  s.stream = slurp(logs.stream_path());
+  s.stream_exists = true;
+  s.bytes[s.bytes.size() - 10] ^= 0x40;  // inside the second batch's index
+  scan_native_bytes(s, "native.xnl", "sebek.sbk");
+  EXPECT_EQ(s.entries.size(), 2u);
+  EXPECT_EQ(s.valid_end, first_batch);
 }

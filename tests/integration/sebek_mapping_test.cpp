@@ -23,7 +23,6 @@ std::vector<Out> run(SebekMapper& m, const Event& e) {
     out.push_back({r.header, {r.data.begin(), r.data.end()}});
   });
   EXPECT_EQ(n, out.size());
-  EXPECT_EQ(SebekMapper::record_count(e), out.size());
   return out;
 }
 

@@ -107,7 +107,7 @@ int read_native(std::string_view program, const std::string& path, std::uint32_t
   const xebekd::NativeScan scan = xebekd::scan_native_log(path);
   if (!scan.exists) return fail(program, path + ": cannot be read", hooks);
   for (const xebekd::NativeEntry& e : scan.entries)
-    if (!e.checkpoint) sink(activity_from_native(e, host));
+    sink(activity_from_native(e, host));
   if (scan.valid_end != scan.file_size)
     return fail(program,
                 path + ": byte offset " + std::to_string(scan.valid_end) +

@@ -150,26 +150,22 @@ Recovery DomainLogs::recover() {
     st = ck->state;
     r.native_read_from = ck->native_end;
   }
-  std::optional<NativeEntry> last;
+  std::optional<LogState> last;
   if (fd >= 0) {
     last = walk_native_log(fd, r.native_read_from, &valid_end);
     ::close(fd);
   }
   if (last) {
-    st.last_seq = last->checkpoint && !checkpoint_has_seq(*last) ? std::nullopt : std::optional(last->event.seq);
-    st.ring_instance = last->meta.ring_instance;
-    st.next_counter = last->meta.next_counter;
-    st.stream_end = last->meta.stream_end;
-    st.pcap_end = last->meta.pcap_end;
+    st = *last;
   } else if (!r.from_checkpoint) {
     // Nothing committed in the current native log: take the state from the
     // newest rotated one (the current files then hold nothing committed).
     valid_end = 0;
     if (const unsigned g = highest_generation(); g > 0) {
-      if (auto prev = last_native_entry(rotated("native", g, "xnl"))) {
-        if (!prev->checkpoint || checkpoint_has_seq(*prev)) st.last_seq = prev->event.seq;
-        st.ring_instance = prev->meta.ring_instance;
-        st.next_counter = prev->meta.next_counter;
+      if (auto prev = last_native_state(rotated("native", g, "xnl"))) {
+        st.last_seq = prev->last_seq;
+        st.ring_instance = prev->ring_instance;
+        st.next_counter = prev->next_counter;
       }
     }
     st.stream_end = 0;
@@ -321,25 +317,25 @@ void DomainLogs::maybe_write_checkpoint(std::uint64_t now) {
   if (checkpoint_native_ == ~0ull || grown || old) flush_checkpoint();
 }
 
+native::BatchContext DomainLogs::batch_context(std::uint64_t recv_time_ns) const {
+  native::BatchContext c;
+  c.domid = domid_;
+  c.recv_time_ns = recv_time_ns;
+  c.ring_instance = ring_instance_;
+  c.resume_seq = last_seq_;
+  return c;
+}
+
+native::LogPosition DomainLogs::position() const {
+  return {stream_size_, pcap_ ? pcap_size_ : kNoPcap, mapper_.next_counter()};
+}
+
 int DomainLogs::write_checkpoint_entry() {
   // Carries the last seq and the next counter into the new native log so a
   // restart right after a rotation still knows where it stands.
-  Event e;
-  e.seq = last_seq_ ? *last_seq_ : ~0ull;
-  e.flags = last_seq_ ? kCheckpointHasSeq : 0;
-  NativeMeta m;
-  m.recv_time_ns = now_ns();
-  m.domid = domid_;
-  m.first_counter = m.next_counter = mapper_.next_counter();
-  m.stream_end = stream_size_;
-  m.pcap_end = pcap_ ? pcap_size_ : kNoPcap;
-  m.ring_instance = ring_instance_;
-  std::array<std::uint8_t, kNativeFixedSize> fixed{};
-  encode_native_fixed(e, m, true, fixed);
-  const std::uint32_t crc = native_crc(fixed, {});
-  iov_scratch_.assign({{fixed.data(), kNativeFixedSize}, {const_cast<std::uint32_t*>(&crc), 4}});
+  auto& iov = native_out_.checkpoint(batch_context(now_ns()), position());
   const std::uint64_t before = native_size_;
-  const int err = write_all(native_fd_, iov_scratch_, native_size_);
+  const int err = write_all(native_fd_, iov, native_size_);
   if (err) {
     rollback(stream_size_, pcap_size_, before);
     return err;
@@ -386,91 +382,86 @@ void DomainLogs::rollback(std::uint64_t stream_size, std::uint64_t pcap_size,
   }
 }
 
-BatchResult DomainLogs::write_batch(std::span<const Event> events, std::uint64_t recv_time_ns) {
-  BatchResult res;
-  if (events.empty()) return res;
-  if (!files_open_) res.error = reopen();
-  if (!res.error && checkpoint_entry_due_) res.error = write_checkpoint_entry();
-  if (!res.error) res.error = maybe_rotate(recv_time_ns);
-  if (!res.error && opt_.pcap && !pcap_) {
+int DomainLogs::prepare_files(std::uint64_t recv_time_ns) {
+  int err = files_open_ ? 0 : reopen();
+  if (!err && checkpoint_entry_due_) err = write_checkpoint_entry();
+  if (!err) err = maybe_rotate(recv_time_ns);
+  if (!err && opt_.pcap && !pcap_) {
     try {
       open_pcap();
     } catch (const LogError& e) {
-      res.error = e.err();
+      err = e.err();
     }
   }
-  if (res.error) return res;
-  const std::uint64_t stream0 = stream_size_, pcap0 = pcap_size_, native0 = native_size_;
-  const std::uint32_t counter0 = mapper_.next_counter();
+  return err;
+}
 
-  std::size_t nrec = 0;
-  for (const Event& e : events) nrec += SebekMapper::record_count(e);
-  // Upper bounds of what is staged: every prefix and small piece of data.
-  stream_out_.reset(nrec * (sebek::kStreamRecordHeaderSize + GatherBuffer::kStageBelow));
-  native_out_.reset(events.size() * (kNativeFixedSize + kNativeTrailerSize + GatherBuffer::kStageBelow));
-  records_.clear();
-
+DomainLogs::Staged DomainLogs::stage_events(std::span<const Event> events, std::uint64_t recv_time_ns) {
+  stream_out_.reset();
+  pcap_records_.clear();
+  native::LogPosition at = position();
+  native_out_.begin(batch_context(recv_time_ns), at);
+  std::uint64_t records = 0;
   sebek::StreamRecord sr;
   sr.pcap_sec = static_cast<std::uint32_t>(recv_time_ns / 1'000'000'000ull);
   sr.pcap_usec = static_cast<std::uint32_t>((recv_time_ns % 1'000'000'000ull) / 1000);
   sr.src_ip = opt_.frame.src_ip;
-
-  std::uint64_t stream_end = stream0;
-  std::uint64_t pcap_end = pcap0;
-  std::size_t r = 0;
   for (const Event& e : events) {
-    NativeMeta m;
-    m.recv_time_ns = recv_time_ns;
-    m.domid = domid_;
-    m.ring_instance = ring_instance_;
-    m.first_counter = mapper_.next_counter();
-    const std::size_t first = r;
+    native::StreamPlacement placed;
+    placed.offset = at.stream;
     mapper_.map(e, [&](const SebekRecord& rec) {
-      if (r >= nrec) return;  // record_count() and map() agree; belt and braces
+      if (placed.records++ == 0) placed.first = rec.header;
+      placed.data_bytes += rec.data.size();
       sr.header = rec.header;
       sebek::encode_stream_prefix(
           sr, std::span<std::uint8_t, sebek::kStreamRecordHeaderSize>(
                   stream_out_.stage(sebek::kStreamRecordHeaderSize), sebek::kStreamRecordHeaderSize));
       // The mapper reuses its socket buffer: the staged copy is what stays.
-      const auto placed = stream_out_.append(rec.data);
-      stream_end += sebek::kStreamRecordHeaderSize + rec.data.size();
+      const auto kept = stream_out_.append(rec.data);
+      at.stream += sebek::kStreamRecordHeaderSize + rec.data.size();
       if (opt_.pcap) {
-        pcap_end += kPcapRecordHeader + sebek::kFrameHeaderSize + rec.data.size();
-        records_.push_back({rec.header, placed});
+        at.pcap += kPcapRecordHeader + sebek::kFrameHeaderSize + rec.data.size();
+        pcap_records_.push_back({rec.header, kept});
       }
-      ++r;
     });
-    m.sebek_records = static_cast<std::uint32_t>(r - first);
-    m.next_counter = mapper_.next_counter();
-    m.stream_end = stream_end;
-    m.pcap_end = opt_.pcap ? pcap_end : kNoPcap;
-    const std::span<std::uint8_t, kNativeFixedSize> fixed(native_out_.stage(kNativeFixedSize), kNativeFixedSize);
-    encode_native_fixed(e, m, false, fixed);
-    native_out_.append(e.data);
-    // The payload is left out of the checksum (see native_log.hpp).
-    const std::uint32_t crc = native_crc(fixed, {});
-    std::memcpy(native_out_.stage(kNativeTrailerSize), &crc, kNativeTrailerSize);
+    at.counter = mapper_.next_counter();
+    native_out_.add(e, placed, at);
+    records += placed.records;
   }
+  return {at, records};
+}
 
-  auto undo = [&](int err) {
+int DomainLogs::write_pcap(std::uint64_t recv_time_ns, std::uint64_t pcap_end) {
+  try {
+    timeval tv{static_cast<time_t>(recv_time_ns / 1'000'000'000ull),
+               static_cast<suseconds_t>((recv_time_ns % 1'000'000'000ull) / 1000)};
+    for (const SebekRecord& p : pcap_records_) pcap_->write_record(tv, opt_.frame, p.header, p.data);
+    pcap_->flush();
+  } catch (const sebek::PcapError&) {
+    return ENOSPC;
+  }
+  pcap_size_ = pcap_end;
+  return file_size(pcap_path()) == pcap_end ? 0 : ENOSPC;
+}
+
+BatchResult DomainLogs::write_batch(std::span<const Event> events, std::uint64_t recv_time_ns) {
+  BatchResult res;
+  if (events.empty()) return res;
+  if ((res.error = prepare_files(recv_time_ns))) return res;
+  const std::uint64_t stream0 = stream_size_, pcap0 = pcap_size_, native0 = native_size_;
+  const std::uint32_t counter0 = mapper_.next_counter();
+
+  const Staged staged = stage_events(events, recv_time_ns);
+  int err = write_all(stream_fd_, stream_out_.iov(), stream_size_);
+  if (!err && opt_.pcap) err = write_pcap(recv_time_ns, staged.end.pcap);
+  // The native log last: its batch is the commit point.
+  if (!err) err = write_all(native_fd_, native_out_.finish(), native_size_);
+  if (err) {
     rollback(stream0, pcap0, native0);
     mapper_.set_next_counter(counter0);
     res.error = err;
     return res;
-  };
-  if (int err = write_all(stream_fd_, stream_out_.iov(), stream_size_)) return undo(err);
-  if (opt_.pcap) {
-    try {
-      timeval tv{static_cast<time_t>(sr.pcap_sec), static_cast<suseconds_t>(sr.pcap_usec)};
-      for (const SebekRecord& p : records_) pcap_->write_record(tv, opt_.frame, p.header, p.data);
-      pcap_->flush();
-    } catch (const sebek::PcapError&) {
-      return undo(ENOSPC);
-    }
-    pcap_size_ = pcap_end;
-    if (file_size(pcap_path()) != pcap_end) return undo(ENOSPC);
   }
-  if (int err = write_all(native_fd_, native_out_.iov(), native_size_)) return undo(err);
   if (opt_.sync) {
     ::fdatasync(stream_fd_);
     ::fdatasync(native_fd_);
@@ -480,7 +471,7 @@ BatchResult DomainLogs::write_batch(std::span<const Event> events, std::uint64_t
   for (const Event& e : events)
     if (!last_seq_ || e.seq > *last_seq_) last_seq_ = e.seq;
   maybe_write_checkpoint(recv_time_ns);
-  res.records = r;
+  res.records = staged.sebek_records;
   res.bytes = (stream_size_ - stream0) + (pcap_size_ - pcap0) + (native_size_ - native0);
   return res;
 }

@@ -7,14 +7,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "xebekd/native_log.hpp"
+#include "xebekd/crc32c.hpp"
 
 namespace xebekd {
 namespace {
 
 std::uint32_t record_crc(const CheckpointRecord& r) {
   const auto* p = reinterpret_cast<const std::uint8_t*>(&r);
-  return native_crc(std::span(p, offsetof(CheckpointRecord, crc)), {});
+  return crc32c(std::span(p, offsetof(CheckpointRecord, crc)));
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 #include "xebekd/native_log.hpp"
 
 #include <array>
-#include <bit>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -10,218 +9,288 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "native_log_v1.hpp"
+#include "sebekd_format/frame.hpp"
+#include "sebekd_format/stream.hpp"
+#include "xebekd/crc32c.hpp"
+#include "xebekd/native_entry.hpp"
+#include "xebekd/sebek_mapping.hpp"
+
 namespace xebekd {
 namespace {
 
-void put16(std::uint8_t* p, std::uint16_t v) { std::memcpy(p, &v, 2); }
-void put32(std::uint8_t* p, std::uint32_t v) { std::memcpy(p, &v, 4); }
-void put64(std::uint8_t* p, std::uint64_t v) { std::memcpy(p, &v, 8); }
-std::uint16_t get16(const std::uint8_t* p) { std::uint16_t v; std::memcpy(&v, p, 2); return v; }
-std::uint32_t get32(const std::uint8_t* p) { std::uint32_t v; std::memcpy(&v, p, 4); return v; }
-std::uint64_t get64(const std::uint8_t* p) { std::uint64_t v; std::memcpy(&v, p, 8); return v; }
-static_assert(std::endian::native == std::endian::little,
-              "the native log is written in the host's order on x86 Dom0s");
+using native::BatchHead;
+using native::BatchTail;
 
-// CRC-32C (Castagnoli). With SSE4.2 the CPU computes 8 bytes per
-// instruction, which keeps checksumming 4 KiB payloads far below the cost
-// of writing them; the table is the fallback and gives the same values.
-const std::array<std::uint32_t, 256>& crc_table() {
-  static const auto table = [] {
-    std::array<std::uint32_t, 256> t{};
-    for (std::uint32_t i = 0; i < 256; ++i) {
-      std::uint32_t c = i;
-      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0x82f63b78u ^ (c >> 1) : c >> 1;
-      t[i] = c;
-    }
-    return t;
-  }();
-  return table;
+constexpr std::uint64_t kPcapRecordHeader = 16;
+
+std::uint32_t magic_at(std::span<const std::uint8_t> b) {
+  std::uint32_t m = 0;
+  if (b.size() >= 4) std::memcpy(&m, b.data(), 4);
+  return m;
 }
 
-std::uint32_t crc_update_table(std::uint32_t crc, std::span<const std::uint8_t> b) {
-  const auto& t = crc_table();
-  for (std::uint8_t x : b) crc = t[(crc ^ x) & 0xff] ^ (crc >> 8);
-  return crc;
+bool read_file(const std::string& path, std::vector<std::uint8_t>& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return true;
 }
 
-#if defined(__x86_64__)
-__attribute__((target("sse4.2"))) std::uint32_t crc_update_hw(std::uint32_t crc,
-                                                              std::span<const std::uint8_t> b) {
-  const std::uint8_t* p = b.data();
-  std::size_t n = b.size();
-  std::uint64_t c = crc;
-  while (n >= 8) {
-    std::uint64_t v;
-    std::memcpy(&v, p, 8);
-    c = __builtin_ia32_crc32di(c, v);
-    p += 8;
-    n -= 8;
+// Whether a head describes a well-formed batch within `avail` bytes.
+bool head_fits(const BatchHead& h, std::uint64_t avail) {
+  if (h.magic != native::kBatchMagic || h.version != native::kVersion) return false;
+  if (h.index_len > native::kMaxBatchIndex) return false;
+  const std::uint64_t min = sizeof(BatchHead) + std::uint64_t(h.index_len) + sizeof(BatchTail);
+  if (h.total_len < min || h.total_len > avail) return false;
+  // Every entry takes at least a RefEntry: the count cannot exceed that.
+  return std::uint64_t(h.count) * sizeof(native::RefEntry) <= h.index_len;
+}
+
+bool tail_matches(std::span<const std::uint8_t> head_and_index, const BatchTail& t) {
+  return t.magic == native::kBatchEndMagic && t.crc == crc32c(head_and_index);
+}
+
+LogState state_of(const BatchHead& h) {
+  LogState st;
+  if (h.flags & native::kBatchHasResumeSeq) st.last_seq = h.resume_seq;
+  st.ring_instance = h.ring_instance;
+  st.next_counter = h.next_counter;
+  st.stream_end = h.stream_end;
+  st.pcap_end = h.pcap_end;
+  return st;
+}
+
+// Reads one batch of a scan: its entries, payloads resolved.
+class BatchReader {
+ public:
+  using Fixups = std::vector<std::pair<std::size_t, std::size_t>>;  // entry, offset in joined
+  BatchReader(NativeScan& s, std::string_view native_name, std::string_view stream_name, std::uint64_t off,
+              Fixups& fixups)
+      : s_(s), native_name_(native_name), stream_name_(stream_name), off_(off), fixups_(fixups) {}
+
+  // Appends the batch's entries to the scan and returns its size, or 0
+  // when it is not intact (the scan stops there).
+  std::uint64_t read();
+
+ private:
+  [[noreturn]] void fail(const std::string& what) const {
+    throw NativeLogError(std::string(native_name_) + ": batch at byte " + std::to_string(off_) + ": " + what);
   }
-  std::uint32_t c32 = static_cast<std::uint32_t>(c);
-  while (n--) c32 = __builtin_ia32_crc32qi(c32, *p++);
-  return c32;
-}
-#endif
+  void read_entry(std::span<const std::uint8_t> index, std::size_t& pos, std::span<const std::uint8_t> data,
+                  std::size_t& data_pos, std::uint32_t i);
+  std::span<const std::uint8_t> resolve(const native::RefFields& f, std::uint32_t i);
+  void add_meta(NativeEntry& n, std::uint32_t i);
 
-std::uint32_t crc_update(std::uint32_t crc, std::span<const std::uint8_t> b) {
-#if defined(__x86_64__)
-  static const bool hw = __builtin_cpu_supports("sse4.2");
-  if (hw) return crc_update_hw(crc, b);
-#endif
-  return crc_update_table(crc, b);
+  NativeScan& s_;
+  std::string_view native_name_, stream_name_;
+  std::uint64_t off_;
+  Fixups& fixups_;
+  BatchHead head_{};
+  SebekMapper mapper_;
+  std::uint64_t implied_seq_ = 0;
+  std::uint64_t stream_pos_ = 0, pcap_pos_ = 0;
+  sebek::Header first_{};    // first Sebek record of the entry being resolved
+  bool joined_ = false;      // its payload went to s_.joined
+};
+
+std::uint64_t BatchReader::read() {
+  const std::span<const std::uint8_t> all(s_.bytes);
+  const std::uint64_t avail = all.size() - off_;
+  if (avail < sizeof(BatchHead)) return 0;
+  std::memcpy(&head_, all.data() + off_, sizeof head_);
+  if (!head_fits(head_, avail)) return 0;
+  const auto batch = all.subspan(off_, head_.total_len);
+  BatchTail tail;
+  std::memcpy(&tail, batch.data() + batch.size() - sizeof tail, sizeof tail);
+  if (!tail_matches(batch.first(sizeof(BatchHead) + head_.index_len), tail)) return 0;
+
+  const auto index = batch.subspan(sizeof(BatchHead), head_.index_len);
+  const auto data = batch.subspan(sizeof(BatchHead) + head_.index_len,
+                                  head_.total_len - sizeof(BatchHead) - head_.index_len - sizeof(BatchTail));
+  implied_seq_ = head_.first_seq;
+  mapper_.set_next_counter(head_.first_counter);
+  stream_pos_ = head_.stream_start;
+  pcap_pos_ = head_.pcap_start;
+  std::size_t pos = 0, data_pos = 0;
+  for (std::uint32_t i = 0; i < head_.count; ++i) read_entry(index, pos, data, data_pos, i);
+  if (pos != index.size() || data_pos != data.size()) fail("its index and data do not add up to its length");
+  if (stream_pos_ != head_.stream_end || mapper_.next_counter() != head_.next_counter)
+    fail("its entries do not add up to the stream range and counters it announces");
+  return head_.total_len;
+}
+
+void BatchReader::read_entry(std::span<const std::uint8_t> index, std::size_t& pos,
+                             std::span<const std::uint8_t> data, std::size_t& data_pos, std::uint32_t i) {
+  native::DecodedEntry d;
+  const std::size_t used = native::decode_entry(index.subspan(pos), d);
+  if (used == 0) fail("entry " + std::to_string(i) + " is malformed");
+  pos += used;
+  NativeEntry n;
+  n.offset = off_;
+  joined_ = false;
+  if (d.full) {
+    if (data.size() - data_pos < d.data_len) fail("entry " + std::to_string(i) + " runs past the data area");
+    n.event = d.event;
+    n.event.data = data.subspan(data_pos, d.data_len);
+    data_pos += d.data_len;
+  } else {
+    if (stream_pos_ != head_.stream_start + d.ref.entry.stream_rel)
+      fail("entry " + std::to_string(i) + " refers to stream byte " +
+           std::to_string(head_.stream_start + d.ref.entry.stream_rel) + ", not where its records follow (" +
+           std::to_string(stream_pos_) + ")");
+    const auto payload = resolve(d.ref, i);
+    n.event = native::event_of_ref(d.ref, first_, implied_seq_);
+    n.event.data = payload;
+  }
+  implied_seq_ = n.event.seq + 1;
+  add_meta(n, i);
+  if (joined_) fixups_.emplace_back(s_.entries.size(), s_.joined.size() - n.event.data.size());
+  s_.entries.push_back(n);
+}
+
+std::span<const std::uint8_t> BatchReader::resolve(const native::RefFields& f, std::uint32_t i) {
+  const std::string who = "entry " + std::to_string(i) + " refers to " + std::string(stream_name_);
+  if (!s_.stream_exists) fail(who + ", which is missing");
+  const std::span<const std::uint8_t> stream(s_.stream);
+  const int want_type = native::sebek_type_of_ref(static_cast<EventType>(f.entry.kind));
+  std::uint64_t at = head_.stream_start + f.entry.stream_rel;
+  std::uint64_t need = f.entry.data_len;
+  for (bool first = true;; first = false) {
+    if (at > stream.size() || stream.size() - at < sebek::kStreamRecordHeaderSize)
+      fail(who + " byte " + std::to_string(at) + ", beyond its end (" + std::to_string(stream.size()) + " bytes)");
+    const sebek::Header h = sebek::decode_header(
+        stream.subspan(at + sebek::kStreamPrefixSize).first<sebek::kHeaderSize>());
+    const std::uint64_t room = stream.size() - at - sebek::kStreamRecordHeaderSize;
+    if (h.length > room)
+      fail(who + " byte " + std::to_string(at) + ", whose record runs past its end (" +
+           std::to_string(stream.size()) + " bytes)");
+    if (h.type != want_type || h.length > need || (!first && h.pid != first_.pid))
+      fail(who + " byte " + std::to_string(at) + ", which does not hold its record");
+    const auto bytes = stream.subspan(at + sebek::kStreamRecordHeaderSize, h.length);
+    if (first) first_ = h;
+    if (first && h.length == need) return bytes;  // one record: read in place
+    s_.joined.insert(s_.joined.end(), bytes.begin(), bytes.end());
+    joined_ = true;
+    need -= h.length;
+    at += sebek::kStreamRecordHeaderSize + h.length;
+    if (need == 0) break;
+  }
+  // Pointed at its final place in s_.joined once the scan is done.
+  return {static_cast<const std::uint8_t*>(nullptr), f.entry.data_len};
+}
+
+void BatchReader::add_meta(NativeEntry& n, std::uint32_t) {
+  NativeMeta& m = n.meta;
+  m.recv_time_ns = head_.recv_time_ns;
+  m.domid = head_.domid;
+  m.ring_instance = head_.ring_instance;
+  m.first_counter = mapper_.next_counter();
+  // The event's Sebek records, as the writer mapped them: where they end.
+  m.sebek_records = mapper_.map(n.event, [&](const SebekRecord& r) {
+    stream_pos_ += sebek::kStreamRecordHeaderSize + r.data.size();
+    if (pcap_pos_ != kNoPcap) pcap_pos_ += kPcapRecordHeader + sebek::kFrameHeaderSize + r.data.size();
+  });
+  m.next_counter = mapper_.next_counter();
+  m.stream_end = stream_pos_;
+  m.pcap_end = pcap_pos_;
+}
+
+// A version-1 entry of a scan; its size, or 0 when it is not intact.
+std::uint64_t read_v1_entry(NativeScan& s, std::uint64_t off) {
+  auto v = native::parse_v1_entry(std::span(s.bytes).subspan(off));
+  if (!v) return 0;
+  v->entry.offset = off;
+  if (!v->checkpoint) s.entries.push_back(v->entry);
+  return v->size;
 }
 
 }  // namespace
 
-std::uint32_t native_crc(std::span<const std::uint8_t> fixed, std::span<const std::uint8_t> data) {
-  return ~crc_update(crc_update(0xffffffffu, fixed), data);
+std::string stream_path_of(const std::string& native_path) {
+  const std::size_t slash = native_path.rfind('/');
+  const std::size_t base = slash == std::string::npos ? 0 : slash + 1;
+  std::string name = native_path.substr(base);
+  if (name.starts_with("native.")) name.replace(0, 6, "sebek");
+  if (name.ends_with(".xnl")) name.replace(name.size() - 4, 4, ".sbk");
+  return native_path.substr(0, base) + name;
 }
 
-void encode_native_fixed(const Event& e, const NativeMeta& m, bool checkpoint,
-                         std::span<std::uint8_t, kNativeFixedSize> out) {
-  std::uint8_t* p = out.data();
-  std::memset(p, 0, kNativeFixedSize);
-  const std::size_t data_len = checkpoint ? 0 : e.data.size();
-  put32(p + 0, kNativeMagic);
-  put32(p + 4, static_cast<std::uint32_t>(kNativeFixedSize + data_len + kNativeTrailerSize));
-  put64(p + 8, e.seq);
-  put64(p + 16, m.recv_time_ns);
-  put32(p + 24, m.domid);
-  put16(p + 28, checkpoint ? kNativeCheckpoint : static_cast<std::uint16_t>(e.type));
-  put16(p + 30, e.socket.family);
-  put32(p + 32, e.flags);
-  put32(p + 36, e.pid);
-  put32(p + 40, e.tgid);
-  put32(p + 44, e.ppid);
-  put32(p + 48, e.uid);
-  put32(p + 52, e.fd);
-  put64(p + 56, e.inode);
-  put64(p + 64, static_cast<std::uint64_t>(e.retval));
-  put64(p + 72, e.time_ns);
-  std::memcpy(p + 80, e.comm.data(), kNativeCommSize);
-  put16(p + 96, e.socket.call);
-  p[98] = e.socket.proto;
-  put16(p + 100, e.socket.local_port);
-  put16(p + 102, e.socket.remote_port);
-  std::memcpy(p + 104, e.socket.local_addr.data(), 16);
-  std::memcpy(p + 120, e.socket.remote_addr.data(), 16);
-  put64(p + 136, e.lost);
-  put32(p + 144, e.loss_reason);
-  put32(p + 148, m.first_counter);
-  put32(p + 152, m.sebek_records);
-  put32(p + 156, m.next_counter);
-  put64(p + 160, m.stream_end);
-  put64(p + 168, m.pcap_end);
-  put32(p + 176, static_cast<std::uint32_t>(data_len));
-  put64(p + 184, m.ring_instance);
+void scan_native_bytes(NativeScan& s, std::string_view native_name, std::string_view stream_name) {
+  s.entries.clear();
+  s.joined.clear();
+  s.file_size = s.bytes.size();
+  BatchReader::Fixups fixups;
+  std::uint64_t off = 0;
+  while (off < s.bytes.size()) {
+    const std::uint32_t magic = magic_at(std::span(s.bytes).subspan(off));
+    std::uint64_t size = 0;
+    if (magic == native::kBatchMagic) size = BatchReader(s, native_name, stream_name, off, fixups).read();
+    else if (magic == native::kV1Magic) size = read_v1_entry(s, off);
+    if (size == 0) break;
+    off += size;
+  }
+  s.valid_end = off;
+  for (const auto& [entry, at] : fixups) {
+    auto& data = s.entries[entry].event.data;
+    data = std::span<const std::uint8_t>(s.joined.data() + at, data.size());
+  }
 }
 
-std::optional<NativeEntry> parse_native_fixed(std::span<const std::uint8_t, kNativeFixedSize> fixed,
-                                              std::uint32_t trailer) {
-  const std::uint8_t* p = fixed.data();
-  if (get32(p) != kNativeMagic) return std::nullopt;
-  const std::uint32_t total = get32(p + 4);
-  const std::uint32_t data_len = get32(p + 176);
-  if (data_len > kNativeMaxData) return std::nullopt;
-  if (total != kNativeFixedSize + data_len + kNativeTrailerSize) return std::nullopt;
-  if (native_crc(fixed, {}) != trailer) return std::nullopt;
-
-  NativeEntry n;
-  n.size = total;
-  Event& e = n.event;
-  const std::uint16_t type = get16(p + 28);
-  n.checkpoint = type == kNativeCheckpoint;
-  if (!n.checkpoint && (type < 1 || type > 7)) return std::nullopt;
-  e.type = n.checkpoint ? EventType::Loss : static_cast<EventType>(type);
-  e.seq = get64(p + 8);
-  n.meta.recv_time_ns = get64(p + 16);
-  n.meta.domid = get32(p + 24);
-  e.socket.family = get16(p + 30);
-  e.flags = get32(p + 32);
-  e.pid = get32(p + 36);
-  e.tgid = get32(p + 40);
-  e.ppid = get32(p + 44);
-  e.uid = get32(p + 48);
-  e.fd = get32(p + 52);
-  e.inode = get64(p + 56);
-  e.retval = static_cast<std::int64_t>(get64(p + 64));
-  e.time_ns = get64(p + 72);
-  std::memcpy(e.comm.data(), p + 80, kNativeCommSize);
-  e.socket.call = get16(p + 96);
-  e.socket.proto = p[98];
-  e.socket.local_port = get16(p + 100);
-  e.socket.remote_port = get16(p + 102);
-  std::memcpy(e.socket.local_addr.data(), p + 104, 16);
-  std::memcpy(e.socket.remote_addr.data(), p + 120, 16);
-  e.lost = get64(p + 136);
-  e.loss_reason = get32(p + 144);
-  n.meta.first_counter = get32(p + 148);
-  n.meta.sebek_records = get32(p + 152);
-  n.meta.next_counter = get32(p + 156);
-  n.meta.stream_end = get64(p + 160);
-  n.meta.pcap_end = get64(p + 168);
-  n.meta.ring_instance = get64(p + 184);
-  return n;
+NativeScan scan_native_log(const std::string& path, const std::string& stream_path) {
+  NativeScan s;
+  s.exists = read_file(path, s.bytes);
+  if (!s.exists) return s;
+  s.stream_exists = read_file(stream_path, s.stream);
+  scan_native_bytes(s, path, stream_path);
+  return s;
 }
 
-std::optional<NativeEntry> parse_native_entry(std::span<const std::uint8_t> b) {
-  if (b.size() < kNativeFixedSize + kNativeTrailerSize) return std::nullopt;
-  const std::uint32_t data_len = get32(b.data() + 176);
-  if (data_len > kNativeMaxData || b.size() < kNativeFixedSize + data_len + kNativeTrailerSize)
-    return std::nullopt;
-  auto n = parse_native_fixed(b.first<kNativeFixedSize>(), get32(b.data() + kNativeFixedSize + data_len));
-  if (n) n->event.data = b.subspan(kNativeFixedSize, data_len);
-  return n;
-}
+NativeScan scan_native_log(const std::string& path) { return scan_native_log(path, stream_path_of(path)); }
 
-bool checkpoint_has_seq(const NativeEntry& e) {
-  return (e.event.flags & kCheckpointHasSeq) || e.event.seq != ~0ull;
-}
-
-std::optional<NativeEntry> walk_native_log(int fd, std::uint64_t from, std::uint64_t* valid_end) {
-  std::optional<NativeEntry> last;
+std::optional<LogState> walk_native_log(int fd, std::uint64_t from, std::uint64_t* valid_end) {
+  std::optional<LogState> last;
   struct stat st {};
   const std::uint64_t size = ::fstat(fd, &st) == 0 ? std::uint64_t(st.st_size) : 0;
   std::uint64_t off = from;
-  std::array<std::uint8_t, kNativeFixedSize> fixed{};
-  while (size >= off && size - off >= kNativeFixedSize + kNativeTrailerSize) {
-    if (::pread(fd, fixed.data(), fixed.size(), static_cast<off_t>(off)) != static_cast<ssize_t>(fixed.size()))
+  std::array<std::uint8_t, sizeof(native::NativeV1Fixed)> fixed{};
+  std::vector<std::uint8_t> head_and_index;
+  const auto pread_all = [fd](void* buf, std::size_t n, std::uint64_t at) {
+    return ::pread(fd, buf, n, static_cast<off_t>(at)) == static_cast<ssize_t>(n);
+  };
+  while (off < size && size - off >= sizeof(BatchHead) + sizeof(BatchTail)) {
+    const std::size_t peek = std::min<std::uint64_t>(fixed.size(), size - off);
+    if (!pread_all(fixed.data(), peek, off)) break;
+    const std::uint32_t magic = magic_at(fixed);
+    if (magic == native::kV1Magic) {
+      if (peek < fixed.size() || size - off < fixed.size() + native::kV1TrailerSize) break;
+      const std::uint64_t data_len = native::v1_data_len(fixed);
+      if (size - off - fixed.size() - native::kV1TrailerSize < data_len) break;
+      std::uint32_t trailer = 0;
+      if (!pread_all(&trailer, sizeof trailer, off + fixed.size() + data_len)) break;
+      const auto v = native::parse_v1_fixed(fixed, trailer);
+      if (!v) break;
+      last = v->state;
+      off += v->size;
+      continue;
+    }
+    BatchHead h;
+    std::memcpy(&h, fixed.data(), sizeof h);
+    if (magic != native::kBatchMagic || !head_fits(h, size - off)) break;
+    head_and_index.resize(sizeof(BatchHead) + h.index_len);
+    BatchTail tail;
+    if (!pread_all(head_and_index.data(), head_and_index.size(), off) ||
+        !pread_all(&tail, sizeof tail, off + h.total_len - sizeof tail) || !tail_matches(head_and_index, tail))
       break;
-    const std::uint32_t data_len = get32(fixed.data() + 176);
-    if (data_len > kNativeMaxData || size - off < kNativeFixedSize + data_len + kNativeTrailerSize) break;
-    std::uint32_t trailer = 0;
-    if (::pread(fd, &trailer, 4, static_cast<off_t>(off + kNativeFixedSize + data_len)) != 4) break;
-    auto n = parse_native_fixed(fixed, trailer);
-    if (!n) break;
-    n->offset = off;
-    off += n->size;
-    last = std::move(n);
+    last = state_of(h);
+    off += h.total_len;
   }
   if (valid_end) *valid_end = off;
   return last;
 }
 
-NativeScan scan_native_log(const std::string& path) {
-  NativeScan s;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return s;
-  s.exists = true;
-  s.bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  s.file_size = s.bytes.size();
-  std::uint64_t off = 0;
-  while (off < s.bytes.size()) {
-    auto entry = parse_native_entry(std::span(s.bytes).subspan(off));
-    if (!entry) break;
-    entry->offset = off;
-    off += entry->size;
-    s.entries.push_back(*entry);
-  }
-  s.valid_end = off;
-  return s;
-}
-
-std::optional<NativeEntry> last_native_entry(const std::string& path, std::uint64_t* valid_end,
-                                             std::uint64_t* file_size) {
+std::optional<LogState> last_native_state(const std::string& path, std::uint64_t* valid_end,
+                                          std::uint64_t* file_size) {
   if (valid_end) *valid_end = 0;
   if (file_size) *file_size = 0;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);

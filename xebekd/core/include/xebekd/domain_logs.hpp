@@ -37,6 +37,7 @@
 #include "xebekd/file_ownership.hpp"
 #include "xebekd/log_checkpoint.hpp"
 #include "xebekd/gather_buffer.hpp"
+#include "xebekd/native_batch.hpp"
 #include "xebekd/native_log.hpp"
 #include "xebekd/sebek_mapping.hpp"
 
@@ -128,6 +129,16 @@ class DomainLogs {
   int write_all(int fd, std::vector<iovec>& iov, std::uint64_t& size);
   void rollback(std::uint64_t stream_size, std::uint64_t pcap_size, std::uint64_t native_size);
   int write_checkpoint_entry();
+  // write_batch() in steps: files ready, records staged, files written.
+  struct Staged {
+    native::LogPosition end;          // where the logs stand after the batch
+    std::uint64_t sebek_records = 0;
+  };
+  int prepare_files(std::uint64_t recv_time_ns);
+  Staged stage_events(std::span<const Event> events, std::uint64_t recv_time_ns);
+  int write_pcap(std::uint64_t recv_time_ns, std::uint64_t pcap_end);
+  native::BatchContext batch_context(std::uint64_t recv_time_ns) const;
+  native::LogPosition position() const;
   LogState current_state() const;
   void maybe_write_checkpoint(std::uint64_t now_ns);
 
@@ -153,9 +164,8 @@ class DomainLogs {
 
   // Scratch reused by every batch (no allocation in steady state).
   GatherBuffer stream_out_;
-  GatherBuffer native_out_;
-  std::vector<iovec> iov_scratch_;  // for the checkpoint entry
-  std::vector<SebekRecord> records_;  // for the pcap, data as placed in stream_out_
+  native::NativeBatchWriter native_out_;
+  std::vector<SebekRecord> pcap_records_;  // data as placed in stream_out_
 };
 
 }  // namespace xebekd

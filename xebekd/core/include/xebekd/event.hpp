@@ -19,6 +19,9 @@ enum class EventType : std::uint16_t {
   Exec = 6,
   Loss = 7,  // the guest dropped `lost` records (ring full, ...) before this one
 };
+inline constexpr std::uint16_t kEventTypeFirst = 1;
+inline constexpr std::uint16_t kEventTypeLast = 7;
+inline constexpr bool is_event_type(unsigned v) { return v >= kEventTypeFirst && v <= kEventTypeLast; }
 
 // Socket operations, in Sebek's socketcall numbering so that the mapping to
 // the 15-byte Sebek body is the identity (connect 3, listen 4, accept 5,
@@ -64,6 +67,12 @@ struct Event {
   std::span<const std::uint8_t> data;  // payload: bytes read/written, path, argv
 };
 
-const char* event_type_name(EventType t);
+// Whether two events agree in every field but the payload.
+inline bool same_fields(const Event& a, const Event& b) {
+  return a.seq == b.seq && a.type == b.type && a.flags == b.flags && a.time_ns == b.time_ns &&
+         a.pid == b.pid && a.tgid == b.tgid && a.ppid == b.ppid && a.uid == b.uid && a.fd == b.fd &&
+         a.inode == b.inode && a.retval == b.retval && a.comm == b.comm && a.socket == b.socket &&
+         a.lost == b.lost && a.loss_reason == b.loss_reason;
+}
 
 }  // namespace xebekd

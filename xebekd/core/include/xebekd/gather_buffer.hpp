@@ -1,13 +1,17 @@
 // Builds the iovec list of one writev() batch. Small pieces (headers,
-// keystroke-sized payloads) are copied into one staging buffer and merge
-// into a single iovec; large payloads stay where they are (the ring) and
-// get an iovec of their own, so they are copied exactly once, into the
-// file. A batch of 1-byte records then costs one iovec instead of two per
-// record, and the kernel's per-iovec overhead disappears.
+// keystroke-sized payloads) are copied into staging blocks and merge into
+// one iovec; large payloads stay where they are (the ring) and get an
+// iovec of their own, so they are copied exactly once, into the file. A
+// batch of 1-byte records then costs one iovec instead of two per record.
+//
+// Staging lives in fixed blocks that never move and are kept from batch
+// to batch: no capacity has to be known in advance, the iovecs stay valid
+// however much is staged, and a steady load allocates nothing.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -19,22 +23,26 @@ class GatherBuffer {
  public:
   // Payloads shorter than this are staged (copied) instead of referenced.
   static constexpr std::size_t kStageBelow = 256;
+  // The largest single piece stage() accepts.
+  static constexpr std::size_t kBlockSize = 64 * 1024;
 
-  // Starts a batch that stages at most `capacity` bytes: the buffer never
-  // moves during a batch, so the iovecs pointing into it stay valid.
-  void reset(std::size_t capacity) {
-    if (stage_.size() < capacity) stage_.resize(capacity);
+  // Starts a batch; the blocks of the previous one are reused.
+  void reset() {
+    block_ = 0;
     used_ = 0;
     iov_.clear();
+    merge_ = false;
   }
 
-  // Room for n staged bytes, appended to the output; returns where to write.
+  // Room for n (<= kBlockSize) staged bytes, appended to the output.
   std::uint8_t* stage(std::size_t n) {
-    std::uint8_t* p = stage_.data() + used_;
-    if (!iov_.empty() && static_cast<std::uint8_t*>(iov_.back().iov_base) + iov_.back().iov_len == p)
+    if (blocks_.empty() || used_ + n > kBlockSize) next_block();
+    std::uint8_t* p = blocks_[block_].get() + used_;
+    if (merge_ && static_cast<std::uint8_t*>(iov_.back().iov_base) + iov_.back().iov_len == p)
       iov_.back().iov_len += n;
     else
       iov_.push_back({p, n});
+    merge_ = true;
     used_ += n;
     return p;
   }
@@ -49,14 +57,27 @@ class GatherBuffer {
       return {p, data.size()};
     }
     iov_.push_back({const_cast<std::uint8_t*>(data.data()), data.size()});
+    merge_ = false;
     return data;
   }
+
+  // What follows starts a new iovec (so a range of iovecs can be cut out).
+  void seal() { merge_ = false; }
 
   std::vector<iovec>& iov() { return iov_; }
 
  private:
-  std::vector<std::uint8_t> stage_;
-  std::size_t used_ = 0;
+  void next_block() {
+    if (!blocks_.empty()) ++block_;
+    if (block_ == blocks_.size()) blocks_.push_back(std::make_unique<std::uint8_t[]>(kBlockSize));
+    used_ = 0;
+    merge_ = false;
+  }
+
+  std::vector<std::unique_ptr<std::uint8_t[]>> blocks_;
+  std::size_t block_ = 0;  // current block
+  std::size_t used_ = 0;   // bytes used in it
+  bool merge_ = false;     // the last iovec is staged and may grow
   std::vector<iovec> iov_;
 };
 

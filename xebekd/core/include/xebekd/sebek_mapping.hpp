@@ -15,10 +15,11 @@
 
 #include <array>
 #include <cstdint>
-#include <functional>
+#include <algorithm>
 #include <span>
 
 #include "sebekd_format/header.hpp"
+#include "sebekd_format/split.hpp"
 #include "xebekd/event.hpp"
 
 namespace xebekd {
@@ -30,25 +31,71 @@ struct SebekRecord {
 
 class SebekMapper {
  public:
-  using Emit = std::function<void(const SebekRecord&)>;
-
   explicit SebekMapper(std::uint32_t magic = sebek::kDefaultMagic) : magic_(magic) {}
 
-  // Emits the Sebek records of one event (zero or more); returns how many.
-  std::uint32_t map(const Event& e, const Emit& emit);
+  // Emits the Sebek records of one event (zero or more) to
+  // emit(const SebekRecord&) and returns how many: the one definition of
+  // what an event becomes, used to write the stream and to read it back.
+  template <class Emit>
+  std::uint32_t map(const Event& e, Emit&& emit);
 
   std::uint32_t next_counter() const { return counter_; }
   // After recovery from the native log: continue where the last run stopped.
   void set_next_counter(std::uint32_t c) { counter_ = c; }
 
-  // Number of Sebek records `e` becomes (without consuming counters).
-  static std::uint32_t record_count(const Event& e);
-
  private:
+  sebek::Header header(const Event& e, std::uint16_t type) const;
+  std::span<const std::uint8_t> socket_body(const Event& e);
+
   std::uint32_t magic_;
   std::uint32_t counter_ = 0;
   std::array<std::uint8_t, sebek::kSocketBodySize> socket_body_{};
 };
+
+template <class Emit>
+std::uint32_t SebekMapper::map(const Event& e, Emit&& emit) {
+  constexpr std::uint16_t kAfInet = 2;
+  const auto one = [&](sebek::Header h, std::span<const std::uint8_t> data) {
+    h.counter = counter_++;
+    h.length = static_cast<std::uint32_t>(data.size());
+    emit(SebekRecord{h, data});
+    return 1u;
+  };
+  switch (e.type) {
+    case EventType::Loss:
+      // A reported loss of more than 2^32 records wraps the u32 counter just
+      // as the client's counter would have.
+      counter_ += static_cast<std::uint32_t>(e.lost);
+      return 0;
+    case EventType::Exec:
+      return 0;
+    case EventType::Read:
+    case EventType::Write: {
+      const sebek::Header h = header(e, e.type == EventType::Read ? 0 : 1);
+      if (e.flags & kFlagSebekChunk) return one(h, e.data);
+      std::uint32_t n = 0;
+      sebek::split_like_sebek(h, e.data, counter_, [&](const sebek::Chunk& c) {
+        emit(SebekRecord{c.header, c.data});
+        ++n;
+      });
+      return n;
+    }
+    case EventType::Open:
+      // The client copies at most one record's worth of path (d_path into a
+      // 1320-byte buffer); a longer native path stays whole in the native log.
+      return one(header(e, 3), e.data.first(std::min(e.data.size(), sebek::kMaxChunk)));
+    case EventType::Fork: {
+      sebek::Header h = header(e, 0);
+      h.fd = 0;
+      h.inode = 0;
+      return one(h, {});
+    }
+    case EventType::Socket:
+      if (e.socket.family != kAfInet) return 0;
+      return one(header(e, 2), socket_body(e));
+  }
+  return 0;
+}
 
 // The 16-byte native comm as the Sebek client's strncpy(com, comm, 12).
 sebek::Comm sebek_comm(const std::array<char, kNativeCommSize>& comm);

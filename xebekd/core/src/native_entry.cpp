@@ -1,0 +1,197 @@
+#include "xebekd/native_entry.hpp"
+
+#include <cstring>
+
+namespace xebekd::native {
+namespace {
+
+constexpr std::uint64_t kNsPerSec = 1'000'000'000ull;
+
+template <class T>
+void put(std::vector<std::uint8_t>& out, const T& v) {
+  const auto* p = reinterpret_cast<const std::uint8_t*>(&v);
+  out.insert(out.end(), p, p + sizeof(T));
+}
+
+template <class T>
+bool take(std::span<const std::uint8_t> in, std::size_t& pos, T& v) {
+  if (in.size() - pos < sizeof(T)) return false;
+  std::memcpy(&v, in.data() + pos, sizeof(T));
+  pos += sizeof(T);
+  return true;
+}
+
+bool is_ref_kind(EventType t) {
+  return t == EventType::Read || t == EventType::Write || t == EventType::Open || t == EventType::Fork;
+}
+
+// What a reference entry's retval is when it does not say.
+std::int64_t usual_retval(EventType t, std::uint32_t data_len, std::uint32_t fd) {
+  switch (t) {
+    case EventType::Read:
+    case EventType::Write: return data_len;
+    case EventType::Open: return fd;
+    default: return 0;
+  }
+}
+
+RefFields ref_fields_of(const Event& e, std::uint64_t implied_seq, std::uint64_t stream_rel) {
+  RefFields f;
+  f.entry.kind = static_cast<std::uint8_t>(e.type);
+  f.entry.time_ns_rem = static_cast<std::uint16_t>(e.time_ns % 1000);
+  f.entry.stream_rel = static_cast<std::uint32_t>(stream_rel);
+  f.entry.data_len = static_cast<std::uint32_t>(e.data.size());
+  std::uint8_t x = 0;
+  if (e.seq != implied_seq) x |= kExtraSeq, f.seq = e.seq;
+  if (e.tgid != e.pid) x |= kExtraTgid, f.tgid = e.tgid;
+  if (e.inode >> 32) x |= kExtraInodeHigh, f.inode_high = static_cast<std::uint32_t>(e.inode >> 32);
+  std::memcpy(f.comm_tail.data(), e.comm.data() + 12, 4);
+  if (f.comm_tail != std::array<char, 4>{}) x |= kExtraCommTail;
+  if (e.retval != usual_retval(e.type, f.entry.data_len, e.fd)) x |= kExtraRetval, f.retval = e.retval;
+  if (e.flags) x |= kExtraFlags, f.flags = e.flags;
+  f.entry.extras = x;
+  return f;
+}
+
+}  // namespace
+
+int sebek_type_of_ref(EventType kind) {
+  switch (kind) {
+    case EventType::Read:
+    case EventType::Fork: return 0;  // a fork marker is a zero-length read
+    case EventType::Write: return 1;
+    case EventType::Open: return 3;
+    default: return -1;
+  }
+}
+
+Event event_of_ref(const RefFields& f, const sebek::Header& h, std::uint64_t implied_seq) {
+  const std::uint8_t x = f.entry.extras;
+  Event e;
+  e.type = static_cast<EventType>(f.entry.kind);
+  e.seq = (x & kExtraSeq) ? f.seq : implied_seq;
+  e.time_ns = std::uint64_t(h.time_sec) * kNsPerSec + std::uint64_t(h.time_usec) * 1000 + f.entry.time_ns_rem;
+  e.pid = h.pid;
+  e.tgid = (x & kExtraTgid) ? f.tgid : h.pid;
+  e.ppid = h.ppid;
+  e.uid = h.uid;
+  e.fd = h.fd;
+  e.inode = std::uint64_t(h.inode) | (std::uint64_t((x & kExtraInodeHigh) ? f.inode_high : 0) << 32);
+  std::memcpy(e.comm.data(), h.comm.data(), 12);
+  if (x & kExtraCommTail) std::memcpy(e.comm.data() + 12, f.comm_tail.data(), 4);
+  e.retval = (x & kExtraRetval) ? f.retval : usual_retval(e.type, f.entry.data_len, e.fd);
+  e.flags = (x & kExtraFlags) ? f.flags : 0;
+  return e;
+}
+
+bool append_ref_entry(const Event& e, std::uint64_t implied_seq, std::uint64_t stream_start,
+                      const StreamPlacement& placed, std::vector<std::uint8_t>& out) {
+  if (!is_ref_kind(e.type) || placed.records == 0 || placed.data_bytes != e.data.size()) return false;
+  if (placed.offset < stream_start || placed.offset - stream_start > 0xffffffffull) return false;
+  if (e.data.size() > 0xffffffffull) return false;
+  if (placed.first.type != sebek_type_of_ref(e.type)) return false;
+  const RefFields f = ref_fields_of(e, implied_seq, placed.offset - stream_start);
+  // The stream's fields must give the event back exactly (a time beyond
+  // Sebek's 32-bit seconds, bytes after comm's NUL, a socket field set on
+  // a read: any of them makes it a full entry).
+  if (!same_fields(event_of_ref(f, placed.first, implied_seq), e)) return false;
+  put(out, f.entry);
+  const std::uint8_t x = f.entry.extras;
+  if (x & kExtraSeq) put(out, f.seq);
+  if (x & kExtraTgid) put(out, f.tgid);
+  if (x & kExtraInodeHigh) put(out, f.inode_high);
+  if (x & kExtraCommTail) put(out, f.comm_tail);
+  if (x & kExtraRetval) put(out, f.retval);
+  if (x & kExtraFlags) put(out, f.flags);
+  return true;
+}
+
+void append_full_entry(const Event& e, std::vector<std::uint8_t>& out) {
+  FullEntry f{};
+  f.kind = static_cast<std::uint8_t>(static_cast<std::uint8_t>(e.type) | kEntryFull);
+  f.proto = e.socket.proto;
+  f.family = e.socket.family;
+  f.flags = e.flags;
+  f.seq = e.seq;
+  f.time_ns = e.time_ns;
+  f.pid = e.pid;
+  f.tgid = e.tgid;
+  f.ppid = e.ppid;
+  f.uid = e.uid;
+  f.fd = e.fd;
+  f.data_len = static_cast<std::uint32_t>(e.data.size());
+  f.inode = e.inode;
+  f.retval = e.retval;
+  std::memcpy(f.comm, e.comm.data(), sizeof f.comm);
+  f.call = e.socket.call;
+  f.local_port = e.socket.local_port;
+  f.remote_port = e.socket.remote_port;
+  std::memcpy(f.local_addr, e.socket.local_addr.data(), 16);
+  std::memcpy(f.remote_addr, e.socket.remote_addr.data(), 16);
+  f.lost = e.lost;
+  f.loss_reason = e.loss_reason;
+  put(out, f);
+}
+
+namespace {
+
+bool decode_full(std::span<const std::uint8_t> in, std::size_t& pos, DecodedEntry& out) {
+  FullEntry f;
+  if (!take(in, pos, f)) return false;
+  Event& e = out.event;
+  e.type = static_cast<EventType>(f.kind & kEntryTypeMask);
+  e.socket.proto = f.proto;
+  e.socket.family = f.family;
+  e.flags = f.flags;
+  e.seq = f.seq;
+  e.time_ns = f.time_ns;
+  e.pid = f.pid;
+  e.tgid = f.tgid;
+  e.ppid = f.ppid;
+  e.uid = f.uid;
+  e.fd = f.fd;
+  e.inode = f.inode;
+  e.retval = f.retval;
+  std::memcpy(e.comm.data(), f.comm, sizeof f.comm);
+  e.socket.call = f.call;
+  e.socket.local_port = f.local_port;
+  e.socket.remote_port = f.remote_port;
+  std::memcpy(e.socket.local_addr.data(), f.local_addr, 16);
+  std::memcpy(e.socket.remote_addr.data(), f.remote_addr, 16);
+  e.lost = f.lost;
+  e.loss_reason = f.loss_reason;
+  out.full = true;
+  out.data_len = f.data_len;
+  return true;
+}
+
+bool decode_ref(std::span<const std::uint8_t> in, std::size_t& pos, DecodedEntry& out) {
+  RefFields& f = out.ref;
+  if (!take(in, pos, f.entry)) return false;
+  const std::uint8_t x = f.entry.extras;
+  if (x & ~kExtraKnown) return false;
+  if ((x & kExtraSeq) && !take(in, pos, f.seq)) return false;
+  if ((x & kExtraTgid) && !take(in, pos, f.tgid)) return false;
+  if ((x & kExtraInodeHigh) && !take(in, pos, f.inode_high)) return false;
+  if ((x & kExtraCommTail) && !take(in, pos, f.comm_tail)) return false;
+  if ((x & kExtraRetval) && !take(in, pos, f.retval)) return false;
+  if ((x & kExtraFlags) && !take(in, pos, f.flags)) return false;
+  out.full = false;
+  out.data_len = f.entry.data_len;
+  return is_ref_kind(static_cast<EventType>(f.entry.kind)) && f.entry.time_ns_rem < 1000;
+}
+
+}  // namespace
+
+std::size_t decode_entry(std::span<const std::uint8_t> in, DecodedEntry& out) {
+  if (in.empty()) return 0;
+  const std::uint8_t kind = in[0];
+  const auto type = kind & kEntryTypeMask;
+  if (!is_event_type(type)) return 0;
+  std::size_t pos = 0;
+  out = DecodedEntry{};
+  const bool ok = (kind & kEntryFull) ? decode_full(in, pos, out) : decode_ref(in, pos, out);
+  return ok ? pos : 0;
+}
+
+}  // namespace xebekd::native

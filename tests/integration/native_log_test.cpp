@@ -209,3 +209,21 @@ TEST(NativeLog, AStreamRecordThatDoesNotMatchIsAnError) {
   overwrite(t.path / "sebek.sbk", sebek::kStreamPrefixSize + 7, 1);
   EXPECT_THROW(scan_native_log((t.path / "native.xnl").string()), NativeLogError);
 }
+
+TEST(NativeLog, TheLayoutIsTheGoldenOne) {
+  TempDir t;
+  {
+    DomainLogs logs(options(t.path, false), 7);
+    logs.open();
+    logs.set_ring_instance(0x1122334455667788ull);
+    // As tests/vectors/ORIGIN.md says the golden files were written.
+    const auto samples = native_samples::every_kind();
+    std::span<const Event> all(samples.events);
+    ASSERT_EQ(logs.write_batch(all.first(8), 1'800'000'000'250'000'000ull).error, 0);
+    ASSERT_EQ(logs.write_batch(all.subspan(8), 1'800'000'001'000'000'000ull).error, 0);
+  }
+  const fs::path golden = v1_dir().parent_path() / "native-v2";
+  EXPECT_EQ(slurp(t.path / "native.xnl"), slurp(golden / "native.xnl")) << "the native log's layout changed";
+  EXPECT_EQ(slurp(t.path / "sebek.sbk"), slurp(golden / "sebek.sbk"));
+  EXPECT_EQ(slurp(t.path / "sebek.sbk"), slurp(v1_dir() / "sebek.sbk")) << "the Sebek stream changed";
+}

@@ -104,7 +104,12 @@ int read_pcap(std::string_view program, const std::string& path, HostTable& host
 
 int read_native(std::string_view program, const std::string& path, std::uint32_t host,
                 const ActivitySink& sink, const sbk_tools::InputHooks& hooks) {
-  const xebekd::NativeScan scan = xebekd::scan_native_log(path);
+  xebekd::NativeScan scan;
+  try {
+    scan = xebekd::scan_native_log(path);
+  } catch (const xebekd::NativeLogError& e) {
+    return fail(program, e.what(), hooks);
+  }
   if (!scan.exists) return fail(program, path + ": cannot be read", hooks);
   for (const xebekd::NativeEntry& e : scan.entries)
     sink(activity_from_native(e, host));

@@ -176,8 +176,8 @@ std::span<const std::uint8_t> BatchReader::resolve(const native::RefFields& f, s
     at += sebek::kStreamRecordHeaderSize + h.length;
     if (need == 0) break;
   }
-  // Pointed at its final place in s_.joined once the scan is done.
-  return {static_cast<const std::uint8_t*>(nullptr), f.entry.data_len};
+  // Valid until s_.joined grows again: the scan points it anew at the end.
+  return {s_.joined.data() + s_.joined.size() - f.entry.data_len, f.entry.data_len};
 }
 
 void BatchReader::add_meta(NativeEntry& n, std::uint32_t) {

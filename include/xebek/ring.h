@@ -109,7 +109,12 @@ extern "C" {
 #define XEBEK_RING_VERSION   1u           /* protocol version; bump on change */
 #define XEBEK_PAGE_SIZE      4096u        /* Xen grants 4 KiB pages */
 #define XEBEK_RING_ORDER_MIN 0u           /* 1 data page */
-#define XEBEK_RING_ORDER_MAX 10u          /* 1024 data pages = 4 MiB */
+/* 512 data pages = 2 MiB. The bound is the handshake: the announcement
+ * lists every grant ref in one xenstore value, which holds at most 4096
+ * bytes (XENSTORE_PAYLOAD_MAX); 513 refs of up to 5 digits (a guest's
+ * grant table has at most 32768 v1 entries with Xen's default 64 frames)
+ * plus the keys fit, 1025 would not. */
+#define XEBEK_RING_ORDER_MAX 9u
 /* Bytes of data area for an order (order already validated). */
 #define XEBEK_RING_SIZE(order) ((uint32_t)XEBEK_PAGE_SIZE << (order))
 

@@ -24,6 +24,19 @@ TEST(XenAnnouncement, AcceptsWhatTheKernelWrites) {
   EXPECT_EQ(a->refs[4], 104u);
 }
 
+TEST(XenAnnouncement, AcceptsEveryOrderUpToTheRingHeadersLimit) {
+  for (unsigned order = 0; order <= XEBEK_RING_ORDER_MAX; ++order) {
+    // Refs as large as a guest's grant table allows (5 digits).
+    std::string r;
+    for (unsigned i = 0; i < 1u + (1u << order); i++) r += (i ? "," : "") + std::to_string(32767 - i);
+    const std::string v = "version=1 order=" + std::to_string(order) + " event-channel=4095 ring-refs=" + r;
+    ASSERT_LE(v.size(), 4096u) << "order " << order << " cannot be announced in one xenstore value";
+    const auto a = parse_xen_announcement(v);
+    ASSERT_TRUE(a) << "order " << order;
+    EXPECT_EQ(a->refs.size(), 1u + (1u << order));
+  }
+}
+
 TEST(XenAnnouncement, RejectsWrongRefCount) {
   EXPECT_FALSE(parse_xen_announcement("version=1 order=2 event-channel=17 ring-refs=" + refs(4)));
   EXPECT_FALSE(parse_xen_announcement("version=1 order=2 event-channel=17 ring-refs=" + refs(6)));
@@ -33,7 +46,7 @@ TEST(XenAnnouncement, RejectsMalformedFields) {
   const std::string ok_refs = " ring-refs=" + refs(2);
   EXPECT_FALSE(parse_xen_announcement(""));
   EXPECT_FALSE(parse_xen_announcement("version=2 order=0 event-channel=1" + ok_refs));
-  EXPECT_FALSE(parse_xen_announcement("version=1 order=9 event-channel=1 ring-refs=" + refs(513)));
+  EXPECT_FALSE(parse_xen_announcement("version=1 order=10 event-channel=1 ring-refs=" + refs(1025)));
   EXPECT_FALSE(parse_xen_announcement("version=1 order=0 event-channel=-1" + ok_refs));
   EXPECT_FALSE(parse_xen_announcement("version=1 order=0 event-channel=99999999999" + ok_refs));
   EXPECT_FALSE(parse_xen_announcement("version=1 order=0" + ok_refs));

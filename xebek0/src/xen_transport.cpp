@@ -17,15 +17,16 @@ extern "C" {
 #include <xenevtchn.h>
 #include <xengnttab.h>
 #include <xenstore.h>
+#include <xen/io/xs_wire.h>
 }
 
 namespace xebek0 {
 namespace {
 
-// The longest announcement a valid guest can write: 2^8 data pages (the
-// kernel caps the order there) of up to 10 digits each, plus the keys.
-constexpr size_t kMaxAnnouncement = 4096;
-constexpr unsigned kMaxOrder = 8;
+// The longest announcement xenstore can hold (ring.h's order limit is
+// derived from it).
+constexpr size_t kMaxAnnouncement = XENSTORE_PAYLOAD_MAX;
+constexpr unsigned kMaxOrder = XEBEK_RING_ORDER_MAX;
 
 std::string err_text() { return std::strerror(errno); }
 

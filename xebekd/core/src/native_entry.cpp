@@ -13,6 +13,21 @@ void put(std::vector<std::uint8_t>& out, const T& v) {
   out.insert(out.end(), p, p + sizeof(T));
 }
 
+// The entry and its extras, assembled in place and appended at once.
+class EntryBytes {
+ public:
+  template <class T>
+  void put(const T& v) {
+    std::memcpy(bytes_ + n_, &v, sizeof(T));
+    n_ += sizeof(T);
+  }
+  void append_to(std::vector<std::uint8_t>& out) const { out.insert(out.end(), bytes_, bytes_ + n_); }
+
+ private:
+  std::uint8_t bytes_[sizeof(RefEntry) + 8 + 4 + 4 + 4 + 8 + 4];
+  std::size_t n_ = 0;
+};
+
 template <class T>
 bool take(std::span<const std::uint8_t> in, std::size_t& pos, T& v) {
   if (in.size() - pos < sizeof(T)) return false;
@@ -95,14 +110,16 @@ bool append_ref_entry(const Event& e, std::uint64_t implied_seq, std::uint64_t s
   // Sebek's 32-bit seconds, bytes after comm's NUL, a socket field set on
   // a read: any of them makes it a full entry).
   if (!same_fields(event_of_ref(f, placed.first, implied_seq), e)) return false;
-  put(out, f.entry);
+  EntryBytes b;
+  b.put(f.entry);
   const std::uint8_t x = f.entry.extras;
-  if (x & kExtraSeq) put(out, f.seq);
-  if (x & kExtraTgid) put(out, f.tgid);
-  if (x & kExtraInodeHigh) put(out, f.inode_high);
-  if (x & kExtraCommTail) put(out, f.comm_tail);
-  if (x & kExtraRetval) put(out, f.retval);
-  if (x & kExtraFlags) put(out, f.flags);
+  if (x & kExtraSeq) b.put(f.seq);
+  if (x & kExtraTgid) b.put(f.tgid);
+  if (x & kExtraInodeHigh) b.put(f.inode_high);
+  if (x & kExtraCommTail) b.put(f.comm_tail);
+  if (x & kExtraRetval) b.put(f.retval);
+  if (x & kExtraFlags) b.put(f.flags);
+  b.append_to(out);
   return true;
 }
 

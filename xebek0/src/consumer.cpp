@@ -105,14 +105,30 @@ bool Consumer::resume_skips(uint64_t seq) {
 std::span<const Record> Consumer::poll() {
   batch_.clear();
   if (failed_) return {};
-  xebek_ring_intf* ri = ring_.intf();
-  if (!check_identity()) return {};
+  const std::optional<uint32_t> prod = read_prod();
+  if (!prod) return {};
+  while (read_ != *prod && batch_.size() < opts_.max_batch) {
+    Record rec;
+    const Frame f = read_frame(*prod, rec);
+    if (f == Frame::Broken) break;
+    if (f == Frame::Skip || !read_payload(rec) || !track_seq(rec.hdr)) continue;
+    if (rec.hdr.type == XEBEK_REC_LOSS) stats_.lost[rec.loss.reason] += rec.loss.count;
+    stats_.records++;
+    stats_.payload_bytes += rec.payload.size();
+    batch_.push_back(rec);
+  }
+  if (!batch_.empty()) stats_.batches++;
+  return batch_;
+}
 
-  uint32_t shared_cons = XEBEK_READ(ri->cons);
+std::optional<uint32_t> Consumer::read_prod() {
+  xebek_ring_intf* ri = ring_.intf();
+  if (!check_identity()) return std::nullopt;
+  const uint32_t shared_cons = XEBEK_READ(ri->cons);
   if (shared_cons != cons_) {
     error(ProtocolError::ConsMoved, "cons is " + std::to_string(shared_cons) +
                                         ", Dom0 wrote " + std::to_string(cons_));
-    return {};
+    return std::nullopt;
   }
   stats_.control_applied = XEBEK_READ(ri->control_applied);
 
@@ -121,123 +137,121 @@ std::span<const Record> Consumer::poll() {
   XEBEK_RMB();
   if (prod % XEBEK_REC_ALIGN != 0) {
     error(ProtocolError::ProdUnaligned, "prod " + std::to_string(prod));
-    return {};
+    return std::nullopt;
   }
   if (prod - cons_ > size_) {
     error(ProtocolError::ProdAhead, "prod " + std::to_string(prod) + " cons " +
                                         std::to_string(cons_) + " size " +
                                         std::to_string(size_));
-    return {};
+    return std::nullopt;
   }
   if (prod - cons_ < read_ - cons_) {
     error(ProtocolError::ProdBackwards, "prod " + std::to_string(prod) +
                                             " behind records already read up to " +
                                             std::to_string(read_));
-    return {};
+    return std::nullopt;
   }
   prod_seen_ = prod;
   stats_.lag_bytes = prod - cons_;
-  const uint8_t* data = ring_.data();
-  const uint32_t mask = size_ - 1;
+  return prod;
+}
 
-  while (read_ != prod && batch_.size() < opts_.max_batch) {
-    const uint32_t off = read_ & mask;
-    const uint32_t room = size_ - off;  // multiple of 8, >= 8
-    const uint32_t avail = prod - read_;  // multiple of 8, >= 8
-    const uint32_t n = std::min({kHdr, room, avail});
-    Record rec;
-    copy_shared(&rec.hdr, data + off, n);
-    const xebek_rec& h = rec.hdr;
-    // Error text only, built when needed: the hot path formats nothing.
-    const auto at = [pos = read_] { return " at " + std::to_string(pos); };
+Consumer::Frame Consumer::read_frame(uint32_t prod, Record& rec) {
+  const uint32_t off = read_ & (size_ - 1);
+  const uint32_t room = size_ - off;    // multiple of 8, >= 8
+  const uint32_t avail = prod - read_;  // multiple of 8, >= 8
+  copy_shared(&rec.hdr, ring_.data() + off, std::min({kHdr, room, avail}));
+  const xebek_rec& h = rec.hdr;
+  // Error text only, built when needed: the hot path formats nothing.
+  const auto at = [pos = read_] { return " at " + std::to_string(pos); };
 
-    if (h.len == 0) {
-      error(ProtocolError::ZeroLength, "record" + at());
-      break;
-    }
-    if (h.type == XEBEK_REC_PAD) {
-      if (h.len != room) {
-        error(ProtocolError::BadPad, "padding of " + std::to_string(h.len) +
-                                         " bytes does not end the area (room " +
-                                         std::to_string(room) + ")" + at());
-        break;
-      }
-      if (room > avail) {
-        error(ProtocolError::PastProd, "padding past prod" + at());
-        break;
-      }
-      read_ += room;
-      continue;
-    }
-    if (h.len < kHdr) {
-      error(ProtocolError::ShortLength, "length " + std::to_string(h.len) + at());
-      break;
-    }
-    if (h.len > max_rec_) {
-      error(ProtocolError::HugeLength, "length " + std::to_string(h.len) + " > " +
-                                           std::to_string(max_rec_) + at());
-      break;
-    }
-    if (h.len > room) {
-      error(ProtocolError::PastEnd, "length " + std::to_string(h.len) +
-                                        " runs past the end of the area" + at());
-      break;
-    }
-    const uint32_t step = XEBEK_REC_ALIGNED(h.len);
-    if (step > avail) {
-      error(ProtocolError::PastProd, "length " + std::to_string(h.len) +
-                                         " runs past prod" + at());
-      break;
-    }
-    // Framing of this record is sound from here on: whatever else is
-    // wrong with it, the next record starts at read_ + step.
-    read_ += step;
-    const uint32_t plen = h.len - kHdr;
-    const uint8_t* payload = data + off + kHdr;
-
-    if (h.type > XEBEK_REC_TYPE_MAX) {
-      error(ProtocolError::UnknownType, "type " + std::to_string(h.type) + at());
-      continue;
-    }
-    if (h.type == XEBEK_REC_SOCKET) {
-      if (plen != sizeof(xebek_sock)) {
-        error(ProtocolError::BadPayload, "socket payload of " + std::to_string(plen) + at());
-        continue;
-      }
-      copy_shared(&rec.sock, payload, sizeof(xebek_sock));
-    } else if (h.type == XEBEK_REC_LOSS) {
-      if (plen != sizeof(xebek_loss)) {
-        error(ProtocolError::BadPayload, "loss payload of " + std::to_string(plen) + at());
-        continue;
-      }
-      copy_shared(&rec.loss, payload, sizeof(xebek_loss));
-      if (rec.loss.reason >= XEBEK_LOSS_NR) {
-        error(ProtocolError::BadLossReason, "reason " + std::to_string(rec.loss.reason) + at());
-        continue;
-      }
-      if (rec.loss.count > kMaxLossPerRecord) {
-        error(ProtocolError::LossHuge, "loss count " + std::to_string(rec.loss.count) + at());
-        rec.loss.count = kMaxLossPerRecord;  // the private copy: capped, never wrapped
-      }
-    }
-    if (stats_.have_seq && h.seq <= stats_.last_seq)
-      error(ProtocolError::SeqBackwards, "seq " + std::to_string(h.seq) + " after " +
-                                             std::to_string(stats_.last_seq) + at());
-    else if (stats_.have_seq && h.seq != stats_.last_seq + 1)
-      error(ProtocolError::SeqGap, "seq " + std::to_string(h.seq) + " after " +
-                                       std::to_string(stats_.last_seq) + at());
-    stats_.have_seq = true;
-    stats_.last_seq = h.seq;
-    if (resume_skips(h.seq)) continue;
-
-    rec.payload = {payload, plen};
-    if (h.type == XEBEK_REC_LOSS) stats_.lost[rec.loss.reason] += rec.loss.count;
-    stats_.records++;
-    stats_.payload_bytes += plen;
-    batch_.push_back(rec);
+  if (h.len == 0) {
+    error(ProtocolError::ZeroLength, "record" + at());
+    return Frame::Broken;
   }
-  if (!batch_.empty()) stats_.batches++;
-  return batch_;
+  if (h.type == XEBEK_REC_PAD) {
+    if (h.len != room) {
+      error(ProtocolError::BadPad, "padding of " + std::to_string(h.len) +
+                                       " bytes does not end the area (room " +
+                                       std::to_string(room) + ")" + at());
+      return Frame::Broken;
+    }
+    if (room > avail) {
+      error(ProtocolError::PastProd, "padding past prod" + at());
+      return Frame::Broken;
+    }
+    read_ += room;
+    return Frame::Skip;
+  }
+  if (h.len < kHdr) {
+    error(ProtocolError::ShortLength, "length " + std::to_string(h.len) + at());
+    return Frame::Broken;
+  }
+  if (h.len > max_rec_) {
+    error(ProtocolError::HugeLength, "length " + std::to_string(h.len) + " > " +
+                                         std::to_string(max_rec_) + at());
+    return Frame::Broken;
+  }
+  if (h.len > room) {
+    error(ProtocolError::PastEnd, "length " + std::to_string(h.len) +
+                                      " runs past the end of the area" + at());
+    return Frame::Broken;
+  }
+  const uint32_t step = XEBEK_REC_ALIGNED(h.len);
+  if (step > avail) {
+    error(ProtocolError::PastProd, "length " + std::to_string(h.len) + " runs past prod" + at());
+    return Frame::Broken;
+  }
+  // Framing of this record is sound from here on: whatever else is wrong
+  // with it, the next record starts at read_ + step.
+  rec.payload = {ring_.data() + off + kHdr, h.len - kHdr};
+  read_pos_ = read_;
+  read_ += step;
+  if (h.type > XEBEK_REC_TYPE_MAX) {
+    error(ProtocolError::UnknownType, "type " + std::to_string(h.type) + at());
+    return Frame::Skip;
+  }
+  return Frame::Record;
+}
+
+bool Consumer::read_payload(Record& rec) {
+  const auto at = [pos = read_pos_] { return " at " + std::to_string(pos); };
+  const uint32_t plen = static_cast<uint32_t>(rec.payload.size());
+  if (rec.hdr.type == XEBEK_REC_SOCKET) {
+    if (plen != sizeof(xebek_sock)) {
+      error(ProtocolError::BadPayload, "socket payload of " + std::to_string(plen) + at());
+      return false;
+    }
+    copy_shared(&rec.sock, rec.payload.data(), sizeof(xebek_sock));
+  } else if (rec.hdr.type == XEBEK_REC_LOSS) {
+    if (plen != sizeof(xebek_loss)) {
+      error(ProtocolError::BadPayload, "loss payload of " + std::to_string(plen) + at());
+      return false;
+    }
+    copy_shared(&rec.loss, rec.payload.data(), sizeof(xebek_loss));
+    if (rec.loss.reason >= XEBEK_LOSS_NR) {
+      error(ProtocolError::BadLossReason, "reason " + std::to_string(rec.loss.reason) + at());
+      return false;
+    }
+    if (rec.loss.count > kMaxLossPerRecord) {
+      error(ProtocolError::LossHuge, "loss count " + std::to_string(rec.loss.count) + at());
+      rec.loss.count = kMaxLossPerRecord;  // the private copy: capped, never wrapped
+    }
+  }
+  return true;
+}
+
+bool Consumer::track_seq(const xebek_rec& h) {
+  const auto at = [pos = read_pos_] { return " at " + std::to_string(pos); };
+  if (stats_.have_seq && h.seq <= stats_.last_seq)
+    error(ProtocolError::SeqBackwards, "seq " + std::to_string(h.seq) + " after " +
+                                           std::to_string(stats_.last_seq) + at());
+  else if (stats_.have_seq && h.seq != stats_.last_seq + 1)
+    error(ProtocolError::SeqGap, "seq " + std::to_string(h.seq) + " after " +
+                                     std::to_string(stats_.last_seq) + at());
+  stats_.have_seq = true;
+  stats_.last_seq = h.seq;
+  return !resume_skips(h.seq);
 }
 
 void Consumer::commit() {

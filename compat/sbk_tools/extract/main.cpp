@@ -1,7 +1,6 @@
 // xebek-extract: sbk_extract's command line and behaviour. Reads Sebek
 // frames from a pcap file (-f) or an interface (-i) and writes the
 // sbk_extract stream on stdout for the legacy Sebek server tools.
-#include <pwd.h>
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
@@ -10,6 +9,7 @@
 #include <string>
 
 #include "extractor.hpp"
+#include "sbk_tools/privileges.hpp"
 
 namespace po = boost::program_options;
 
@@ -49,14 +49,8 @@ std::uint16_t parse_port(const std::string& text) {
 
 // Drops privileges after the capture device is open, as sbk_extract does.
 void confine(const std::string& chroot_dir, const std::string& user) {
-  if (!chroot_dir.empty() && (chroot(chroot_dir.c_str()) != 0 || chdir("/") != 0))
-    die("could not chroot to directory " + chroot_dir);
-  if (!user.empty()) {
-    const passwd* pw = getpwnam(user.c_str());
-    if (!pw) die("unknown user '" + user + "' for -u");
-    if (setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
-      die("could not switch to user " + user);
-  }
+  const std::string err = sbk_tools::drop_privileges(chroot_dir, user);
+  if (!err.empty()) die(err + " (-c/-u)");
 }
 
 }  // namespace

@@ -1,7 +1,5 @@
 #include "uploader.hpp"
 
-#include <grp.h>
-#include <pwd.h>
 #include <mysqld_error.h>
 #include <unistd.h>
 
@@ -13,6 +11,7 @@
 #include <memory>
 
 #include "batch_commit.hpp"
+#include "sbk_tools/privileges.hpp"
 #include "database_state.hpp"
 #include "upload_progress.hpp"
 #include "walleye_schema.hpp"
@@ -28,18 +27,8 @@ struct StreamMismatch : std::runtime_error {
 };
 
 void drop_privileges(const UploadConfig& c) {
-  if (!c.chroot_dir.empty()) {
-    if (::chroot(c.chroot_dir.c_str()) != 0 || ::chdir("/") != 0)
-      throw std::runtime_error("cannot chroot to " + c.chroot_dir + ": " + std::strerror(errno));
-  }
-  if (!c.setuid_user.empty()) {
-    const passwd* pw = ::getpwnam(c.setuid_user.c_str());
-    if (!pw) throw std::runtime_error("unknown user " + c.setuid_user + " for -U");
-    if (::initgroups(pw->pw_name, pw->pw_gid) != 0 || ::setgid(pw->pw_gid) != 0 ||
-        ::setuid(pw->pw_uid) != 0)
-      throw std::runtime_error("cannot switch to user " + c.setuid_user + ": " +
-                               std::strerror(errno));
-  }
+  const std::string err = sbk_tools::drop_privileges(c.chroot_dir, c.setuid_user);
+  if (!err.empty()) throw std::runtime_error(err + " (-C/-U)");
 }
 
 ExistingState existing_state(Session& session, Engine engine, std::uint32_t sensor,

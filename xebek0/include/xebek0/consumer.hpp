@@ -137,6 +137,13 @@ class Consumer {
   MappedRing& ring() { return ring_; }
 
  private:
+  // poll() in steps: the producer index, each record's frame, its typed
+  // payload, its sequence number.
+  enum class Frame { Record, Skip, Broken };
+  std::optional<uint32_t> read_prod();
+  Frame read_frame(uint32_t prod, Record& rec);
+  bool read_payload(Record& rec);
+  bool track_seq(const xebek_rec& h);
   void error(ProtocolError e, const std::string& detail);
   bool check_identity();
   bool resume_skips(uint64_t seq);
@@ -147,6 +154,7 @@ class Consumer {
   uint32_t max_rec_;    // largest valid record
   uint32_t cons_ = 0;   // what Dom0 last published as cons
   uint32_t read_ = 0;   // next record to read (>= cons_)
+  uint32_t read_pos_ = 0;  // where the record being checked starts
   uint32_t prod_seen_ = 0;  // highest prod validated so far
   uint32_t control_ = 0;
   bool armed_ = false;

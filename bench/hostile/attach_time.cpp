@@ -9,7 +9,7 @@
 #include <vector>
 
 
-#include <xebek0/sim_domain.hpp>
+#include "simdomu/sim_domain.hpp"
 
 #include "daemon_process.hpp"
 #include "domain_status.hpp"
@@ -80,7 +80,7 @@ void time_open(const xebekd::LogOptions& lo, AttachTimes& t) {
 // with one keystroke queued, then a fresh xebekd.
 void time_daemon(const fs::path& dir, const xebekd::LogOptions& lo, AttachTimes& t) {
   const fs::path reg = dir / "reg", logdir = dir / "logs";
-  xebek0::SimDomain dom({reg, kName, kDomid, 4, std::nullopt});
+  simdomu::SimDomain dom({reg, kName, kDomid, 4, std::nullopt});
   xebek_rec r = read_record(1000, 0, "bash", 1);
   r.time_ns = realtime_ns();
   const std::uint8_t key = 'k';

@@ -24,7 +24,7 @@ std::string read_text(const fs::path& p) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-fs::path entry_path(const fs::path& registry, const xebek0::SimDomain& dom) {
+fs::path entry_path(const fs::path& registry, const simdomu::SimDomain& dom) {
   return registry / (dom.config().name + ".domain");
 }
 
@@ -63,7 +63,7 @@ AttackCounts watch_storm(const fs::path& entry, const std::atomic<bool>& stop) {
 
 // Produces reads of `size` bytes as fast as the ring takes them; when it
 // refuses one, sleeps `pause` (zero: tries again at once).
-AttackCounts produce_reads(xebek0::SimDomain& dom, std::size_t size, std::chrono::microseconds pause,
+AttackCounts produce_reads(simdomu::SimDomain& dom, std::size_t size, std::chrono::microseconds pause,
                            const std::atomic<bool>& stop) {
   const std::vector<std::uint8_t> payload(size, 'A');
   const xebek_rec r = read_record(4242, 3, "dd", size);
@@ -92,7 +92,7 @@ const char* attack_name(Attack a) {
   return "?";
 }
 
-AttackCounts run_attack(Attack a, xebek0::SimDomain& dom, const fs::path& registry, const std::atomic<bool>& stop) {
+AttackCounts run_attack(Attack a, simdomu::SimDomain& dom, const fs::path& registry, const std::atomic<bool>& stop) {
   switch (a) {
     case Attack::None: return {};
     case Attack::NotifyStorm: return notify_storm(entry_path(registry, dom), stop);

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 
-#include <xebek0/sim_domain.hpp>
+#include "simdomu/sim_domain.hpp"
 
 namespace bench {
 
@@ -29,7 +29,7 @@ struct AttackCounts {
 };
 
 // Runs `a` as domain `dom` (announced in `registry`) until `stop`.
-AttackCounts run_attack(Attack a, xebek0::SimDomain& dom, const std::filesystem::path& registry,
+AttackCounts run_attack(Attack a, simdomu::SimDomain& dom, const std::filesystem::path& registry,
                         const std::atomic<bool>& stop);
 
 }  // namespace bench

@@ -26,14 +26,14 @@ constexpr const char* kQuietName = "quiet";
 constexpr const char* kAttackerName = "hostile";
 
 // Applies what xebekd asks of the quiet guest, as its kernel would.
-void follow_control(xebek0::SimDomain& dom) {
+void follow_control(simdomu::SimDomain& dom) {
   pollfd p{dom.control_fd(), POLLIN, 0};
   if (::poll(&p, 1, 0) == 1) dom.apply_control();
 }
 
 // One 1-byte read of fd 0 (a keystroke) every 1/rate s for `seconds`,
 // each stamped with the guest's clock as it is queued. Returns how many.
-std::uint64_t type_keystrokes(xebek0::SimDomain& dom, double rate, double seconds) {
+std::uint64_t type_keystrokes(simdomu::SimDomain& dom, double rate, double seconds) {
   xebek_rec r = read_record(1000, 0, "bash", 1);
   const std::uint8_t key = 'k';
   const auto step = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate));
@@ -73,9 +73,9 @@ LatencyFigures run_latency_scenario(Attack attack, const LatencyRun& run) {
   fs::create_directories(logs);
   const std::string status = (logs / "xebekd_status").string();
 
-  xebek0::SimDomain quiet({reg, kQuietName, 1, 8, std::nullopt});
-  std::optional<xebek0::SimDomain> attacker;
-  if (attack != Attack::None) attacker.emplace(xebek0::SimDomainConfig{reg, kAttackerName, 2, 8, std::nullopt});
+  simdomu::SimDomain quiet({reg, kQuietName, 1, 8, std::nullopt});
+  std::optional<simdomu::SimDomain> attacker;
+  if (attack != Attack::None) attacker.emplace(simdomu::SimDomainConfig{reg, kAttackerName, 2, 8, std::nullopt});
 
   DaemonProcess d({"--transport", "sim", "--registry", reg.string(), "--logdir", logs.string(), "--mode", "all",
                    "--quota", run.quota, "--status-interval-ms", "100"},

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <xebek/ring.h>
-#include <xebek0/sim_domain.hpp>
+#include "simdomu/sim_domain.hpp"
 
 #include <csignal>
 #include <fstream>
@@ -74,12 +74,12 @@ TEST(CrashRestart, KillNineMidStreamLosesAndDuplicatesNothing) {
 // daemon must cut the partial tail and skip what it already wrote.
 TEST(CrashRestart, WrittenButNotCommittedIsNotWrittenTwice) {
   TempDir t;
-  xebek0::SimDomainConfig cfg;
+  simdomu::SimDomainConfig cfg;
   cfg.registry = t.path / "reg";
   cfg.name = "w";
   cfg.id = 8;
   cfg.order = 4;
-  xebek0::SimDomain dom(cfg);
+  simdomu::SimDomain dom(cfg);
   xebek_rec r{};
   r.type = XEBEK_REC_READ;
   const std::uint8_t b = 'w';

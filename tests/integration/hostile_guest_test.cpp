@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <xebek/ring.h>
-#include <xebek0/sim_domain.hpp>
+#include "simdomu/sim_domain.hpp"
 
 #include <atomic>
 #include <csignal>
@@ -29,8 +29,8 @@ using namespace harness;
 
 namespace {
 
-xebek0::SimDomainConfig sim_config(const Rig& s, const std::string& name, std::uint32_t id, unsigned order = 4) {
-  xebek0::SimDomainConfig cfg;
+simdomu::SimDomainConfig sim_config(const Rig& s, const std::string& name, std::uint32_t id, unsigned order = 4) {
+  simdomu::SimDomainConfig cfg;
   cfg.registry = s.reg;
   cfg.name = name;
   cfg.id = id;
@@ -38,7 +38,7 @@ xebek0::SimDomainConfig sim_config(const Rig& s, const std::string& name, std::u
   return cfg;
 }
 
-void produce_reads(xebek0::SimDomain& dom, int n) {
+void produce_reads(simdomu::SimDomain& dom, int n) {
   xebek_rec r{};
   r.type = XEBEK_REC_READ;
   const std::uint8_t b = 'q';
@@ -98,7 +98,7 @@ class Attacker {
 // still give their space back, or the guest drops everything from then on.
 TEST(HostileGuest, RestartWithAFullRingOfWrittenRecordsDoesNotWedgeIt) {
   Rig s;
-  xebek0::SimDomain dom(sim_config(s, "full", 21, 1));  // two pages: full after about a hundred records
+  simdomu::SimDomain dom(sim_config(s, "full", 21, 1));  // two pages: full after about a hundred records
   xebek_rec r{};
   r.type = XEBEK_REC_READ;
   const std::uint8_t b = 'f';
@@ -142,7 +142,7 @@ TEST(HostileGuest, ASecondDaemonOnTheSameLogsIsRefused) {
 TEST(HostileGuest, SignalStormIsMaskedAndTheOthersAreServed) {
   Rig s;
   s.start({"--mode", "all"});
-  xebek0::SimDomain storm(sim_config(s, "storm", 30));
+  simdomu::SimDomain storm(sim_config(s, "storm", 30));
   const int fd = event_fd_of(s, "storm");
   ASSERT_GE(fd, 0);
   ASSERT_TRUE(wait_until([&] { return s.domain("storm").has_value(); }, 10));
@@ -171,7 +171,7 @@ TEST(HostileGuest, SignalStormIsMaskedAndTheOthersAreServed) {
 TEST(HostileGuest, AnnouncementRewriteStormIsRateLimited) {
   Rig s;
   s.start({"--mode", "all"});
-  xebek0::SimDomain a(sim_config(s, "rw", 40)), b(sim_config(s, "rwb", 41));
+  simdomu::SimDomain a(sim_config(s, "rw", 40)), b(sim_config(s, "rwb", 41));
   const std::string ring_a = read_file(fs::path(s.reg) / "rw.domain");
   std::string ring_b = read_file(fs::path(s.reg) / "rwb.domain");
   ring_b = std::regex_replace(ring_b, std::regex("id=41"), "id=40");
@@ -251,13 +251,13 @@ TEST(HostileGuest, BelowTheFreeSpaceFloorRecordsAreDroppedAsCountedLoss) {
 TEST(HostileGuest, AnIsolatedDomainsIdIsUsableByANewDomain) {
   Rig s;
   s.start({"--mode", "all"});
-  xebek0::SimDomain bad(sim_config(s, "bad", 60));
+  simdomu::SimDomain bad(sim_config(s, "bad", 60));
   produce_reads(bad, 1);
   ASSERT_TRUE(wait_until([&] { auto d = s.domain("bad"); return d && d->records == 1; }, 10));
   XEBEK_WRITE(bad.producer()->intf->magic, 0u);  // the guest broke its ring: isolated
   produce_reads(bad, 1);
   ASSERT_TRUE(wait_until([&] { auto d = s.domain("bad"); return d && d->state == "failed"; }, 10));
-  xebek0::SimDomain good(sim_config(s, "good", 60));
+  simdomu::SimDomain good(sim_config(s, "good", 60));
   produce_reads(good, 7);
   ASSERT_TRUE(wait_until([&] { auto d = s.domain("good"); return d && d->records == 7; }, 10))
       << "the new domain was refused because of the old one's isolation";
@@ -269,7 +269,7 @@ TEST(HostileGuest, AnIsolatedDomainsIdIsUsableByANewDomain) {
 TEST(HostileGuest, ADomainNamedLikeTheStatusFileCannotTakeIt) {
   Rig s;
   s.start({"--mode", "all", "--log-group", "adm"});
-  xebek0::SimDomain dom(sim_config(s, "xebekd_status", 70));
+  simdomu::SimDomain dom(sim_config(s, "xebekd_status", 70));
   produce_reads(dom, 3);
   ASSERT_TRUE(wait_until([&] { auto d = s.domain("xebekd_status"); return d && d->records == 3; }, 10));
   const RunResult r = run({xebekctl_bin(), "--transport", "sim", "--registry", s.reg, "--logdir", s.logs.string(),

@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <xebek/ring.h>
-#include <xebek0/sim_domain.hpp>
+#include "simdomu/sim_domain.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -85,14 +85,14 @@ TEST(HostileSoak, QuietDomainsGetEveryRecordOnceWhileHostileOnesAttack) {
   // Hostile domains in this process: a signal storm, an announcement that
   // alternates between two rings, and one rewritten with its own value.
   auto cfg = [&](const std::string& name, std::uint32_t id) {
-    xebek0::SimDomainConfig c;
+    simdomu::SimDomainConfig c;
     c.registry = s.reg;
     c.name = name;
     c.id = id;
     c.order = 4;
     return c;
   };
-  xebek0::SimDomain storm(cfg("h-storm", 110)), flip_a(cfg("h-flip", 111)), flip_b(cfg("h-flip-b", 112)),
+  simdomu::SimDomain storm(cfg("h-storm", 110)), flip_a(cfg("h-flip", 111)), flip_b(cfg("h-flip-b", 112)),
       watch(cfg("h-watch", 113));
   const std::string storm_entry = read_text(fs::path(s.reg) / "h-storm.domain");
   std::smatch m;

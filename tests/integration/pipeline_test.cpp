@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <xebek/ring.h>
-#include <xebek0/sim_domain.hpp>
+#include "simdomu/sim_domain.hpp"
 
 #include <csignal>
 #include <fstream>
@@ -141,12 +141,12 @@ TEST(Pipeline, FullDiskLosesNothingWrittenAndResumes) {
 TEST(Pipeline, HostileDomainIsIsolatedOthersUnaffected) {
   Rig s;
   s.start({"--mode", "all", "--domain-ip", "x=10.0.0.23"});
-  xebek0::SimDomainConfig cfg;
+  simdomu::SimDomainConfig cfg;
   cfg.registry = s.reg;
   cfg.name = "evil";
   cfg.id = 66;
   cfg.order = 2;
-  xebek0::SimDomain evil(cfg);
+  simdomu::SimDomain evil(cfg);
   xebek_rec t{};
   t.type = XEBEK_REC_READ;
   const std::uint8_t b = 'e';

@@ -6,7 +6,7 @@
 
 #include <xebek/ring.h>
 
-#include "xebekd/control_mode.hpp"
+#include "xebek0/control_mode.hpp"
 #include "xebekd/status_file.hpp"
 
 using namespace xebekd;
@@ -50,8 +50,8 @@ TEST(StatusFile, MissingFileIsAClearError) {
 }
 
 TEST(ControlMode, ParsesAndPrints) {
-  EXPECT_EQ(parse_mode("keystrokes,sockets"), XEBEK_CTL_KEYSTROKES | XEBEK_CTL_SOCKETS);
-  EXPECT_EQ(parse_mode("all"), XEBEK_CTL_ALL_MODES);
-  EXPECT_EQ(mode_to_string(XEBEK_CTL_WRITES | XEBEK_CTL_EXEC | XEBEK_CTL_ENABLE), "writes,exec");
-  EXPECT_THROW(parse_mode("keystroke"), std::invalid_argument);
+  EXPECT_EQ(xebek0::parse_mode("keystrokes,sockets"), XEBEK_CTL_KEYSTROKES | XEBEK_CTL_SOCKETS);
+  EXPECT_EQ(xebek0::parse_mode("all"), XEBEK_CTL_ALL_MODES);
+  EXPECT_EQ(xebek0::mode_to_string(XEBEK_CTL_WRITES | XEBEK_CTL_EXEC | XEBEK_CTL_ENABLE), "writes,exec");
+  EXPECT_THROW(xebek0::parse_mode("keystroke"), std::invalid_argument);
 }

@@ -3,7 +3,7 @@
 // process discovers, maps and drains it through the Consumer, and drives
 // the control word. Also: the registry treated as hostile input.
 #include <xebek0/consumer.hpp>
-#include <xebek0/sim_domain.hpp>
+#include "simdomu/sim_domain.hpp"
 #include <xebek0/sim_transport.hpp>
 
 #include <gtest/gtest.h>
@@ -20,6 +20,7 @@
 
 namespace fs = std::filesystem;
 using namespace xebek0;
+using simdomu::SimDomain;
 
 namespace {
 

@@ -1,5 +1,5 @@
 // Registry entries of simulated domains: strict parsing and atomic writes.
-#include "sim_registry.hpp"
+#include "xebek0/sim_registry.hpp"
 
 #include <xebek/ring.h>
 #include <xebek0/transport.hpp>

@@ -3,7 +3,7 @@
 // pidfd_getfd(2). See sim_transport.hpp.
 #include <xebek0/sim_transport.hpp>
 
-#include "sim_registry.hpp"
+#include "xebek0/sim_registry.hpp"
 
 #include <fcntl.h>
 #include <signal.h>

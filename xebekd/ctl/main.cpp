@@ -19,7 +19,7 @@
 
 #include <xebek/ring.h>
 
-#include "xebekd/control_mode.hpp"
+#include "xebek0/control_mode.hpp"
 #include "xebekd/status_file.hpp"
 
 namespace po = boost::program_options;
@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
   std::uint32_t mode_bits = 0;
   if (st.command == "mode") {
     try {
-      mode_bits = parse_mode(st.modes);
+      mode_bits = xebek0::parse_mode(st.modes);
     } catch (const std::exception& e) {
       return fail(e.what());
     }
@@ -142,7 +142,7 @@ int main(int argc, char** argv) {
 
     if (st.wait <= 0 || st.status_file.empty()) {
       std::printf("%s: requested capture %s, mode %s\n", dom->name.c_str(),
-                  (control & XEBEK_CTL_ENABLE) ? "enabled" : "disabled", mode_to_string(control).c_str());
+                  (control & XEBEK_CTL_ENABLE) ? "enabled" : "disabled", xebek0::mode_to_string(control).c_str());
       return 0;
     }
     const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(st.wait);
@@ -151,7 +151,7 @@ int main(int argc, char** argv) {
         for (const auto& d : read_status_file(st.status_file).domains)
           if (d.id == dom->id && d.state == "active" && d.control == control && d.control_applied == control) {
             std::printf("%s: capture %s, mode %s (applied by the guest)\n", dom->name.c_str(),
-                        (control & XEBEK_CTL_ENABLE) ? "enabled" : "disabled", mode_to_string(control).c_str());
+                        (control & XEBEK_CTL_ENABLE) ? "enabled" : "disabled", xebek0::mode_to_string(control).c_str());
             return 0;
           }
       } catch (const std::exception&) {

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "xebekd/control_mode.hpp"
+#include "xebek0/control_mode.hpp"
 
 namespace xebekd {
 namespace {
@@ -316,7 +316,7 @@ void Daemon::forward_control_request(DomainSession& s) {
   if (!want || *want == s.status().control) return;
   s.set_control(*want);
   std::fprintf(stderr, "xebekd: domain %s (id %u): capture %s, mode %s\n", s.domain().name.c_str(), s.domain().id,
-               (*want & XEBEK_CTL_ENABLE) ? "enabled" : "disabled", mode_to_string(*want).c_str());
+               (*want & XEBEK_CTL_ENABLE) ? "enabled" : "disabled", xebek0::mode_to_string(*want).c_str());
   status_soon();
 }
 

@@ -6,7 +6,7 @@
 
 #include <time.h>
 
-#include "xebekd/control_mode.hpp"
+#include "xebek0/control_mode.hpp"
 #include "xebekd/log_dir_name.hpp"
 #include "xebekd/ring_event.hpp"
 

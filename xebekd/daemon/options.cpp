@@ -9,7 +9,7 @@
 #include <xebek/ring.h>
 
 #include "sebekd_format/header.hpp"
-#include "xebekd/control_mode.hpp"
+#include "xebek0/control_mode.hpp"
 
 namespace po = boost::program_options;
 
@@ -120,10 +120,10 @@ std::optional<DaemonOptions> parse_daemon_options(int argc, char** argv) {
       throw std::invalid_argument("invalid --sebek-dst-mac \"" + dst_mac + "\"");
     if (port == 0 || port > 65535) throw std::invalid_argument("invalid --sebek-port " + std::to_string(port));
     o.frame.src_port = o.frame.dst_port = static_cast<std::uint16_t>(port);
-    if (!mode.empty()) o.mode = parse_mode(mode) | XEBEK_CTL_ENABLE;
+    if (!mode.empty()) o.mode = xebek0::parse_mode(mode) | XEBEK_CTL_ENABLE;
     for (const auto& e : domain_modes) {
       auto [name, value] = split_pair(e, "--domain-mode");
-      o.domain_modes[name] = parse_mode(value) | XEBEK_CTL_ENABLE;
+      o.domain_modes[name] = xebek0::parse_mode(value) | XEBEK_CTL_ENABLE;
     }
     for (const auto& e : domain_macs) {
       auto [name, value] = split_pair(e, "--domain-mac");

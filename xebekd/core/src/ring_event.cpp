@@ -11,7 +11,7 @@ Event event_from_record(const xebek0::Record& r) {
   const xebek_rec& h = r.hdr;
   e.seq = h.seq;
   e.type = static_cast<EventType>(h.type);  // the consumer admits READ..LOSS only
-  e.flags = (h.flags & kRingFlagSebekChunk) ? kFlagSebekChunk : 0;
+  e.flags = (h.flags & XEBEK_RF_SEBEK_CHUNK) ? kFlagSebekChunk : 0;
   e.time_ns = h.time_ns;
   e.pid = h.pid;
   e.tgid = h.tgid;

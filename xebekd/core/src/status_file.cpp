@@ -14,7 +14,7 @@
 
 #include <xebek/ring.h>
 
-#include "xebekd/control_mode.hpp"
+#include "xebek0/control_mode.hpp"
 
 namespace po = boost::program_options;
 
@@ -164,7 +164,7 @@ std::string status_to_json(const DaemonStatus& s) {
       << ",\"state\":" << json_string(d.state) << ",\"failure\":" << json_string(d.failure)
       << ",\"ip\":" << json_string(d.ip) << ",\"ip_source\":" << json_string(d.ip_source)
       << ",\"enabled\":" << ((d.control & XEBEK_CTL_ENABLE) ? "true" : "false")
-      << ",\"mode\":" << json_string(mode_to_string(d.control))
+      << ",\"mode\":" << json_string(xebek0::mode_to_string(d.control))
       << ",\"control\":" << d.control << ",\"control_applied\":" << d.control_applied
       << ",\"records\":" << d.records << ",\"sebek_records\":" << d.sebek_records
       << ",\"bytes\":" << d.bytes << ",\"log_bytes\":" << d.log_bytes << ",\"lost\":{";
@@ -202,7 +202,7 @@ std::string status_to_table(const DaemonStatus& s) {
     for (const auto& [k, v] : d.lost) lost += v;
     std::snprintf(line, sizeof line, "%-4u %-16.16s %-8.8s %-15s %-3s %-28.28s %10llu %12llu %8llu %8llu %10llu\n",
                   d.id, d.name.c_str(), d.state.c_str(), d.ip.c_str(),
-                  (d.control & XEBEK_CTL_ENABLE) ? "yes" : "no", mode_to_string(d.control).c_str(),
+                  (d.control & XEBEK_CTL_ENABLE) ? "yes" : "no", xebek0::mode_to_string(d.control).c_str(),
                   (unsigned long long)d.records, (unsigned long long)d.bytes, (unsigned long long)lost,
                   (unsigned long long)d.protocol_errors, (unsigned long long)d.lag_bytes);
     o << line;

@@ -7,11 +7,11 @@
 #include <cstdint>
 #include <string>
 
-namespace xebekd {
+namespace xebek0 {
 
 // Throws std::invalid_argument naming the unknown word.
 std::uint32_t parse_mode(const std::string& text);
 // Mode bits only (without XEBEK_CTL_ENABLE), comma-separated, or "none".
 std::string mode_to_string(std::uint32_t control);
 
-}  // namespace xebekd
+}  // namespace xebek0

@@ -2,7 +2,7 @@
 // It publishes rings in a SimTransport registry and fills them through the
 // very producer code the kernel patch runs, either replaying a Sebek
 // capture (pcap or sbk_extract stream: one simulated domain per source
-// address) or generating synthetic load. See xebekd/README.md.
+// address) or generating synthetic load. See simdomu/README.md.
 #include <boost/program_options.hpp>
 
 #include <atomic>
@@ -12,6 +12,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -21,7 +22,7 @@
 #include "replay.hpp"
 #include "sebek_input.hpp"
 #include "sebekd_format/header.hpp"
-#include "xebekd/control_mode.hpp"
+#include "xebek0/control_mode.hpp"
 
 namespace po = boost::program_options;
 
@@ -35,7 +36,7 @@ struct Settings {
   std::uint32_t id = 1;
   unsigned order = 8;
   std::uint16_t port = sebek::kDefaultPort;
-  bool synthetic = false, hold = false;
+  bool synthetic = false, hold = false, ip_given = false;
   std::string when_full;
   unsigned domains = 1;
   std::uint64_t records = 1000, size = 1;
@@ -49,7 +50,7 @@ std::uint64_t realtime_ns() {
 }
 
 struct DomainRun {
-  std::unique_ptr<xebek0::SimDomain> dom;
+  std::unique_ptr<simdomu::SimDomain> dom;
   std::unique_ptr<simdomu::Feeder> feeder;
   std::vector<simdomu::ReplayRecord> replay;
   bool drained = false;
@@ -103,10 +104,9 @@ void run_domain(DomainRun& r, const Settings& st) {
   r.drained = r.feeder->wait_drained(st.drain_timeout);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  Settings st;
+// Reads the command line into `st` and `mode`; an exit status when the
+// program ends here (help, or a usage error).
+std::optional<int> parse_settings(int argc, char** argv, Settings& st, std::uint32_t& mode) {
   po::options_description desc("xebek-simdomu options");
   desc.add_options()
     ("help,h", "show this help")
@@ -129,7 +129,6 @@ int main(int argc, char** argv) {
     ("drain-timeout", po::value(&st.drain_timeout)->default_value(60), "seconds to wait for xebekd to consume everything")
     ("hold", po::bool_switch(&st.hold), "stay registered after draining, until SIGTERM");
   po::variables_map vm;
-  std::uint32_t mode = 0;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);
     if (vm.count("help")) {
@@ -145,68 +144,70 @@ int main(int argc, char** argv) {
     if (st.size > XEBEK_REC_MAX - sizeof(xebek_rec)) throw po::error("--size is larger than a ring record can carry");
     if (st.when_full.empty()) st.when_full = st.synthetic ? "drop" : "wait";
     if (st.when_full != "drop" && st.when_full != "wait") throw po::error("--when-full must be drop or wait");
-    mode = xebekd::parse_mode(st.mode) | XEBEK_CTL_ENABLE;
+    mode = xebek0::parse_mode(st.mode) | XEBEK_CTL_ENABLE;
+    st.ip_given = vm.count("ip") > 0;
   } catch (const std::exception& e) {
     std::cerr << "xebek-simdomu: " << e.what() << "\n";
     return 2;
   }
-  std::signal(SIGTERM, on_signal);
-  std::signal(SIGINT, on_signal);
+  return std::nullopt;
+}
 
-  std::vector<DomainRun> runs;
-  try {
-    if (!st.synthetic) {
-      simdomu::InputSummary sum;
-      const auto input = simdomu::read_sebek_input(st.replay, st.port, sum);
-      // One domain per source address, in order of first appearance.
-      std::vector<std::uint32_t> sources;
-      std::map<std::uint32_t, std::vector<const simdomu::SebekInput*>> by_source;
-      for (const auto& in : input) {
-        if (!by_source.count(in.src_ip)) sources.push_back(in.src_ip);
-        by_source[in.src_ip].push_back(&in);
-      }
-      simdomu::ReplayMapper mapper;
-      runs.resize(sources.size());
-      for (std::size_t i = 0; i < sources.size(); ++i) {
-        xebek0::SimDomainConfig cfg;
-        cfg.registry = st.registry;
-        const std::string ip = sebek::ipv4_to_string(sources[i]);
-        cfg.name = sources.size() == 1 ? st.name : st.name + "-" + ip;
-        cfg.id = st.id + static_cast<std::uint32_t>(i);
-        cfg.order = st.order;
-        cfg.ip = (sources.size() == 1 && vm.count("ip")) ? st.ip : ip;
-        for (const auto* in : by_source[sources[i]])
-          if (auto r = mapper.map(*in)) runs[i].replay.push_back(std::move(*r));
-        runs[i].dom = std::make_unique<xebek0::SimDomain>(cfg);
-      }
-      const auto& ms = mapper.stats();
-      std::fprintf(stderr,
-                   "xebek-simdomu: %s: %llu frames, %llu rejected as sbk_extract would, %zu sources; "
-                   "left out (no capture produces them): %llu unknown type, %llu counter not advancing, "
-                   "%llu bad socket body; %llu counter values missing (reported lost)\n",
-                   st.replay.c_str(), (unsigned long long)sum.frames, (unsigned long long)sum.rejected,
-                   sources.size(), (unsigned long long)ms.unknown_type,
-                   (unsigned long long)ms.counter_not_advancing, (unsigned long long)ms.bad_socket_body,
-                   (unsigned long long)ms.lost);
-    } else {
-      runs.resize(st.domains);
-      for (unsigned i = 0; i < st.domains; ++i) {
-        xebek0::SimDomainConfig cfg;
-        cfg.registry = st.registry;
-        cfg.name = st.domains == 1 ? st.name : st.name + "-" + std::to_string(i);
-        cfg.id = st.id + i;
-        cfg.order = st.order;
-        if (vm.count("ip")) cfg.ip = st.ip;
-        runs[i].dom = std::make_unique<xebek0::SimDomain>(cfg);
-      }
-    }
-  } catch (const std::exception& e) {
-    std::cerr << "xebek-simdomu: " << e.what() << "\n";
-    return 1;
+simdomu::SimDomainConfig domain_config(const Settings& st, std::uint32_t index, const std::string& name) {
+  simdomu::SimDomainConfig cfg;
+  cfg.registry = st.registry;
+  cfg.name = name;
+  cfg.id = st.id + index;
+  cfg.order = st.order;
+  if (st.ip_given) cfg.ip = st.ip;
+  return cfg;
+}
+
+// One domain per source address of the capture, in order of first appearance.
+std::vector<DomainRun> replay_domains(const Settings& st) {
+  simdomu::InputSummary sum;
+  const auto input = simdomu::read_sebek_input(st.replay, st.port, sum);
+  std::vector<std::uint32_t> sources;
+  std::map<std::uint32_t, std::vector<const simdomu::SebekInput*>> by_source;
+  for (const auto& in : input) {
+    if (!by_source.count(in.src_ip)) sources.push_back(in.src_ip);
+    by_source[in.src_ip].push_back(&in);
   }
+  simdomu::ReplayMapper mapper;
+  std::vector<DomainRun> runs(sources.size());
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    const std::string ip = sebek::ipv4_to_string(sources[i]);
+    auto cfg = domain_config(st, static_cast<std::uint32_t>(i), sources.size() == 1 ? st.name : st.name + "-" + ip);
+    if (sources.size() > 1 || !st.ip_given) cfg.ip = ip;
+    for (const auto* in : by_source[sources[i]])
+      if (auto r = mapper.map(*in)) runs[i].replay.push_back(std::move(*r));
+    runs[i].dom = std::make_unique<simdomu::SimDomain>(cfg);
+  }
+  const auto& ms = mapper.stats();
+  std::fprintf(stderr,
+               "xebek-simdomu: %s: %llu frames, %llu rejected as sbk_extract would, %zu sources; "
+               "left out (no capture produces them): %llu unknown type, %llu counter not advancing, "
+               "%llu bad socket body; %llu counter values missing (reported lost)\n",
+               st.replay.c_str(), (unsigned long long)sum.frames, (unsigned long long)sum.rejected,
+               sources.size(), (unsigned long long)ms.unknown_type,
+               (unsigned long long)ms.counter_not_advancing, (unsigned long long)ms.bad_socket_body,
+               (unsigned long long)ms.lost);
+  return runs;
+}
+
+std::vector<DomainRun> synthetic_domains(const Settings& st) {
+  std::vector<DomainRun> runs(st.domains);
+  for (unsigned i = 0; i < st.domains; ++i) {
+    const std::string name = st.domains == 1 ? st.name : st.name + "-" + std::to_string(i);
+    runs[i].dom = std::make_unique<simdomu::SimDomain>(domain_config(st, i, name));
+  }
+  return runs;
+}
+
+// Feeds every domain from a thread of its own; true if all were drained.
+bool run_domains(std::vector<DomainRun>& runs, const Settings& st, std::uint32_t mode) {
   for (auto& r : runs)
     r.feeder = std::make_unique<simdomu::Feeder>(*r.dom, mode, st.when_full == "wait", g_stop);
-
   std::vector<std::thread> threads;
   for (auto& r : runs) threads.emplace_back([&r, &st] { run_domain(r, st); });
   for (auto& t : threads) t.join();
@@ -215,9 +216,33 @@ int main(int argc, char** argv) {
     report(r);
     all = all && r.drained;
   }
-  while (st.hold && !g_stop) {
+  return all;
+}
+
+// --hold: keep the rings announced and follow Dom0's control word.
+void hold(std::vector<DomainRun>& runs) {
+  while (!g_stop) {
     for (auto& r : runs) r.feeder->poll_control();
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  return all ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Settings st;
+  std::uint32_t mode = 0;
+  if (const auto status = parse_settings(argc, argv, st, mode)) return *status;
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGINT, on_signal);
+  std::vector<DomainRun> runs;
+  try {
+    runs = st.synthetic ? synthetic_domains(st) : replay_domains(st);
+  } catch (const std::exception& e) {
+    std::cerr << "xebek-simdomu: " << e.what() << "\n";
+    return 1;
+  }
+  const bool drained = run_domains(runs, st, mode);
+  if (st.hold) hold(runs);
+  return drained ? 0 : 1;
 }

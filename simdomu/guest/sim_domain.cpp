@@ -1,9 +1,9 @@
 // SimDomain: a simulated DomU running the kernel's C producer on POSIX
 // shared memory, announced in the SimTransport registry.
-#include <xebek0/sim_domain.hpp>
-#include <xebek0/transport.hpp>
+#include "simdomu/sim_domain.hpp"
 
-#include "sim_registry.hpp"
+#include "xebek0/sim_registry.hpp"
+#include "xebek0/transport.hpp"
 
 #include <fcntl.h>
 #include <sys/eventfd.h>
@@ -14,7 +14,10 @@
 #include <cerrno>
 #include <cstring>
 
-namespace xebek0 {
+namespace simdomu {
+
+using xebek0::TransportError;
+namespace sim = xebek0::sim;
 namespace {
 
 // The notify callback handed to the C producer: one eventfd write.
@@ -126,4 +129,4 @@ uint32_t SimDomain::apply_control() {
   return control_;
 }
 
-}  // namespace xebek0
+}  // namespace simdomu

@@ -3,7 +3,7 @@
 // wait for room instead of dropping (a replay may wait; a kernel cannot).
 #pragma once
 
-#include <xebek0/sim_domain.hpp>
+#include "simdomu/sim_domain.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -20,7 +20,7 @@ struct FeederStats {
 
 class Feeder {
  public:
-  Feeder(xebek0::SimDomain& dom, std::uint32_t initial_control, bool wait_when_full,
+  Feeder(simdomu::SimDomain& dom, std::uint32_t initial_control, bool wait_when_full,
          const std::atomic<bool>& stop);
 
   // Queues one record unless the control word filters it out; `lost_before`
@@ -40,7 +40,7 @@ class Feeder {
 
  private:
   std::uint32_t room() const;
-  xebek0::SimDomain& dom_;
+  simdomu::SimDomain& dom_;
   std::uint32_t control_;
   bool wait_;
   const std::atomic<bool>& stop_;

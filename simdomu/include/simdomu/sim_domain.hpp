@@ -1,5 +1,5 @@
 // SimDomain: the producer side of a simulated domain (library
-// xebek_sim_producer). It creates the shared memory and eventfds, runs the
+// simdomu_guest). It creates the shared memory and eventfds, runs the
 // SAME C producer as the kernel patch (xebek/producer.h) on them, and
 // announces the domain in the SimTransport registry. Used by
 // xebek-simdomu, the tests and the benchmarks.
@@ -13,7 +13,7 @@
 #include <span>
 #include <string>
 
-namespace xebek0 {
+namespace simdomu {
 
 struct SimDomainConfig {
   std::filesystem::path registry;  // SimTransport registry directory
@@ -64,4 +64,4 @@ class SimDomain {
   xebek_producer prod_{};
 };
 
-}  // namespace xebek0
+}  // namespace simdomu

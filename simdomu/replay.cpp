@@ -4,7 +4,6 @@
 
 #include <cstring>
 
-#include "xebekd/ring_event.hpp"
 
 namespace simdomu {
 
@@ -56,7 +55,7 @@ std::optional<ReplayRecord> ReplayMapper::map(const SebekInput& in) {
     x.fd = -1;
     x.ret = 0;
   }
-  if (x.type == XEBEK_REC_READ || x.type == XEBEK_REC_WRITE) x.flags = xebekd::kRingFlagSebekChunk;
+  if (x.type == XEBEK_REC_READ || x.type == XEBEK_REC_WRITE) x.flags = XEBEK_RF_SEBEK_CHUNK;
   if (x.type == XEBEK_REC_SOCKET) {
     const sebek::SocketBody b = sebek::decode_socket_body(
         std::span<const std::uint8_t, sebek::kSocketBodySize>(in.data.data(), sebek::kSocketBodySize));

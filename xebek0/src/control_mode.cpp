@@ -1,4 +1,4 @@
-#include "xebekd/control_mode.hpp"
+#include "xebek0/control_mode.hpp"
 
 #include <xebek/ring.h>
 
@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <utility>
 
-namespace xebekd {
+namespace xebek0 {
 namespace {
 
 constexpr std::pair<const char*, std::uint32_t> kModes[] = {
@@ -47,4 +47,4 @@ std::string mode_to_string(std::uint32_t control) {
   return out.empty() ? "none" : out;
 }
 
-}  // namespace xebekd
+}  // namespace xebek0

@@ -7,7 +7,7 @@
 
 namespace simdomu {
 
-Feeder::Feeder(xebek0::SimDomain& dom, std::uint32_t initial_control, bool wait_when_full,
+Feeder::Feeder(simdomu::SimDomain& dom, std::uint32_t initial_control, bool wait_when_full,
                const std::atomic<bool>& stop)
     : dom_(dom), control_(initial_control), wait_(wait_when_full), stop_(stop) {}
 
@@ -17,7 +17,7 @@ void Feeder::poll_control() {
 }
 
 std::uint32_t Feeder::room() const {
-  const xebek_producer* p = const_cast<xebek0::SimDomain&>(dom_).producer();
+  const xebek_producer* p = const_cast<simdomu::SimDomain&>(dom_).producer();
   const std::uint32_t cons = XEBEK_READ(p->intf->cons);
   return p->size - (p->prod - cons);
 }

@@ -35,7 +35,7 @@ struct Settings {
   std::string registry, name, ip, replay, type, mode;
   std::uint32_t id = 1;
   unsigned order = 8;
-  std::uint16_t port = sebek::kDefaultPort;
+  std::uint16_t port = sebekd_format::kDefaultPort;
   bool synthetic = false, hold = false, ip_given = false;
   std::string when_full;
   unsigned domains = 1;
@@ -116,7 +116,7 @@ std::optional<int> parse_settings(int argc, char** argv, Settings& st, std::uint
     ("order", po::value(&st.order)->default_value(8), "ring data area of 2^order pages (8 = 1 MiB)")
     ("ip", po::value(&st.ip), "IPv4 address to publish for the domain (replay: each source's own)")
     ("replay", po::value(&st.replay), "replay a Sebek pcap or sbk_extract stream file")
-    ("port", po::value(&st.port)->default_value(sebek::kDefaultPort), "Sebek UDP port of the replayed pcap")
+    ("port", po::value(&st.port)->default_value(sebekd_format::kDefaultPort), "Sebek UDP port of the replayed pcap")
     ("synthetic", po::bool_switch(&st.synthetic), "generate synthetic load instead of a replay")
     ("domains", po::value(&st.domains)->default_value(1), "synthetic: number of simulated domains")
     ("records", po::value(&st.records)->default_value(1000), "synthetic: records per domain")
@@ -176,7 +176,7 @@ std::vector<DomainRun> replay_domains(const Settings& st) {
   simdomu::ReplayMapper mapper;
   std::vector<DomainRun> runs(sources.size());
   for (std::size_t i = 0; i < sources.size(); ++i) {
-    const std::string ip = sebek::ipv4_to_string(sources[i]);
+    const std::string ip = sebekd_format::ipv4_to_string(sources[i]);
     auto cfg = domain_config(st, static_cast<std::uint32_t>(i), sources.size() == 1 ? st.name : st.name + "-" + ip);
     if (sources.size() > 1 || !st.ip_given) cfg.ip = ip;
     for (const auto* in : by_source[sources[i]])

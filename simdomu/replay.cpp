@@ -8,7 +8,7 @@
 namespace simdomu {
 
 std::optional<ReplayRecord> ReplayMapper::map(const SebekInput& in) {
-  const sebek::Header& h = in.header;
+  const sebekd_format::Header& h = in.header;
   ReplayRecord r;
   xebek_rec& x = r.hdr;
   switch (h.type) {
@@ -22,7 +22,7 @@ std::optional<ReplayRecord> ReplayMapper::map(const SebekInput& in) {
       ++stats_.unknown_type;
       return std::nullopt;
   }
-  if (x.type == XEBEK_REC_SOCKET && in.data.size() != sebek::kSocketBodySize) {
+  if (x.type == XEBEK_REC_SOCKET && in.data.size() != sebekd_format::kSocketBodySize) {
     ++stats_.bad_socket_body;
     return std::nullopt;
   }
@@ -49,7 +49,7 @@ std::optional<ReplayRecord> ReplayMapper::map(const SebekInput& in) {
   x.uid = h.uid;
   x.fd = static_cast<std::int32_t>(h.fd);
   x.inode = h.inode;
-  std::memcpy(x.comm, h.comm.data(), sebek::kCommSize);
+  std::memcpy(x.comm, h.comm.data(), sebekd_format::kCommSize);
   x.ret = static_cast<std::int64_t>(in.data.size());
   if (x.type == XEBEK_REC_FORK) {
     x.fd = -1;
@@ -57,8 +57,8 @@ std::optional<ReplayRecord> ReplayMapper::map(const SebekInput& in) {
   }
   if (x.type == XEBEK_REC_READ || x.type == XEBEK_REC_WRITE) x.flags = XEBEK_RF_SEBEK_CHUNK;
   if (x.type == XEBEK_REC_SOCKET) {
-    const sebek::SocketBody b = sebek::decode_socket_body(
-        std::span<const std::uint8_t, sebek::kSocketBodySize>(in.data.data(), sebek::kSocketBodySize));
+    const sebekd_format::SocketBody b = sebekd_format::decode_socket_body(
+        std::span<const std::uint8_t, sebekd_format::kSocketBodySize>(in.data.data(), sebekd_format::kSocketBodySize));
     xebek_sock s{};
     s.family = XEBEK_AF_INET;
     s.call = b.call;

@@ -13,7 +13,7 @@
 // record whose body is not 15 bytes.
 #pragma once
 
-#include <xebek/ring.h>
+#include "xebek/ring.h"
 
 #include <cstdint>
 #include <map>

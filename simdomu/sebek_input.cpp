@@ -28,31 +28,31 @@ std::vector<SebekInput> read_sebek_input(const std::string& path, std::uint16_t 
   std::vector<SebekInput> out;
   if (looks_like_pcap(bytes)) {
     try {
-      auto reader = sebek::PcapReader::open_file(path, port);
-      reader.run([&](const timeval&, std::uint32_t, const sebek::FrameInfo& f) {
+      auto reader = sebekd_format::PcapReader::open_file(path, port);
+      reader.run([&](const timeval&, std::uint32_t, const sebekd_format::FrameInfo& f) {
         ++summary.frames;
-        if (f.verdict != sebek::FrameVerdict::Accepted) {
+        if (f.verdict != sebekd_format::FrameVerdict::Accepted) {
           ++summary.rejected;
           return;
         }
         out.push_back({f.src_ip, f.header, {f.data.begin(), f.data.end()}});
       });
-    } catch (const sebek::PcapError& e) {
+    } catch (const sebekd_format::PcapError& e) {
       throw std::runtime_error("replay input " + path + ": " + e.what());
     }
     return out;
   }
-  sebek::StreamDecoder d;
+  sebekd_format::StreamDecoder d;
   d.feed(bytes);
-  sebek::StreamRecord r;
+  sebekd_format::StreamRecord r;
   for (;;) {
     const auto st = d.next(r);
-    if (st == sebek::StreamDecoder::Status::Record) {
+    if (st == sebekd_format::StreamDecoder::Status::Record) {
       ++summary.frames;
       out.push_back({r.src_ip, r.header, {r.data.begin(), r.data.end()}});
       continue;
     }
-    if (st == sebek::StreamDecoder::Status::Error || d.finish() == sebek::StreamDecoder::Status::Error)
+    if (st == sebekd_format::StreamDecoder::Status::Error || d.finish() == sebekd_format::StreamDecoder::Status::Error)
       throw std::runtime_error("replay input " + path + " is neither a pcap nor a Sebek stream: " +
                                d.error().message());
     break;

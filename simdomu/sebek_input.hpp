@@ -12,7 +12,7 @@ namespace simdomu {
 
 struct SebekInput {
   std::uint32_t src_ip = 0;  // host-order honeypot address
-  sebek::Header header;
+  sebekd_format::Header header;
   std::vector<std::uint8_t> data;
 };
 

@@ -46,31 +46,31 @@ double time_it(F&& f) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-sebek::Header header_for(std::size_t size) {
-  sebek::Header h;
+sebekd_format::Header header_for(std::size_t size) {
+  sebekd_format::Header h;
   h.type = 0;
   h.pid = 1234;
   h.ppid = 1000;
   h.fd = 0;
   h.inode = 3;
-  h.comm = sebek::make_comm("bash");
+  h.comm = sebekd_format::make_comm("bash");
   h.length = static_cast<std::uint32_t>(size);
   return h;
 }
 
 Figure encode_stream(std::uint64_t n, const std::vector<std::uint8_t>& data) {
-  sebek::StreamRecord r;
+  sebekd_format::StreamRecord r;
   r.src_ip = 0x0a000017;
   r.header = header_for(data.size());
   r.data = data;
   std::vector<std::uint8_t> batch;
-  batch.reserve(kBatch + sebek::kStreamRecordHeaderSize + data.size());
+  batch.reserve(kBatch + sebekd_format::kStreamRecordHeaderSize + data.size());
   Figure f;
   f.seconds = time_it([&] {
     for (std::uint64_t i = 0; i < n; ++i) {
       r.header.counter = static_cast<std::uint32_t>(i);
       r.pcap_usec = static_cast<std::uint32_t>(i % 1000000);
-      sebek::append_stream_record(batch, r);
+      sebekd_format::append_stream_record(batch, r);
       if (batch.size() >= kBatch) {
         g_sink = batch[batch.size() / 2];
         batch.clear();
@@ -78,18 +78,18 @@ Figure encode_stream(std::uint64_t n, const std::vector<std::uint8_t>& data) {
     }
   });
   f.records = n;
-  f.bytes = n * (sebek::kStreamRecordHeaderSize + data.size());
+  f.bytes = n * (sebekd_format::kStreamRecordHeaderSize + data.size());
   return f;
 }
 
 Figure write_pcap(std::uint64_t n, const std::vector<std::uint8_t>& data, const std::string& path) {
-  sebek::FrameParams p;
+  sebekd_format::FrameParams p;
   p.src_mac = {0x00, 0x16, 0x3e, 0x12, 0x34, 0x56};
   p.src_ip = 0x0a000017;
-  sebek::Header h = header_for(data.size());
+  sebekd_format::Header h = header_for(data.size());
   Figure f;
   {
-    sebek::PcapWriter w(path);
+    sebekd_format::PcapWriter w(path);
     f.seconds = time_it([&] {
       for (std::uint64_t i = 0; i < n; ++i) {
         h.counter = static_cast<std::uint32_t>(i);
@@ -100,7 +100,7 @@ Figure write_pcap(std::uint64_t n, const std::vector<std::uint8_t>& data, const 
   }
   ::unlink(path.c_str());
   f.records = n;
-  f.bytes = n * (16 + sebek::kFrameHeaderSize + data.size());
+  f.bytes = n * (16 + sebekd_format::kFrameHeaderSize + data.size());
   return f;
 }
 
@@ -172,11 +172,11 @@ int main(int argc, char** argv) {
                   "memcpy MB/s", "ratio");
       const Figure stream = best([&] { return encode_stream(n, data); });
       const Figure stream_copy =
-          best([&] { return copy_baseline(n, sebek::kStreamRecordHeaderSize + size); });
+          best([&] { return copy_baseline(n, sebekd_format::kStreamRecordHeaderSize + size); });
       row("stream encode", stream, stream_copy);
       const Figure pcap = best([&] { return write_pcap(n, data, pcap_path); });
       const Figure pcap_copy =
-          best([&] { return copy_baseline(n, 16 + sebek::kFrameHeaderSize + size); });
+          best([&] { return copy_baseline(n, 16 + sebekd_format::kFrameHeaderSize + size); });
       row("pcap write (file)", pcap, pcap_copy);
       std::printf("\n");
     }

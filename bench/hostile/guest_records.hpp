@@ -7,7 +7,7 @@
 
 #include <time.h>
 
-#include <xebek/ring.h>
+#include "xebek/ring.h"
 
 namespace bench {
 

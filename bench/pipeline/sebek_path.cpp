@@ -69,15 +69,15 @@ Figures run_sebek_path(std::uint64_t records, std::size_t size, const std::strin
     to.sin_family = AF_INET;
     to.sin_port = htons(kPort);
     to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    std::vector<std::uint8_t> dgram(sebek::kHeaderSize + size, 'k');
-    sebek::Header h;
+    std::vector<std::uint8_t> dgram(sebekd_format::kHeaderSize + size, 'k');
+    sebekd_format::Header h;
     h.type = 0;
     h.pid = 4000;
-    h.comm = sebek::make_comm("simload");
+    h.comm = sebekd_format::make_comm("simload");
     h.length = static_cast<std::uint32_t>(size);
     for (std::uint64_t i = 0; i < records; ++i) {
       h.counter = static_cast<std::uint32_t>(i);
-      sebek::encode_header(h, std::span<std::uint8_t, sebek::kHeaderSize>(dgram.data(), sebek::kHeaderSize));
+      sebekd_format::encode_header(h, std::span<std::uint8_t, sebekd_format::kHeaderSize>(dgram.data(), sebekd_format::kHeaderSize));
       ::sendto(s, dgram.data(), dgram.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
     }
     ::close(s);
@@ -86,15 +86,15 @@ Figures run_sebek_path(std::uint64_t records, std::size_t size, const std::strin
 
   auto handler = [](u_char* user, const pcap_pkthdr* ph, const u_char* bytes) {
     auto* c = reinterpret_cast<Ctx*>(user);
-    const auto info = sebek::classify_frame({bytes, ph->caplen}, kPort);
-    if (info.verdict != sebek::FrameVerdict::Accepted) return;
-    sebek::StreamRecord r;
+    const auto info = sebekd_format::classify_frame({bytes, ph->caplen}, kPort);
+    if (info.verdict != sebekd_format::FrameVerdict::Accepted) return;
+    sebekd_format::StreamRecord r;
     r.pcap_sec = static_cast<std::uint32_t>(ph->ts.tv_sec);
     r.pcap_usec = static_cast<std::uint32_t>(ph->ts.tv_usec);
     r.src_ip = info.src_ip;
     r.header = info.header;
-    std::uint8_t prefix[sebek::kStreamRecordHeaderSize];
-    sebek::encode_stream_prefix(r, std::span<std::uint8_t, sebek::kStreamRecordHeaderSize>(prefix, sizeof prefix));
+    std::uint8_t prefix[sebekd_format::kStreamRecordHeaderSize];
+    sebekd_format::encode_stream_prefix(r, std::span<std::uint8_t, sebekd_format::kStreamRecordHeaderSize>(prefix, sizeof prefix));
     std::fwrite(prefix, 1, sizeof prefix, c->stream);
     std::fwrite(info.data.data(), 1, info.data.size(), c->stream);
     ++c->captured;
@@ -124,7 +124,7 @@ Figures run_sebek_path(std::uint64_t records, std::size_t size, const std::strin
 }
 
 Figures run_memcpy(std::uint64_t records, std::size_t size) {
-  const std::size_t total = records * (sebek::kStreamRecordHeaderSize + size);
+  const std::size_t total = records * (sebekd_format::kStreamRecordHeaderSize + size);
   constexpr std::size_t kBlock = 1 << 20;
   std::vector<std::uint8_t> src(kBlock, 'k');
   std::vector<std::uint8_t> dst(64u << 20);  // beyond the caches, like a log

@@ -17,7 +17,7 @@
 #include "support/synth_stream.hpp"
 
 namespace po = boost::program_options;
-using xebek::bench::Timing;
+using bench::Timing;
 
 int main(int argc, char** argv) {
   std::size_t records = 1'000'000;
@@ -39,12 +39,12 @@ int main(int argc, char** argv) {
     std::cout << opts;
     return 0;
   }
-  const std::string stream = xebek::test::synth_golden_stream(vectors, records);
+  const std::string stream = xebek_test::synth_golden_stream(vectors, records);
   const auto dir = std::filesystem::temp_directory_path() /
                    ("bench_analysis." + std::to_string(getpid()));
   std::filesystem::create_directories(dir / "casts");
   const std::string in = (dir / "stream.sbk").string();
-  xebek::test::write_file(in, stream);
+  xebek_test::write_file(in, stream);
 
   struct Tool {
     const char* name;
@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
       {"xebek-export", {XEBEK_EXPORT, "--format", "ecs"}, {}},
   };
   for (Tool& tool : tools)
-    tool.t = xebek::bench::best_child(repeat, tool.argv, in, (dir / "out").string());
+    tool.t = bench::best_child(repeat, tool.argv, in, (dir / "out").string());
 
   std::printf("bench_analysis: %zu records, %.1f MB stream, best of %d\n\n", records,
               static_cast<double>(stream.size()) / 1e6, repeat);

@@ -33,9 +33,9 @@
 #include "support/synth_stream.hpp"
 
 namespace po = boost::program_options;
-using xebek::bench::best_child;
-using xebek::bench::Timing;
-using xebek::bench::wall_now;
+using bench::best_child;
+using bench::Timing;
+using bench::wall_now;
 
 namespace {
 
@@ -85,12 +85,12 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  const std::string stream = xebek::test::synth_golden_stream(vectors, records);
+  const std::string stream = xebek_test::synth_golden_stream(vectors, records);
   const auto dir = std::filesystem::temp_directory_path() /
                    ("bench_ks_log." + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   const std::string in = (dir / "stream.sbk").string();
-  xebek::test::write_file(in, stream);
+  xebek_test::write_file(in, stream);
 
   std::vector<std::uint8_t> copy(stream.size());
   const Timing t_memcpy = best_of(repeat, [&] {
@@ -98,16 +98,16 @@ int main(int argc, char** argv) {
     asm volatile("" : : "r"(copy.data()) : "memory");  // keep the copy
   });
 
-  auto decode_all = [&](const std::function<void(const sebek::StreamRecord&)>& per_record) {
-    sebek::StreamDecoder d;
+  auto decode_all = [&](const std::function<void(const sebekd_format::StreamRecord&)>& per_record) {
+    sebekd_format::StreamDecoder d;
     constexpr std::size_t kChunk = 1 << 18;
-    sebek::StreamRecord r;
+    sebekd_format::StreamRecord r;
     std::size_t n = 0;
     for (std::size_t at = 0; at < stream.size(); at += kChunk) {
       d.feed(std::span<const std::uint8_t>(
           reinterpret_cast<const std::uint8_t*>(stream.data()) + at,
           std::min(kChunk, stream.size() - at)));
-      while (d.next(r) == sebek::StreamDecoder::Status::Record) {
+      while (d.next(r) == sebekd_format::StreamDecoder::Status::Record) {
         per_record(r);
         ++n;
       }
@@ -116,13 +116,13 @@ int main(int argc, char** argv) {
   };
   std::uint64_t sink = 0;
   const Timing t_decode =
-      best_of(repeat, [&] { decode_all([&](const sebek::StreamRecord& r) { sink += r.header.length; }); });
+      best_of(repeat, [&] { decode_all([&](const sebekd_format::StreamRecord& r) { sink += r.header.length; }); });
   std::size_t lines = 0;
   const Timing t_lib = best_of(repeat, [&] {
     sbk_tools::KsLogPrinter printer;
     std::string out;
     lines = 0;
-    decode_all([&](const sebek::StreamRecord& r) {
+    decode_all([&](const sebekd_format::StreamRecord& r) {
       const std::size_t before = out.size();
       printer.on_record(r, out);
       lines += out.size() != before;
@@ -137,7 +137,7 @@ int main(int argc, char** argv) {
   if (!no_perl) {
     const std::string perl_out = (dir / "perl.out").string();
     t_perl = best_child(1, {"perl", baseline}, in, perl_out);
-    verdict = xebek::test::read_file(perl_out) == xebek::test::read_file(xebek_out)
+    verdict = xebek_test::read_file(perl_out) == xebek_test::read_file(xebek_out)
                   ? "identical"
                   : "DIFFERENT (the ratio below is not comparing equal work)";
   }

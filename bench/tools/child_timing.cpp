@@ -8,7 +8,7 @@
 #include <chrono>
 #include <stdexcept>
 
-namespace xebek::bench {
+namespace bench {
 
 double wall_now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
@@ -53,4 +53,4 @@ Timing best_child(int repeat, const std::vector<std::string>& argv, const std::s
   return best;
 }
 
-}  // namespace xebek::bench
+}  // namespace bench

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace xebek::bench {
+namespace bench {
 
 struct Timing {
   double wall = 0;  // seconds
@@ -22,4 +22,4 @@ Timing run_child(const std::vector<std::string>& argv, const std::string& in,
 Timing best_child(int repeat, const std::vector<std::string>& argv, const std::string& in,
                   const std::string& out);
 
-}  // namespace xebek::bench
+}  // namespace bench

@@ -23,9 +23,9 @@
 
 namespace fs = std::filesystem;
 namespace po = boost::program_options;
-using xebek::upload::ConnectParams;
-using xebek::upload::Engine;
-using xebek::upload::Session;
+using sbk_tools::upload::ConnectParams;
+using sbk_tools::upload::Engine;
+using sbk_tools::upload::Session;
 
 namespace {
 
@@ -54,7 +54,7 @@ void fresh_database(const Target& t, const std::string& db) {
   admin.exec("CREATE DATABASE " + db);
   p.database = db;
   Session s(p);
-  xebek::upload::create_walleye_tables(s, t.engine);
+  sbk_tools::upload::create_walleye_tables(s, t.engine);
   // Galera applies the DDL on the other nodes a moment later; a causal
   // read on each waits for it, so that no uploader finds the database
   // missing on its node.

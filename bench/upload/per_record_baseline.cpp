@@ -2,10 +2,10 @@
 
 namespace upload_bench {
 
-using xebek::upload::ParamColumn;
-using xebek::upload::Statement;
+using sbk_tools::upload::ParamColumn;
+using sbk_tools::upload::Statement;
 
-PerRecordBaseline::PerRecordBaseline(xebek::upload::Session& s, std::uint32_t sensor_id)
+PerRecordBaseline::PerRecordBaseline(sbk_tools::upload::Session& s, std::uint32_t sensor_id)
     : sensor_id_(sensor_id) {
   auto prep = [&](const char* sql) { return std::make_unique<Statement>(s, sql); };
   check_pid_ = prep("SELECT process_id FROM process WHERE sensor_id=? AND src_ip=? AND pid=?");
@@ -103,8 +103,8 @@ std::uint32_t PerRecordBaseline::add_command(const std::string& name,
   return id;
 }
 
-void PerRecordBaseline::upload(const sebek::StreamRecord& r) {
-  const sebek::Header& h = r.header;
+void PerRecordBaseline::upload(const sebekd_format::StreamRecord& r) {
+  const sebekd_format::Header& h = r.header;
   if (h.type == 1 || h.type > 3) return;
   std::string name;
   for (char c : h.comm)

@@ -19,11 +19,11 @@ namespace upload_bench {
 
 class PerRecordBaseline {
  public:
-  PerRecordBaseline(xebek::upload::Session& session, std::uint32_t sensor_id);
-  void upload(const sebek::StreamRecord& r);
+  PerRecordBaseline(sbk_tools::upload::Session& session, std::uint32_t sensor_id);
+  void upload(const sebekd_format::StreamRecord& r);
 
  private:
-  using Statement = xebek::upload::Statement;
+  using Statement = sbk_tools::upload::Statement;
   std::optional<std::uint32_t> add_process(std::uint32_t ip, std::uint32_t pid, std::uint32_t ppid,
                                            std::uint32_t pcap_time, std::uint32_t time);
   std::uint32_t add_command(const std::string& name, std::optional<std::uint32_t> process_id);

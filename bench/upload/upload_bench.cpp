@@ -22,8 +22,8 @@
 
 namespace fs = std::filesystem;
 namespace po = boost::program_options;
-using xebek::upload::ConnectParams;
-using xebek::upload::Session;
+using sbk_tools::upload::ConnectParams;
+using sbk_tools::upload::Session;
 
 namespace {
 
@@ -48,7 +48,7 @@ void fresh_database(const std::string& socket, const std::string& db) {
   admin.exec("DROP DATABASE IF EXISTS " + db);
   admin.exec("CREATE DATABASE " + db);
   Session s(params(socket, db));
-  xebek::upload::create_walleye_tables(s);
+  sbk_tools::upload::create_walleye_tables(s);
 }
 
 // Order-independent fingerprint of a table: row count and the sum of the
@@ -66,7 +66,7 @@ bool same_rows(const std::string& socket, const std::string& a, const std::strin
                const char* b_label = "baseline") {
   Session sa(params(socket, a)), sb(params(socket, b));
   bool same = true;
-  for (const std::string& t : xebek::upload::walleye_tables()) {
+  for (const std::string& t : sbk_tools::upload::walleye_tables()) {
     const std::string fa = fingerprint(sa, t), fb = fingerprint(sb, t);
     std::printf("  %-15s rows/crc xebek-upload %-24s %s %-24s %s\n", t.c_str(), fa.c_str(),
                 b_label, fb.c_str(), fa == fb ? "same" : "DIFFERENT");
@@ -151,10 +151,10 @@ int main(int argc, char** argv) {
     const auto t0 = std::chrono::steady_clock::now();
     {
       // Decoded incrementally, like a tool reading its input.
-      sebek::StreamDecoder dec;
+      sebekd_format::StreamDecoder dec;
       dec.feed(std::span(reinterpret_cast<const std::uint8_t*>(prefix_bytes.data()), prefix_bytes.size()));
-      sebek::StreamRecord r;
-      while (dec.next(r) == sebek::StreamDecoder::Status::Record) baseline.upload(r);
+      sebekd_format::StreamRecord r;
+      while (dec.next(r) == sebekd_format::StreamDecoder::Status::Record) baseline.upload(r);
     }
     const double slow_s = seconds_since(t0);
     const double slow_rate = static_cast<double>(baseline_records) / slow_s;

@@ -48,10 +48,10 @@ void add(xt::CaptureModel& model, std::string& out, const xt::Activity& a) {
 
 void feed_stream(xt::CaptureModel& model, std::string& out, const std::uint8_t* data,
                  std::size_t size) {
-  sebek::StreamDecoder d;
+  sebekd_format::StreamDecoder d;
   d.feed({data, size});
-  sebek::StreamRecord r;
-  while (d.next(r) == sebek::StreamDecoder::Status::Record)
+  sebekd_format::StreamRecord r;
+  while (d.next(r) == sebekd_format::StreamDecoder::Status::Record)
     add(model, out, xt::activity_from_sebek(r, model.hosts.intern_ipv4(r.src_ip)));
 }
 

@@ -17,8 +17,8 @@ namespace {
 
 namespace xt = xebek_tools;
 namespace fs = std::filesystem;
-using xebek::test::kFixtureInstance;
-using xebek::test::kFixtureStartNs;
+using xebek_test::kFixtureInstance;
+using xebek_test::kFixtureStartNs;
 
 class NativeInput : public ::testing::Test {
  protected:
@@ -26,7 +26,7 @@ class NativeInput : public ::testing::Test {
     dir_ = (fs::temp_directory_path() / ("analysis-native-" + std::to_string(::getpid())) /
             "honeypot").string();
     fs::remove_all(dir_);
-    xebek::test::write_native_fixture(dir_);
+    xebek_test::write_native_fixture(dir_);
   }
   void TearDown() override { fs::remove_all(fs::path(dir_).parent_path()); }
 

@@ -13,7 +13,7 @@
 
 namespace {
 
-using xebek::test::Bytes;
+using xebek_test::Bytes;
 
 const std::string kExtract = XEBEK_EXTRACT_PATH;
 
@@ -22,7 +22,7 @@ const std::string kExtract = XEBEK_EXTRACT_PATH;
 std::vector<std::string> mask_dates(const std::string& err, std::time_t before, std::time_t after) {
   static const std::regex date(R"((\d{4})/(\d{2})/(\d{2}) (\d{2}):(\d{2}):(\d{2}))");
   std::vector<std::string> out;
-  for (const std::string& line : xebek::test::split_lines(err)) {
+  for (const std::string& line : xebek_test::split_lines(err)) {
     std::smatch m;
     if (std::regex_search(line, m, date)) {
       std::tm tm{};
@@ -45,31 +45,31 @@ class ExtractVectors : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ExtractVectors, StreamAndStderrMatchTheOriginal) {
   const std::string name = GetParam();
-  const std::string vectors = xebek::test::vectors_dir();
+  const std::string vectors = xebek_test::vectors_dir();
   // The oracle ran "sbk_extract -f conformance/NAME.pcap" and its stderr
   // names the file that way.
-  xebek::test::TempDir dir;
+  xebek_test::TempDir dir;
   std::filesystem::create_directory_symlink(vectors, dir.file("conformance"));
   const std::time_t before = std::time(nullptr);
-  const auto r = xebek::test::run_process({kExtract, "-f", "conformance/" + name + ".pcap"}, dir.path());
+  const auto r = xebek_test::run_process({kExtract, "-f", "conformance/" + name + ".pcap"}, dir.path());
   const std::time_t after = std::time(nullptr);
   ASSERT_TRUE(r.exited);
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  const Bytes expected = xebek::test::read_bytes(vectors + "/" + name + ".expected.sbk");
+  const Bytes expected = xebek_test::read_bytes(vectors + "/" + name + ".expected.sbk");
   EXPECT_EQ(r.out.size(), expected.size());
   EXPECT_TRUE(r.out == expected) << "the stream differs from " << name << ".expected.sbk";
-  const auto oracle = xebek::test::split_lines(
-      xebek::test::read_text(vectors + "/oracle_" + name + "/sbk_extract.stderr.norm"));
+  const auto oracle = xebek_test::split_lines(
+      xebek_test::read_text(vectors + "/oracle_" + name + "/sbk_extract.stderr.norm"));
   EXPECT_EQ(mask_dates(r.err, before, after), oracle);
 }
 
 TEST_P(ExtractVectors, AnotherPortFindsNothingButTheOpeningLine) {
-  const std::string path = xebek::test::vectors_dir() + "/" + GetParam() + ".pcap";
-  const auto r = xebek::test::run_process({kExtract, "-p", "2000", "-f", path});
+  const std::string path = xebek_test::vectors_dir() + "/" + GetParam() + ".pcap";
+  const auto r = xebek_test::run_process({kExtract, "-p", "2000", "-f", path});
   ASSERT_TRUE(r.exited);
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_TRUE(r.out.empty());
-  EXPECT_EQ(xebek::test::split_lines(r.err),
+  EXPECT_EQ(xebek_test::split_lines(r.err),
             std::vector<std::string>{" opening " + path + ": looking for UDP dst port 2000"});
 }
 

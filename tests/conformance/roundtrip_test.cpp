@@ -15,12 +15,12 @@
 
 namespace {
 
-using xebek::test::Bytes;
+using xebek_test::Bytes;
 
 const std::string kExtract = XEBEK_EXTRACT_PATH;
 
-sebek::FrameParams honeypot_params(std::uint32_t src_ip) {
-  sebek::FrameParams p;
+sebekd_format::FrameParams honeypot_params(std::uint32_t src_ip) {
+  sebekd_format::FrameParams p;
   p.src_mac = {0x00, 0x16, 0x3e, 0x12, 0x34, 0x56};
   p.dst_mac = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
   p.src_ip = src_ip;
@@ -33,19 +33,19 @@ sebek::FrameParams honeypot_params(std::uint32_t src_ip) {
 
 // Writes every record of `stream` as a frame; returns how many.
 std::size_t write_pcap_from_stream(const Bytes& stream, const std::string& path) {
-  sebek::StreamDecoder d;
+  sebekd_format::StreamDecoder d;
   d.feed(stream);
-  sebek::PcapWriter w(path);
-  sebek::StreamRecord r;
+  sebekd_format::PcapWriter w(path);
+  sebekd_format::StreamRecord r;
   std::size_t n = 0;
-  sebek::StreamDecoder::Status s;
-  while ((s = d.next(r)) == sebek::StreamDecoder::Status::Record) {
+  sebekd_format::StreamDecoder::Status s;
+  while ((s = d.next(r)) == sebekd_format::StreamDecoder::Status::Record) {
     const timeval ts{static_cast<time_t>(r.pcap_sec), static_cast<suseconds_t>(r.pcap_usec)};
     w.write_record(ts, honeypot_params(r.src_ip), r.header, r.data);
     ++n;
   }
-  EXPECT_EQ(s, sebek::StreamDecoder::Status::NeedMore);
-  EXPECT_EQ(d.finish(), sebek::StreamDecoder::Status::NeedMore) << d.error().message();
+  EXPECT_EQ(s, sebekd_format::StreamDecoder::Status::NeedMore);
+  EXPECT_EQ(d.finish(), sebekd_format::StreamDecoder::Status::NeedMore) << d.error().message();
   w.flush();
   return n;
 }
@@ -54,8 +54,8 @@ std::size_t write_pcap_from_stream(const Bytes& stream, const std::string& path)
 // into the golden records: matched in order on the pcap time, the frame
 // size and the header+data bytes, without the reader under test.
 std::vector<std::size_t> accepted_frames(const std::string& name) {
-  const auto frames = xebek::test::read_raw_pcap(xebek::test::vectors_dir() + "/" + name + ".pcap");
-  const auto recs = xebek::test::load_golden(name);
+  const auto frames = xebek_test::read_raw_pcap(xebek_test::vectors_dir() + "/" + name + ".pcap");
+  const auto recs = xebek_test::load_golden(name);
   std::vector<std::size_t> numbers;
   std::size_t next = 0;
   for (const auto& f : frames) {
@@ -85,15 +85,15 @@ class RoundTrip : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(RoundTrip, TsharkSeesTheSameFieldsAsInTheOriginalCapture) {
   const std::string name = GetParam();
-  const auto tshark = xebek::test::find_program("tshark");
+  const auto tshark = xebek_test::find_program("tshark");
   ASSERT_TRUE(tshark.has_value()) << "tshark is not installed (scripts/install-deps installs it); "
                                      "this test needs it and fails without it";
-  const std::string vectors = xebek::test::vectors_dir();
-  const xebek::test::Tsv oracle = xebek::test::read_tsv(vectors + "/oracle_" + name + "/tshark_fields.tsv");
+  const std::string vectors = xebek_test::vectors_dir();
+  const xebek_test::Tsv oracle = xebek_test::read_tsv(vectors + "/oracle_" + name + "/tshark_fields.tsv");
 
-  xebek::test::TempDir dir;
+  xebek_test::TempDir dir;
   const std::string pcap = dir.file(name + ".roundtrip.pcap");
-  const Bytes stream = xebek::test::read_bytes(vectors + "/" + name + ".expected.sbk");
+  const Bytes stream = xebek_test::read_bytes(vectors + "/" + name + ".expected.sbk");
   const std::size_t written = write_pcap_from_stream(stream, pcap);
 
   // The oracle's own command line, with the fields of its header row.
@@ -103,12 +103,12 @@ TEST_P(RoundTrip, TsharkSeesTheSameFieldsAsInTheOriginalCapture) {
     argv.push_back("-e");
     argv.push_back(c);
   }
-  const auto r = xebek::test::run_process(argv, dir.path(),
+  const auto r = xebek_test::run_process(argv, dir.path(),
                                           {{"TZ", "UTC"}, {"LC_ALL", "C"}, {"HOME", dir.path()}}, 120);
   ASSERT_TRUE(r.exited && r.exit_code == 0) << "tshark failed: " << r.err;
   const std::string out_path = dir.file("fields.tsv");
-  xebek::test::write_bytes(out_path, r.out);
-  const xebek::test::Tsv got = xebek::test::read_tsv(out_path);
+  xebek_test::write_bytes(out_path, r.out);
+  const xebek_test::Tsv got = xebek_test::read_tsv(out_path);
   ASSERT_EQ(got.columns, oracle.columns);
   ASSERT_EQ(got.rows.size(), written);
 
@@ -134,18 +134,18 @@ TEST_P(RoundTrip, TsharkSeesTheSameFieldsAsInTheOriginalCapture) {
 
 TEST_P(RoundTrip, ExtractingTheWrittenPcapGivesTheIdenticalStream) {
   const std::string name = GetParam();
-  const std::string vectors = xebek::test::vectors_dir();
-  xebek::test::TempDir dir;
+  const std::string vectors = xebek_test::vectors_dir();
+  xebek_test::TempDir dir;
   const std::string pcap = dir.file(name + ".roundtrip.pcap");
-  const Bytes stream = xebek::test::read_bytes(vectors + "/" + name + ".expected.sbk");
+  const Bytes stream = xebek_test::read_bytes(vectors + "/" + name + ".expected.sbk");
   write_pcap_from_stream(stream, pcap);
-  const auto r = xebek::test::run_process({kExtract, "-f", pcap});
+  const auto r = xebek_test::run_process({kExtract, "-f", pcap});
   ASSERT_TRUE(r.exited);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.size(), stream.size());
   EXPECT_TRUE(r.out == stream) << "the re-extracted stream differs";
   // Only what a clean capture produces: the opening line and loss reports.
-  for (const std::string& line : xebek::test::split_lines(r.err))
+  for (const std::string& line : xebek_test::split_lines(r.err))
     EXPECT_TRUE(line.rfind(" opening ", 0) == 0 || line.find(" record ") != std::string::npos) << line;
 }
 

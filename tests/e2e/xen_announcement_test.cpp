@@ -1,6 +1,6 @@
 // The guest writes its ring announcement into xenstore: XenTransport must
 // accept exactly the well-formed ones (the guest is hostile).
-#include <xebek0/xen_transport.hpp>
+#include "xebek0/xen_transport.hpp"
 
 #include <gtest/gtest.h>
 

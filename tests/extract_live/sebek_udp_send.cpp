@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   std::vector<std::uint8_t> expected;
   for (int i = 0; i < count; ++i) {
-    sebek::Header h;
+    sebekd_format::Header h;
     h.type = 0;
     h.counter = static_cast<std::uint32_t>(i);
     h.time_sec = 1700000000u + static_cast<std::uint32_t>(i);
@@ -45,24 +45,24 @@ int main(int argc, char** argv) {
     h.ppid = 1;
     h.fd = 0;
     h.inode = 3;
-    h.comm = sebek::make_comm("bash");
+    h.comm = sebekd_format::make_comm("bash");
     std::string data(static_cast<std::size_t>(i % 7), static_cast<char>('a' + i % 26));
     h.length = static_cast<std::uint32_t>(data.size());
-    std::vector<std::uint8_t> dgram(sebek::kHeaderSize + data.size());
-    sebek::encode_header(h, std::span<std::uint8_t, sebek::kHeaderSize>(dgram.data(),
-                                                                         sebek::kHeaderSize));
-    std::copy(data.begin(), data.end(), dgram.begin() + sebek::kHeaderSize);
+    std::vector<std::uint8_t> dgram(sebekd_format::kHeaderSize + data.size());
+    sebekd_format::encode_header(h, std::span<std::uint8_t, sebekd_format::kHeaderSize>(dgram.data(),
+                                                                         sebekd_format::kHeaderSize));
+    std::copy(data.begin(), data.end(), dgram.begin() + sebekd_format::kHeaderSize);
     if (sendto(s, dgram.data(), dgram.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) !=
         static_cast<ssize_t>(dgram.size())) {
       std::perror("sendto");
       return 1;
     }
-    sebek::StreamRecord r;
+    sebekd_format::StreamRecord r;
     r.src_ip = INADDR_LOOPBACK;
     r.header = h;
     r.data = std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(data.data()),
                                            data.size());
-    sebek::append_stream_record(expected, r);
+    sebekd_format::append_stream_record(expected, r);
     usleep(1000);
   }
   close(s);

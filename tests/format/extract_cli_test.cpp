@@ -11,8 +11,8 @@
 
 namespace {
 
-using xebek::test::Bytes;
-using xebek::test::ProcessResult;
+using xebek_test::Bytes;
+using xebek_test::ProcessResult;
 
 const std::string kExtract = XEBEK_EXTRACT_PATH;
 
@@ -20,7 +20,7 @@ ProcessResult extract(const std::vector<std::string>& args) {
   std::vector<std::string> argv{kExtract};
   argv.insert(argv.end(), args.begin(), args.end());
   // Bad input must fail at once; a few seconds is plenty.
-  return xebek::test::run_process(argv, {}, {}, 10);
+  return xebek_test::run_process(argv, {}, {}, 10);
 }
 
 // The error line: exactly one line, prefixed with the program name, which
@@ -29,7 +29,7 @@ void expect_one_line_error(const ProcessResult& r, const std::vector<std::string
   EXPECT_FALSE(r.timed_out) << "still running after the time limit";
   EXPECT_TRUE(r.exited) << "killed by signal " << r.signal;
   EXPECT_NE(r.exit_code, 0);
-  const auto lines = xebek::test::split_lines(r.err);
+  const auto lines = xebek_test::split_lines(r.err);
   ASSERT_EQ(lines.size(), 1u) << r.err;
   EXPECT_EQ(r.err.back(), '\n');
   EXPECT_EQ(lines[0].rfind("xebek-extract: ", 0), 0u) << lines[0];
@@ -37,7 +37,7 @@ void expect_one_line_error(const ProcessResult& r, const std::vector<std::string
 }
 
 TEST(ExtractCli, MissingFile) {
-  xebek::test::TempDir dir;
+  xebek_test::TempDir dir;
   const std::string path = dir.file("nothing-here.pcap");
   const ProcessResult r = extract({"-f", path});
   expect_one_line_error(r, {path, "No such file"});
@@ -47,30 +47,30 @@ TEST(ExtractCli, MissingFile) {
 TEST(ExtractCli, UnreadableFile) {
   // A directory cannot be read as a file, even by root (for whom a
   // chmod 000 file would still be readable).
-  xebek::test::TempDir dir;
+  xebek_test::TempDir dir;
   const ProcessResult r = extract({"-f", dir.path()});
   expect_one_line_error(r, {dir.path()});
   EXPECT_TRUE(r.out.empty());
 }
 
 TEST(ExtractCli, NotAPcap) {
-  xebek::test::TempDir dir;
+  xebek_test::TempDir dir;
   const std::string path = dir.file("notes.txt");
   std::string text = "these are notes, not packets\n";
   text += std::string(100, '.');
-  xebek::test::write_bytes(path, Bytes(text.begin(), text.end()));
+  xebek_test::write_bytes(path, Bytes(text.begin(), text.end()));
   const ProcessResult r = extract({"-f", path});
   expect_one_line_error(r, {path, "format"});
   EXPECT_TRUE(r.out.empty());
 }
 
 TEST(ExtractCli, EmptyFileAndTruncatedFileHeader) {
-  xebek::test::TempDir dir;
-  const Bytes whole = xebek::test::read_bytes(xebek::test::vectors_dir() + "/x.pcap");
+  xebek_test::TempDir dir;
+  const Bytes whole = xebek_test::read_bytes(xebek_test::vectors_dir() + "/x.pcap");
   for (std::size_t keep : {std::size_t{0}, std::size_t{10}}) {
     SCOPED_TRACE(keep);
     const std::string path = dir.file("short" + std::to_string(keep) + ".pcap");
-    xebek::test::write_bytes(path, Bytes(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(keep)));
+    xebek_test::write_bytes(path, Bytes(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(keep)));
     const ProcessResult r = extract({"-f", path});
     expect_one_line_error(r, {path});
     EXPECT_TRUE(r.out.empty());
@@ -78,11 +78,11 @@ TEST(ExtractCli, EmptyFileAndTruncatedFileHeader) {
 }
 
 TEST(ExtractCli, TruncatedPcapKeepsTheRecordsBeforeTheCut) {
-  const std::string vectors = xebek::test::vectors_dir();
-  const Bytes whole = xebek::test::read_bytes(vectors + "/x.pcap");
-  const Bytes expected = xebek::test::read_bytes(vectors + "/x.expected.sbk");
-  const auto frames = xebek::test::read_raw_pcap(vectors + "/x.pcap");
-  xebek::test::TempDir dir;
+  const std::string vectors = xebek_test::vectors_dir();
+  const Bytes whole = xebek_test::read_bytes(vectors + "/x.pcap");
+  const Bytes expected = xebek_test::read_bytes(vectors + "/x.expected.sbk");
+  const auto frames = xebek_test::read_raw_pcap(vectors + "/x.pcap");
+  xebek_test::TempDir dir;
   // Cut inside frame 21's record header, and inside frame 40's data.
   for (std::size_t frame : {std::size_t{20}, std::size_t{39}}) {
     SCOPED_TRACE(frame);
@@ -93,13 +93,13 @@ TEST(ExtractCli, TruncatedPcapKeepsTheRecordsBeforeTheCut) {
     }
     const std::size_t cut = frame == 20 ? at + 7 : at + 16 + 60;
     const std::string path = dir.file("cut" + std::to_string(frame) + ".pcap");
-    xebek::test::write_bytes(path, Bytes(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(cut)));
+    xebek_test::write_bytes(path, Bytes(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(cut)));
     const ProcessResult r = extract({"-f", path});
     EXPECT_TRUE(r.exited);
     EXPECT_NE(r.exit_code, 0);
     EXPECT_EQ(r.out, Bytes(expected.begin(), expected.begin() + static_cast<std::ptrdiff_t>(stream_bytes)));
     // The usual opening and loss lines come first; the error is the last line.
-    const auto lines = xebek::test::split_lines(r.err);
+    const auto lines = xebek_test::split_lines(r.err);
     ASSERT_FALSE(lines.empty());
     EXPECT_EQ(lines.back().rfind("xebek-extract: ", 0), 0u) << r.err;
     EXPECT_NE(lines.back().find("truncated"), std::string::npos) << r.err;
@@ -108,9 +108,9 @@ TEST(ExtractCli, TruncatedPcapKeepsTheRecordsBeforeTheCut) {
 }
 
 TEST(ExtractCli, NonEthernetLinkType) {
-  xebek::test::TempDir dir;
+  xebek_test::TempDir dir;
   const std::string path = dir.file("raw.pcap");
-  xebek::test::write_raw_pcap(path, DLT_RAW, {Bytes(100, 0x45)});
+  xebek_test::write_raw_pcap(path, DLT_RAW, {Bytes(100, 0x45)});
   const ProcessResult r = extract({"-f", path});
   expect_one_line_error(r, {path, "link type", "Ethernet"});
   EXPECT_TRUE(r.out.empty());

@@ -9,10 +9,10 @@
 
 namespace {
 
-using xebek::test::Bytes;
+using xebek_test::Bytes;
 
-sebek::FrameParams reference_params(std::uint32_t src_ip) {
-  sebek::FrameParams p;
+sebekd_format::FrameParams reference_params(std::uint32_t src_ip) {
+  sebekd_format::FrameParams p;
   p.src_mac = {0x00, 0x16, 0x3e, 0x12, 0x34, 0x56};
   p.src_ip = src_ip;
   return p;  // the rest are Sebek's defaults, as in the reference captures
@@ -27,30 +27,30 @@ std::uint16_t folded_sum(const std::uint8_t* p, std::size_t n) {
 }
 
 TEST(Frame, RebuildsEveryFrameOfTheReferenceCapture) {
-  const auto recs = xebek::test::load_golden("x");
-  const auto frames = xebek::test::read_raw_pcap(xebek::test::vectors_dir() + "/x.pcap");
+  const auto recs = xebek_test::load_golden("x");
+  const auto frames = xebek_test::read_raw_pcap(xebek_test::vectors_dir() + "/x.pcap");
   ASSERT_EQ(frames.size(), recs.size());  // every frame of x.pcap is a record
   Bytes built;
   for (std::size_t i = 0; i < recs.size(); ++i) {
     SCOPED_TRACE("frame " + std::to_string(i + 1));
-    sebek::build_frame(reference_params(recs[i].src_ip), recs[i].expected_header, recs[i].data, built);
+    sebekd_format::build_frame(reference_params(recs[i].src_ip), recs[i].expected_header, recs[i].data, built);
     EXPECT_EQ(built, frames[i].bytes);
   }
 }
 
 TEST(Frame, HeaderFieldsAreTheClientsConstants) {
-  sebek::FrameParams p = reference_params(0xc0a80a0b);
+  sebekd_format::FrameParams p = reference_params(0xc0a80a0b);
   p.dst_mac = {1, 2, 3, 4, 5, 6};
   p.dst_ip = 0x0a000001;
   p.src_port = 40001;
   p.dst_port = 1102;
   p.ip_id = 0xbeef;
-  sebek::Header h;
+  sebekd_format::Header h;
   h.magic = 1111;
   h.length = 5;
   const Bytes data{'h', 'e', 'l', 'l', 'o'};
   Bytes f;
-  sebek::build_frame(p, h, data, f);
+  sebekd_format::build_frame(p, h, data, f);
   ASSERT_EQ(f.size(), 98u + 5);
   EXPECT_EQ(Bytes(f.begin(), f.begin() + 6), (Bytes{1, 2, 3, 4, 5, 6}));
   EXPECT_EQ(Bytes(f.begin() + 6, f.begin() + 12), (Bytes{0x00, 0x16, 0x3e, 0x12, 0x34, 0x56}));
@@ -81,33 +81,33 @@ TEST(Frame, ChecksumOfAKnownHeader) {
   // whose checksum is 0xb861.
   const Bytes ip{0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
                  0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
-  EXPECT_EQ(sebek::ipv4_header_checksum(ip), 0xb861);
+  EXPECT_EQ(sebekd_format::ipv4_header_checksum(ip), 0xb861);
 }
 
 TEST(Frame, ChecksumIsRightForManyAddressesAndLengths) {
   Bytes f;
   for (std::uint32_t ip : {0u, 1u, 0x0a000017u, 0xfffffffeu, 0xffffffffu}) {
     for (std::size_t len : {std::size_t{0}, std::size_t{1}, std::size_t{1320}}) {
-      sebek::FrameParams p = reference_params(ip);
+      sebekd_format::FrameParams p = reference_params(ip);
       p.ip_id = static_cast<std::uint16_t>(ip * 31 + len);
       const Bytes data(len, 0xee);
-      sebek::Header h;
+      sebekd_format::Header h;
       h.length = static_cast<std::uint32_t>(len);
-      sebek::build_frame(p, h, data, f);
+      sebekd_format::build_frame(p, h, data, f);
       EXPECT_EQ(folded_sum(&f[14], 20), 0xffff) << ip << " " << len;
     }
   }
 }
 
 TEST(Frame, ParsesMacAddresses) {
-  sebek::MacAddress m{};
-  EXPECT_TRUE(sebek::parse_mac("00:16:3E:12:34:5f", m));
-  EXPECT_EQ(m, (sebek::MacAddress{0x00, 0x16, 0x3e, 0x12, 0x34, 0x5f}));
+  sebekd_format::MacAddress m{};
+  EXPECT_TRUE(sebekd_format::parse_mac("00:16:3E:12:34:5f", m));
+  EXPECT_EQ(m, (sebekd_format::MacAddress{0x00, 0x16, 0x3e, 0x12, 0x34, 0x5f}));
   for (const char* bad : {"", "00:16:3e:12:34", "00:16:3e:12:34:5", "00-16-3e-12-34-56",
                           "00:16:3e:12:34:5g", "00:16:3e:12:34:56:", " 0:16:3e:12:34:56"}) {
-    sebek::MacAddress untouched{9, 9, 9, 9, 9, 9};
-    EXPECT_FALSE(sebek::parse_mac(bad, untouched)) << bad;
-    EXPECT_EQ(untouched, (sebek::MacAddress{9, 9, 9, 9, 9, 9}));
+    sebekd_format::MacAddress untouched{9, 9, 9, 9, 9, 9};
+    EXPECT_FALSE(sebekd_format::parse_mac(bad, untouched)) << bad;
+    EXPECT_EQ(untouched, (sebekd_format::MacAddress{9, 9, 9, 9, 9, 9}));
   }
 }
 

@@ -12,14 +12,14 @@
 
 namespace {
 
-using xebek::test::Bytes;
+using xebek_test::Bytes;
 
 void put_be(Bytes& b, std::uint64_t v, int n) {
   for (int i = n - 1; i >= 0; --i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
 }
 
 TEST(Header, EncodesEveryFieldBigEndianAtItsOffset) {
-  sebek::Header h;
+  sebekd_format::Header h;
   h.magic = 0x01020304;
   h.version = 0x0506;
   h.type = 0x0708;
@@ -31,7 +31,7 @@ TEST(Header, EncodesEveryFieldBigEndianAtItsOffset) {
   h.uid = 0x1d1e1f20;
   h.fd = 0x21222324;
   h.inode = 0x25262728;
-  h.comm = sebek::make_comm("abcdefghijkl");
+  h.comm = sebekd_format::make_comm("abcdefghijkl");
   h.length = 0x292a2b2c;
 
   Bytes expected;
@@ -42,16 +42,16 @@ TEST(Header, EncodesEveryFieldBigEndianAtItsOffset) {
     put_be(expected, v, 4);
   for (char c : std::string("abcdefghijkl")) expected.push_back(static_cast<std::uint8_t>(c));
   put_be(expected, h.length, 4);
-  ASSERT_EQ(expected.size(), sebek::kHeaderSize);
+  ASSERT_EQ(expected.size(), sebekd_format::kHeaderSize);
 
-  std::array<std::uint8_t, sebek::kHeaderSize> out{};
-  sebek::encode_header(h, out);
+  std::array<std::uint8_t, sebekd_format::kHeaderSize> out{};
+  sebekd_format::encode_header(h, out);
   EXPECT_EQ(Bytes(out.begin(), out.end()), expected);
-  EXPECT_EQ(sebek::decode_header(out), h);
+  EXPECT_EQ(sebekd_format::decode_header(out), h);
 }
 
 TEST(Header, DefaultsAreTheClientDefaults) {
-  const sebek::Header h;
+  const sebekd_format::Header h;
   EXPECT_EQ(h.magic, 666u);
   EXPECT_EQ(h.version, 3u);
 }
@@ -59,15 +59,15 @@ TEST(Header, DefaultsAreTheClientDefaults) {
 TEST(Header, GoldenHeadersDecodeToTheTableAndReencodeVerbatim) {
   for (const char* name : {"x", "edge"}) {
     SCOPED_TRACE(name);
-    const auto records = xebek::test::load_golden(name);
+    const auto records = xebek_test::load_golden(name);
     ASSERT_FALSE(records.empty());
     for (const auto& r : records) {
       SCOPED_TRACE("record " + std::to_string(r.index));
-      const sebek::Header h = sebek::decode_header(
-          std::span<const std::uint8_t, sebek::kHeaderSize>(r.header_bytes.data(), sebek::kHeaderSize));
+      const sebekd_format::Header h = sebekd_format::decode_header(
+          std::span<const std::uint8_t, sebekd_format::kHeaderSize>(r.header_bytes.data(), sebekd_format::kHeaderSize));
       EXPECT_EQ(h, r.expected_header);
-      std::array<std::uint8_t, sebek::kHeaderSize> out{};
-      sebek::encode_header(h, out);
+      std::array<std::uint8_t, sebekd_format::kHeaderSize> out{};
+      sebekd_format::encode_header(h, out);
       EXPECT_EQ(Bytes(out.begin(), out.end()), r.header_bytes);
     }
   }
@@ -88,10 +88,10 @@ class CommRules : public ::testing::TestWithParam<CommCase> {};
 
 TEST_P(CommRules, PadsWithNulOrTruncatesWithoutNul) {
   const CommCase& c = GetParam();
-  ASSERT_EQ(c.expected_bytes.size(), sebek::kCommSize);
-  const sebek::Comm comm = sebek::make_comm(c.name);
+  ASSERT_EQ(c.expected_bytes.size(), sebekd_format::kCommSize);
+  const sebekd_format::Comm comm = sebekd_format::make_comm(c.name);
   EXPECT_EQ(std::string(comm.data(), comm.size()), c.expected_bytes);
-  EXPECT_EQ(sebek::comm_name(comm), c.expected_name);
+  EXPECT_EQ(sebekd_format::comm_name(comm), c.expected_name);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -109,14 +109,14 @@ TEST(Comm, NameOfAFullCommStopsAtTwelveBytes) {
   // Twelve bytes without a NUL and a non-NUL byte right after the array in
   // memory: comm_name must not run past the field.
   struct {
-    sebek::Comm comm;
+    sebekd_format::Comm comm;
     char after[4] = {'X', 'Y', 'Z', 0};
-  } s{sebek::make_comm("123456789012")};
-  EXPECT_EQ(sebek::comm_name(s.comm), "123456789012");
+  } s{sebekd_format::make_comm("123456789012")};
+  EXPECT_EQ(sebekd_format::comm_name(s.comm), "123456789012");
 }
 
 TEST(SocketBody, EncodesFifteenPackedNetworkOrderBytes) {
-  sebek::SocketBody s{0xc0a80142, 51515, 0x0a000017, 0xfffe, 17, 255};
+  sebekd_format::SocketBody s{0xc0a80142, 51515, 0x0a000017, 0xfffe, 17, 255};
   Bytes expected;
   put_be(expected, 0xc0a80142, 4);
   put_be(expected, 51515, 2);
@@ -124,25 +124,25 @@ TEST(SocketBody, EncodesFifteenPackedNetworkOrderBytes) {
   put_be(expected, 0xfffe, 2);
   put_be(expected, 17, 2);
   expected.push_back(255);
-  std::array<std::uint8_t, sebek::kSocketBodySize> out{};
-  sebek::encode_socket_body(s, out);
+  std::array<std::uint8_t, sebekd_format::kSocketBodySize> out{};
+  sebekd_format::encode_socket_body(s, out);
   EXPECT_EQ(Bytes(out.begin(), out.end()), expected);
-  EXPECT_EQ(sebek::decode_socket_body(out), s);
+  EXPECT_EQ(sebekd_format::decode_socket_body(out), s);
 }
 
 TEST(SocketBody, GoldenSocketRecordsDecodeToTheTable) {
   int sockets = 0;
   for (const char* name : {"x", "edge"}) {
-    for (const auto& r : xebek::test::load_golden(name)) {
+    for (const auto& r : xebek_test::load_golden(name)) {
       if (r.expected_header.type != 2) continue;
       SCOPED_TRACE(std::string(name) + " record " + std::to_string(r.index));
-      ASSERT_EQ(r.data.size(), sebek::kSocketBodySize);
+      ASSERT_EQ(r.data.size(), sebekd_format::kSocketBodySize);
       ASSERT_TRUE(r.socket.has_value());
-      const sebek::SocketBody s = sebek::decode_socket_body(
-          std::span<const std::uint8_t, sebek::kSocketBodySize>(r.data.data(), sebek::kSocketBodySize));
+      const sebekd_format::SocketBody s = sebekd_format::decode_socket_body(
+          std::span<const std::uint8_t, sebekd_format::kSocketBodySize>(r.data.data(), sebekd_format::kSocketBodySize));
       EXPECT_EQ(s, *r.socket);
-      std::array<std::uint8_t, sebek::kSocketBodySize> out{};
-      sebek::encode_socket_body(s, out);
+      std::array<std::uint8_t, sebekd_format::kSocketBodySize> out{};
+      sebekd_format::encode_socket_body(s, out);
       EXPECT_EQ(Bytes(out.begin(), out.end()), r.data);
       ++sockets;
     }
@@ -151,16 +151,16 @@ TEST(SocketBody, GoldenSocketRecordsDecodeToTheTable) {
 }
 
 TEST(Ipv4Text, FormatsAndParsesDottedQuads) {
-  EXPECT_EQ(sebek::ipv4_to_string(0x0a0000fe), "10.0.0.254");
-  EXPECT_EQ(sebek::ipv4_to_string(0xffffffff), "255.255.255.255");
+  EXPECT_EQ(sebekd_format::ipv4_to_string(0x0a0000fe), "10.0.0.254");
+  EXPECT_EQ(sebekd_format::ipv4_to_string(0xffffffff), "255.255.255.255");
   std::uint32_t a = 0;
-  EXPECT_TRUE(sebek::parse_ipv4("192.168.1.66", a));
+  EXPECT_TRUE(sebekd_format::parse_ipv4("192.168.1.66", a));
   EXPECT_EQ(a, 0xc0a80142u);
   for (const char* bad : {"", "1.2.3", "1.2.3.4.", "1.2.3.256", "1.2.3.-4", "1.2.3.+4", "a.b.c.d",
                           "1..2.3", "1.2.3.0004", " 1.2.3.4"}) {
     SCOPED_TRACE(bad);
     std::uint32_t untouched = 7;
-    EXPECT_FALSE(sebek::parse_ipv4(bad, untouched));
+    EXPECT_FALSE(sebekd_format::parse_ipv4(bad, untouched));
     EXPECT_EQ(untouched, 7u);
   }
 }

@@ -13,8 +13,8 @@
 
 namespace {
 
-using sebek::FrameVerdict;
-using xebek::test::Bytes;
+using sebekd_format::FrameVerdict;
+using xebek_test::Bytes;
 
 struct Seen {
   std::uint32_t caplen;
@@ -22,20 +22,20 @@ struct Seen {
   std::uint16_t version;
   std::uint32_t data_length;
   std::uint32_t src_ip;
-  sebek::Header header;
+  sebekd_format::Header header;
   Bytes header_bytes;
   Bytes data;
 };
 
 struct ReadResult {
   std::vector<Seen> frames;
-  sebek::PcapStats stats;
+  sebekd_format::PcapStats stats;
 };
 
 ReadResult read_all(const std::string& path, std::uint16_t port = 1101) {
-  auto reader = sebek::PcapReader::open_file(path, port);
+  auto reader = sebekd_format::PcapReader::open_file(path, port);
   ReadResult r;
-  reader.run([&](const timeval&, std::uint32_t caplen, const sebek::FrameInfo& f) {
+  reader.run([&](const timeval&, std::uint32_t caplen, const sebekd_format::FrameInfo& f) {
     r.frames.push_back(Seen{caplen, f.verdict, f.version, f.data_length, f.src_ip, f.header,
                             Bytes(f.header_bytes.begin(), f.header_bytes.end()),
                             Bytes(f.data.begin(), f.data.end())});
@@ -48,17 +48,17 @@ class PcapReaderRules : public ::testing::Test {
  protected:
   // A well-formed Sebek frame from 10.0.0.23 with `data`.
   static Bytes good_frame(const Bytes& data, std::uint16_t dport = 1101) {
-    sebek::FrameParams p;
+    sebekd_format::FrameParams p;
     p.src_mac = {0x00, 0x16, 0x3e, 0x12, 0x34, 0x56};
     p.src_ip = 0x0a000017;
     p.dst_port = dport;
-    sebek::Header h;
+    sebekd_format::Header h;
     h.counter = 9;
     h.pid = 77;
-    h.comm = sebek::make_comm("bash");
+    h.comm = sebekd_format::make_comm("bash");
     h.length = static_cast<std::uint32_t>(data.size());
     Bytes f;
-    sebek::build_frame(p, h, data, f);
+    sebekd_format::build_frame(p, h, data, f);
     return f;
   }
   static void set_be16(Bytes& f, std::size_t at, std::uint16_t v) {
@@ -73,14 +73,14 @@ class PcapReaderRules : public ::testing::Test {
   ReadResult round(const std::vector<Bytes>& frames, std::uint16_t port = 1101) {
     const std::string path = dir_.file("t.pcap");
     {
-      sebek::PcapWriter w(path);
+      sebekd_format::PcapWriter w(path);
       long usec = 0;
       for (const Bytes& f : frames) w.write(timeval{1700000000, usec++}, f);
       w.flush();
     }
     return read_all(path, port);
   }
-  xebek::test::TempDir dir_;
+  xebek_test::TempDir dir_;
 };
 
 TEST_F(PcapReaderRules, AcceptsAWellFormedRecord) {
@@ -205,114 +205,114 @@ TEST_F(PcapReaderRules, PortOptionChangesBothFilterAndCheck) {
 // Rules that the BPF filter makes unreachable from a file are still the
 // handler's: checked on classify_frame directly, in sbk_extract's order.
 TEST(ClassifyFrame, ChecksInSbkExtractsOrder) {
-  sebek::FrameParams p;
+  sebekd_format::FrameParams p;
   p.src_ip = 0x0a000019;
-  sebek::Header h;
+  sebekd_format::Header h;
   h.length = 1;
   Bytes good;
-  sebek::build_frame(p, h, Bytes{'z'}, good);
-  EXPECT_EQ(sebek::classify_frame(good, 1101).verdict, FrameVerdict::Accepted);
+  sebekd_format::build_frame(p, h, Bytes{'z'}, good);
+  EXPECT_EQ(sebekd_format::classify_frame(good, 1101).verdict, FrameVerdict::Accepted);
 
   Bytes not_udp = good;
   not_udp[23] = 6;
-  auto info = sebek::classify_frame(not_udp, 1101);
+  auto info = sebekd_format::classify_frame(not_udp, 1101);
   EXPECT_EQ(info.verdict, FrameVerdict::NotUdp);
   EXPECT_EQ(info.src_ip, 0x0a000019u);
 
   Bytes not_ip_not_udp = not_udp;
   not_ip_not_udp[12] = 0x86;
-  EXPECT_EQ(sebek::classify_frame(not_ip_not_udp, 1101).verdict, FrameVerdict::NotIpv4);
+  EXPECT_EQ(sebekd_format::classify_frame(not_ip_not_udp, 1101).verdict, FrameVerdict::NotIpv4);
 
   Bytes short_and_wrong = not_ip_not_udp;
   short_and_wrong.resize(97);
-  EXPECT_EQ(sebek::classify_frame(short_and_wrong, 1101).verdict, FrameVerdict::TooShort);
+  EXPECT_EQ(sebekd_format::classify_frame(short_and_wrong, 1101).verdict, FrameVerdict::TooShort);
 
-  EXPECT_EQ(sebek::classify_frame(good, 1102).verdict, FrameVerdict::WrongPort);
+  EXPECT_EQ(sebekd_format::classify_frame(good, 1102).verdict, FrameVerdict::WrongPort);
   Bytes wrong_port_bad_version = good;
   wrong_port_bad_version[47] = 2;
-  EXPECT_EQ(sebek::classify_frame(wrong_port_bad_version, 1102).verdict, FrameVerdict::WrongPort);
-  EXPECT_EQ(sebek::classify_frame(wrong_port_bad_version, 1101).verdict, FrameVerdict::BadVersion);
+  EXPECT_EQ(sebekd_format::classify_frame(wrong_port_bad_version, 1102).verdict, FrameVerdict::WrongPort);
+  EXPECT_EQ(sebekd_format::classify_frame(wrong_port_bad_version, 1101).verdict, FrameVerdict::BadVersion);
   // Magic, checksums, addresses, source port and type are not checked.
   Bytes unchecked = good;
   for (std::size_t at : {15, 22, 24, 25, 26, 30, 34, 35, 40, 42, 48}) unchecked[at] ^= 0x5a;
-  EXPECT_EQ(sebek::classify_frame(unchecked, 1101).verdict, FrameVerdict::Accepted);
+  EXPECT_EQ(sebekd_format::classify_frame(unchecked, 1101).verdict, FrameVerdict::Accepted);
 }
 
 TEST(PcapReaderFiles, EdgeCaptureGivesTheGoldenStreamAndTheOraclesRejections) {
-  const std::string dir = xebek::test::vectors_dir();
-  auto reader = sebek::PcapReader::open_file(dir + "/edge.pcap", 1101);
+  const std::string dir = xebek_test::vectors_dir();
+  auto reader = sebekd_format::PcapReader::open_file(dir + "/edge.pcap", 1101);
   Bytes stream;
-  reader.run([&](const timeval& ts, std::uint32_t, const sebek::FrameInfo& f) {
+  reader.run([&](const timeval& ts, std::uint32_t, const sebekd_format::FrameInfo& f) {
     if (f.verdict != FrameVerdict::Accepted) return;
-    sebek::StreamRecord r;
+    sebekd_format::StreamRecord r;
     r.pcap_sec = static_cast<std::uint32_t>(ts.tv_sec);
     r.pcap_usec = static_cast<std::uint32_t>(ts.tv_usec);
     r.src_ip = f.src_ip;
     r.header = f.header;
     r.data = f.data;
-    sebek::append_stream_record(stream, r);
+    sebekd_format::append_stream_record(stream, r);
   });
-  EXPECT_EQ(stream, xebek::test::read_bytes(dir + "/edge.expected.sbk"));
+  EXPECT_EQ(stream, xebek_test::read_bytes(dir + "/edge.expected.sbk"));
   // The oracle printed one line per bad version and per malformed record.
   std::uint64_t versions = 0, malformed = 0;
-  for (const auto& line : xebek::test::split_lines(xebek::test::read_text(dir + "/oracle_edge/sbk_extract.stderr.norm"))) {
+  for (const auto& line : xebek_test::split_lines(xebek_test::read_text(dir + "/oracle_edge/sbk_extract.stderr.norm"))) {
     versions += line.rfind("Unexpected Sebek PDU version", 0) == 0;
     malformed += line.rfind("malformed sebek record", 0) == 0;
   }
   EXPECT_EQ(reader.stats().bad_version, versions);
   EXPECT_EQ(reader.stats().malformed, malformed);
-  EXPECT_EQ(reader.stats().accepted, xebek::test::load_golden("edge").size());
+  EXPECT_EQ(reader.stats().accepted, xebek_test::load_golden("edge").size());
 }
 
 TEST(PcapReaderFiles, NonEthernetLinkTypeIsRefused) {
-  xebek::test::TempDir dir;
+  xebek_test::TempDir dir;
   const std::string path = dir.file("raw.pcap");
-  xebek::test::write_raw_pcap(path, DLT_RAW, {Bytes(120, 0x45)});
+  xebek_test::write_raw_pcap(path, DLT_RAW, {Bytes(120, 0x45)});
   try {
-    (void)sebek::PcapReader::open_file(path, 1101);
+    (void)sebekd_format::PcapReader::open_file(path, 1101);
     FAIL() << "opened a DLT_RAW file";
-  } catch (const sebek::PcapError& e) {
+  } catch (const sebekd_format::PcapError& e) {
     EXPECT_NE(std::string(e.what()).find("not Ethernet"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
   }
 }
 
 TEST(PcapReaderFiles, MissingAndNonPcapFilesAreRefusedNamingThePath) {
-  xebek::test::TempDir dir;
+  xebek_test::TempDir dir;
   const std::string text = dir.file("notes.txt");
-  xebek::test::write_bytes(text, Bytes(200, 'A'));
+  xebek_test::write_bytes(text, Bytes(200, 'A'));
   for (const std::string& path : {dir.file("missing.pcap"), text, dir.path()}) {
     SCOPED_TRACE(path);
     try {
-      (void)sebek::PcapReader::open_file(path, 1101);
+      (void)sebekd_format::PcapReader::open_file(path, 1101);
       FAIL() << "opened " << path;
-    } catch (const sebek::PcapError& e) {
+    } catch (const sebekd_format::PcapError& e) {
       EXPECT_EQ(std::string(e.what()).rfind(path, 0), 0u) << e.what();
     }
   }
 }
 
 TEST(PcapReaderFiles, TruncatedFileDeliversTheFramesBeforeThenThrows) {
-  const std::string dir = xebek::test::vectors_dir();
-  const Bytes whole = xebek::test::read_bytes(dir + "/x.pcap");
-  const auto frames = xebek::test::read_raw_pcap(dir + "/x.pcap");
+  const std::string dir = xebek_test::vectors_dir();
+  const Bytes whole = xebek_test::read_bytes(dir + "/x.pcap");
+  const auto frames = xebek_test::read_raw_pcap(dir + "/x.pcap");
   // Cut in the middle of frame 11's data (24-byte file header, 16-byte
   // record headers).
   std::size_t at = 24;
   for (std::size_t i = 0; i < 10; ++i) at += 16 + frames[i].bytes.size();
   const std::size_t cut = at + 16 + frames[10].bytes.size() / 2;
-  xebek::test::TempDir tmp;
+  xebek_test::TempDir tmp;
   const std::string path = tmp.file("cut.pcap");
-  xebek::test::write_bytes(path, Bytes(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(cut)));
-  auto reader = sebek::PcapReader::open_file(path, 1101);
+  xebek_test::write_bytes(path, Bytes(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(cut)));
+  auto reader = sebekd_format::PcapReader::open_file(path, 1101);
   std::size_t delivered = 0;
   try {
-    reader.run([&](const timeval&, std::uint32_t, const sebek::FrameInfo& f) {
+    reader.run([&](const timeval&, std::uint32_t, const sebekd_format::FrameInfo& f) {
       EXPECT_EQ(f.verdict, FrameVerdict::Accepted);
       ++delivered;
     });
     FAIL() << "a truncated file read to its end without an error";
-  } catch (const sebek::PcapError& e) {
+  } catch (const sebekd_format::PcapError& e) {
     EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
   }
   EXPECT_EQ(delivered, 10u);

@@ -11,7 +11,7 @@
 
 namespace {
 
-using xebek::test::Bytes;
+using xebek_test::Bytes;
 
 struct SplitCase {
   std::size_t size;
@@ -31,17 +31,17 @@ Bytes payload(std::size_t n) {
 TEST_P(SplitLengths, ChunksThenRemainderEachWithItsCounter) {
   const SplitCase& c = GetParam();
   const Bytes data = payload(c.size);
-  sebek::Header base;
+  sebekd_format::Header base;
   base.type = 1;
   base.pid = 4242;
   base.fd = 1;
-  base.comm = sebek::make_comm("dd");
+  base.comm = sebekd_format::make_comm("dd");
   base.length = 999999;  // must be overwritten per chunk
 
   std::uint32_t counter = 100;
-  const auto chunks = sebek::split_like_sebek(base, data, counter);
+  const auto chunks = sebekd_format::split_like_sebek(base, data, counter);
   ASSERT_EQ(chunks.size(), c.lengths.size());
-  EXPECT_EQ(sebek::chunk_count(c.size), c.lengths.size());
+  EXPECT_EQ(sebekd_format::chunk_count(c.size), c.lengths.size());
   EXPECT_EQ(counter, 100 + c.lengths.size());
 
   std::size_t offset = 0;
@@ -55,7 +55,7 @@ TEST_P(SplitLengths, ChunksThenRemainderEachWithItsCounter) {
     if (!ch.data.empty()) {
       EXPECT_EQ(ch.data.data(), data.data() + offset);
     }
-    sebek::Header rest = ch.header;
+    sebekd_format::Header rest = ch.header;
     rest.counter = base.counter;
     rest.length = base.length;
     EXPECT_EQ(rest, base);
@@ -75,8 +75,8 @@ TEST(Split, CounterWrapsAtTwoToTheThirtyTwo) {
   const Bytes data = payload(2640);
   std::uint32_t counter = 0xffffffffu;
   std::vector<std::uint32_t> seen;
-  sebek::split_like_sebek(sebek::Header{}, data, counter,
-                          [&](const sebek::Chunk& c) { seen.push_back(c.header.counter); });
+  sebekd_format::split_like_sebek(sebekd_format::Header{}, data, counter,
+                          [&](const sebekd_format::Chunk& c) { seen.push_back(c.header.counter); });
   EXPECT_EQ(seen, (std::vector<std::uint32_t>{0xffffffffu, 0u, 1u}));
   EXPECT_EQ(counter, 2u);
 }
@@ -84,10 +84,10 @@ TEST(Split, CounterWrapsAtTwoToTheThirtyTwo) {
 TEST(Split, CallbackAndVectorFormsAgree) {
   const Bytes data = payload(3000);
   std::uint32_t c1 = 7, c2 = 7;
-  std::vector<sebek::Chunk> from_callback;
-  sebek::split_like_sebek(sebek::Header{}, data, c1,
-                          [&](const sebek::Chunk& c) { from_callback.push_back(c); });
-  const auto from_vector = sebek::split_like_sebek(sebek::Header{}, data, c2);
+  std::vector<sebekd_format::Chunk> from_callback;
+  sebekd_format::split_like_sebek(sebekd_format::Header{}, data, c1,
+                          [&](const sebekd_format::Chunk& c) { from_callback.push_back(c); });
+  const auto from_vector = sebekd_format::split_like_sebek(sebekd_format::Header{}, data, c2);
   ASSERT_EQ(from_callback.size(), from_vector.size());
   EXPECT_EQ(c1, c2);
   for (std::size_t i = 0; i < from_vector.size(); ++i) {
@@ -103,10 +103,10 @@ TEST(Split, CallbackAndVectorFormsAgree) {
 TEST(Split, ReproducesTheSplitsOfTheGoldenCaptures) {
   int found = 0;
   for (const char* name : {"x", "edge"}) {
-    const auto recs = xebek::test::load_golden(name);
+    const auto recs = xebek_test::load_golden(name);
     for (std::size_t i = 0; i + 1 < recs.size(); ++i) {
       const auto& first = recs[i].expected_header;
-      if (first.length != sebek::kMaxChunk) continue;
+      if (first.length != sebekd_format::kMaxChunk) continue;
       SCOPED_TRACE(std::string(name) + " record " + std::to_string(i));
       const auto& second = recs[i + 1].expected_header;
       ASSERT_EQ(second.pid, first.pid);
@@ -114,10 +114,10 @@ TEST(Split, ReproducesTheSplitsOfTheGoldenCaptures) {
       Bytes joined = recs[i].data;
       joined.insert(joined.end(), recs[i + 1].data.begin(), recs[i + 1].data.end());
       std::uint32_t counter = first.counter;
-      const auto chunks = sebek::split_like_sebek(first, joined, counter);
+      const auto chunks = sebekd_format::split_like_sebek(first, joined, counter);
       ASSERT_EQ(chunks.size(), 2u);
       for (std::size_t k = 0; k < 2; ++k) {
-        sebek::Header want = recs[i + k].expected_header;
+        sebekd_format::Header want = recs[i + k].expected_header;
         // Each golden chunk carries its own time; the splitter keeps the base's.
         want.time_sec = first.time_sec;
         want.time_usec = first.time_usec;

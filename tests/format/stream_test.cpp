@@ -16,14 +16,14 @@
 
 namespace {
 
-using xebek::test::Bytes;
-using xebek::test::GoldenRecord;
-using Status = sebek::StreamDecoder::Status;
+using xebek_test::Bytes;
+using xebek_test::GoldenRecord;
+using Status = sebekd_format::StreamDecoder::Status;
 
 // Feeds `bytes` in pieces of `piece` bytes, each copied into its own heap
 // block of exactly that size and released right after feed().
-void feed_in_pieces(sebek::StreamDecoder& d, const std::uint8_t* bytes, std::size_t n, std::size_t piece,
-                    std::vector<sebek::StreamRecord>* records = nullptr,
+void feed_in_pieces(sebekd_format::StreamDecoder& d, const std::uint8_t* bytes, std::size_t n, std::size_t piece,
+                    std::vector<sebekd_format::StreamRecord>* records = nullptr,
                     std::vector<Bytes>* data = nullptr) {
   for (std::size_t at = 0; at < n; at += piece) {
     const std::size_t len = std::min(piece, n - at);
@@ -31,7 +31,7 @@ void feed_in_pieces(sebek::StreamDecoder& d, const std::uint8_t* bytes, std::siz
     std::memcpy(block.get(), bytes + at, len);
     d.feed(std::span<const std::uint8_t>(block.get(), len));
     block.reset();
-    sebek::StreamRecord r;
+    sebekd_format::StreamRecord r;
     while (d.next(r) == Status::Record) {
       if (records) records->push_back(r);
       // The span is only valid until the next feed(): copy now.
@@ -47,36 +47,36 @@ Bytes whole_stream(const std::vector<GoldenRecord>& recs) {
 }
 
 TEST(StreamWriter, PrefixIsLittleEndianTimeThenNetworkOrderAddressThenHeader) {
-  sebek::StreamRecord r;
+  sebekd_format::StreamRecord r;
   r.pcap_sec = 0x11223344;
   r.pcap_usec = 0x00055667;
   r.src_ip = 0x0a000017;
   r.header.counter = 0x01020304;
   r.header.length = 3;
-  std::array<std::uint8_t, sebek::kStreamRecordHeaderSize> out{};
-  sebek::encode_stream_prefix(r, out);
+  std::array<std::uint8_t, sebekd_format::kStreamRecordHeaderSize> out{};
+  sebekd_format::encode_stream_prefix(r, out);
   const Bytes first12{0x44, 0x33, 0x22, 0x11, 0x67, 0x56, 0x05, 0x00, 10, 0, 0, 23};
   EXPECT_EQ(Bytes(out.begin(), out.begin() + 12), first12);
-  std::array<std::uint8_t, sebek::kHeaderSize> header{};
-  sebek::encode_header(r.header, header);
+  std::array<std::uint8_t, sebekd_format::kHeaderSize> header{};
+  sebekd_format::encode_header(r.header, header);
   EXPECT_EQ(Bytes(out.begin() + 12, out.end()), Bytes(header.begin(), header.end()));
 }
 
 TEST(StreamWriter, RebuildsTheGoldenStreamsFromTheirFields) {
   for (const char* name : {"x", "edge"}) {
     SCOPED_TRACE(name);
-    const auto recs = xebek::test::load_golden(name);
+    const auto recs = xebek_test::load_golden(name);
     Bytes written;
     for (const auto& g : recs) {
-      sebek::StreamRecord r;
+      sebekd_format::StreamRecord r;
       r.pcap_sec = g.pcap_sec;
       r.pcap_usec = g.pcap_usec;
       r.src_ip = g.src_ip;
       r.header = g.expected_header;
       r.data = g.data;
-      sebek::append_stream_record(written, r);
+      sebekd_format::append_stream_record(written, r);
     }
-    EXPECT_EQ(written, xebek::test::read_bytes(xebek::test::vectors_dir() + "/" + name + ".expected.sbk"));
+    EXPECT_EQ(written, xebek_test::read_bytes(xebek_test::vectors_dir() + "/" + name + ".expected.sbk"));
   }
 }
 
@@ -85,10 +85,10 @@ class StreamReaderPieces : public ::testing::TestWithParam<std::size_t> {};
 TEST_P(StreamReaderPieces, ReturnsEveryGoldenRecordWhateverTheFeedSize) {
   for (const char* name : {"x", "edge"}) {
     SCOPED_TRACE(name);
-    const auto recs = xebek::test::load_golden(name);
+    const auto recs = xebek_test::load_golden(name);
     const Bytes stream = whole_stream(recs);
-    sebek::StreamDecoder d;
-    std::vector<sebek::StreamRecord> got;
+    sebekd_format::StreamDecoder d;
+    std::vector<sebekd_format::StreamRecord> got;
     std::vector<Bytes> data;
     feed_in_pieces(d, stream.data(), stream.size(), GetParam(), &got, &data);
     ASSERT_EQ(got.size(), recs.size());
@@ -111,7 +111,7 @@ INSTANTIATE_TEST_SUITE_P(FeedSizes, StreamReaderPieces, ::testing::Values(1, 7, 
 // Cutting the stream anywhere inside a record: every complete record before
 // the cut is returned, and finish() names the record's offset.
 TEST(StreamReader, TruncationIsReportedAtTheOffsetOfTheCutRecord) {
-  const auto recs = xebek::test::load_golden("x");
+  const auto recs = xebek_test::load_golden("x");
   const Bytes stream = whole_stream(recs);
   for (std::size_t i = 0; i < recs.size(); ++i) {
     const std::size_t rec_len = recs[i].record_bytes.size();
@@ -120,8 +120,8 @@ TEST(StreamReader, TruncationIsReportedAtTheOffsetOfTheCutRecord) {
       if (cut >= rec_len || cut == 0) continue;
       SCOPED_TRACE("record " + std::to_string(i) + " cut after " + std::to_string(cut));
       const std::size_t end = recs[i].offset + cut;
-      sebek::StreamDecoder d;
-      std::vector<sebek::StreamRecord> got;
+      sebekd_format::StreamDecoder d;
+      std::vector<sebekd_format::StreamRecord> got;
       feed_in_pieces(d, stream.data(), end, 4096, &got);
       EXPECT_EQ(got.size(), i);
       EXPECT_EQ(d.pending(), cut);
@@ -138,7 +138,7 @@ TEST(StreamReader, TruncationIsReportedAtTheOffsetOfTheCutRecord) {
                   std::string::npos) << msg;
       }
       // An error is final.
-      sebek::StreamRecord r;
+      sebekd_format::StreamRecord r;
       EXPECT_EQ(d.next(r), Status::Error);
     }
   }
@@ -151,15 +151,15 @@ Bytes with_version(Bytes stream, std::uint64_t record_offset, std::uint16_t vers
 }
 
 TEST(StreamReader, WrongVersionInTheMiddleStopsAtThatRecord) {
-  const auto recs = xebek::test::load_golden("edge");
+  const auto recs = xebek_test::load_golden("edge");
   for (std::size_t i : {std::size_t{0}, std::size_t{5}, recs.size() - 1}) {
     SCOPED_TRACE("record " + std::to_string(i));
     const Bytes stream = with_version(whole_stream(recs), recs[i].offset, 2);
-    sebek::StreamDecoder d;
-    std::vector<sebek::StreamRecord> got;
+    sebekd_format::StreamDecoder d;
+    std::vector<sebekd_format::StreamRecord> got;
     feed_in_pieces(d, stream.data(), stream.size(), 1000, &got);
     EXPECT_EQ(got.size(), i);
-    sebek::StreamRecord r;
+    sebekd_format::StreamRecord r;
     ASSERT_EQ(d.next(r), Status::Error);
     EXPECT_EQ(d.error().offset, recs[i].offset);
     EXPECT_NE(d.error().message().find("Sebek version 2"), std::string::npos) << d.error().message();
@@ -172,13 +172,13 @@ TEST(StreamReader, WrongVersionInTheMiddleStopsAtThatRecord) {
 }
 
 Bytes one_record(std::uint32_t length, std::size_t data_bytes) {
-  sebek::StreamRecord r;
+  sebekd_format::StreamRecord r;
   r.header.length = length;
   Bytes out;
   const Bytes data(data_bytes, 0x5a);
   r.data = data;
   // append_stream_record writes r.data; the length field is what we set.
-  sebek::append_stream_record(out, r);
+  sebekd_format::append_stream_record(out, r);
   return out;
 }
 
@@ -186,8 +186,8 @@ TEST(StreamReader, LengthBeyondAnyCapturableRecordIsGarbage) {
   // The largest record a 65535-byte capture can hold is accepted...
   {
     const Bytes rec = one_record(65535 - 98, 65535 - 98);
-    sebek::StreamDecoder d;
-    std::vector<sebek::StreamRecord> got;
+    sebekd_format::StreamDecoder d;
+    std::vector<sebekd_format::StreamRecord> got;
     feed_in_pieces(d, rec.data(), rec.size(), 4096, &got);
     ASSERT_EQ(got.size(), 1u);
     EXPECT_EQ(d.finish(), Status::NeedMore);
@@ -199,11 +199,11 @@ TEST(StreamReader, LengthBeyondAnyCapturableRecordIsGarbage) {
     Bytes stream = one_record(0, 0);
     const Bytes bad = one_record(length, 0);
     stream.insert(stream.end(), bad.begin(), bad.end());
-    sebek::StreamDecoder d;
-    std::vector<sebek::StreamRecord> got;
+    sebekd_format::StreamDecoder d;
+    std::vector<sebekd_format::StreamRecord> got;
     feed_in_pieces(d, stream.data(), stream.size(), 1, &got);
     EXPECT_EQ(got.size(), 1u);
-    sebek::StreamRecord r;
+    sebekd_format::StreamRecord r;
     ASSERT_EQ(d.next(r), Status::Error);
     EXPECT_EQ(d.error().offset, 68u);
     EXPECT_NE(d.error().message().find("data length " + std::to_string(length)), std::string::npos)
@@ -214,18 +214,18 @@ TEST(StreamReader, LengthBeyondAnyCapturableRecordIsGarbage) {
 TEST(StreamReader, TextIsRejectedAtOffsetZero) {
   const std::string text =
       "This is not a Sebek stream, just some text long enough to fill a prefix.\n";
-  sebek::StreamDecoder d;
+  sebekd_format::StreamDecoder d;
   feed_in_pieces(d, reinterpret_cast<const std::uint8_t*>(text.data()), text.size(), 3);
-  sebek::StreamRecord r;
+  sebekd_format::StreamRecord r;
   ASSERT_EQ(d.next(r), Status::Error);
   EXPECT_EQ(d.error().offset, 0u);
   EXPECT_EQ(d.error().message().rfind("byte offset 0: ", 0), 0u) << d.error().message();
 }
 
 TEST(StreamReader, EmptyInputIsACleanEnd) {
-  sebek::StreamDecoder d;
+  sebekd_format::StreamDecoder d;
   d.feed({});
-  sebek::StreamRecord r;
+  sebekd_format::StreamRecord r;
   EXPECT_EQ(d.next(r), Status::NeedMore);
   EXPECT_EQ(d.finish(), Status::NeedMore);
   EXPECT_EQ(d.offset(), 0u);
@@ -234,8 +234,8 @@ TEST(StreamReader, EmptyInputIsACleanEnd) {
 TEST(StreamReader, ZeroLengthRecordNeedsNoDataBytes) {
   const Bytes rec = one_record(0, 0);
   ASSERT_EQ(rec.size(), 68u);
-  sebek::StreamDecoder d;
-  std::vector<sebek::StreamRecord> got;
+  sebekd_format::StreamDecoder d;
+  std::vector<sebekd_format::StreamRecord> got;
   feed_in_pieces(d, rec.data(), rec.size(), 68, &got);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_TRUE(got[0].data.empty());

@@ -34,26 +34,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // Port from the input's last byte too, so -p is exercised (never 0).
   for (std::uint16_t port : {std::uint16_t{1101}, std::uint16_t(size ? data[size - 1] + 1 : 7)}) {
     try {
-      auto reader = sebek::PcapReader::open_file(path, port);
+      auto reader = sebekd_format::PcapReader::open_file(path, port);
       std::uint64_t delivered = 0;
-      reader.run([&](const timeval&, std::uint32_t caplen, const sebek::FrameInfo& f) {
+      reader.run([&](const timeval&, std::uint32_t caplen, const sebekd_format::FrameInfo& f) {
         ++delivered;
-        if (f.verdict == sebek::FrameVerdict::Accepted) {
-          check(caplen >= sebek::kFrameHeaderSize);
-          check(f.header.version == sebek::kVersion);
-          check(f.header_bytes.size() == sebek::kHeaderSize);
+        if (f.verdict == sebekd_format::FrameVerdict::Accepted) {
+          check(caplen >= sebekd_format::kFrameHeaderSize);
+          check(f.header.version == sebekd_format::kVersion);
+          check(f.header_bytes.size() == sebekd_format::kHeaderSize);
           check(f.data.size() == f.header.length);
-          check(f.data.size() + sebek::kFrameHeaderSize == caplen);
-        } else if (f.verdict == sebek::FrameVerdict::LengthMismatch) {
-          check(std::uint64_t{f.data_length} + sebek::kFrameHeaderSize != caplen);
-        } else if (f.verdict == sebek::FrameVerdict::TooShort) {
-          check(caplen < sebek::kFrameHeaderSize);
+          check(f.data.size() + sebekd_format::kFrameHeaderSize == caplen);
+        } else if (f.verdict == sebekd_format::FrameVerdict::LengthMismatch) {
+          check(std::uint64_t{f.data_length} + sebekd_format::kFrameHeaderSize != caplen);
+        } else if (f.verdict == sebekd_format::FrameVerdict::TooShort) {
+          check(caplen < sebekd_format::kFrameHeaderSize);
         }
       });
-      const sebek::PcapStats& s = reader.stats();
+      const sebekd_format::PcapStats& s = reader.stats();
       check(s.frames == delivered);
       check(s.accepted + s.skipped + s.bad_version + s.malformed == s.frames);
-    } catch (const sebek::PcapError&) {
+    } catch (const sebekd_format::PcapError&) {
       // Not a pcap, not Ethernet, truncated: all expected outcomes.
     }
   }

@@ -27,31 +27,31 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint8_t* stream = data;
   const std::size_t n = size;
 
-  sebek::StreamDecoder d;
+  sebekd_format::StreamDecoder d;
   std::vector<std::uint8_t> reencoded;
   std::uint64_t offset = 0;
-  sebek::StreamDecoder::Status status = sebek::StreamDecoder::Status::NeedMore;
-  for (std::size_t at = 0; at < n && status != sebek::StreamDecoder::Status::Error; at += piece) {
+  sebekd_format::StreamDecoder::Status status = sebekd_format::StreamDecoder::Status::NeedMore;
+  for (std::size_t at = 0; at < n && status != sebekd_format::StreamDecoder::Status::Error; at += piece) {
     const std::size_t len = piece < n - at ? piece : n - at;
     auto block = std::make_unique<std::uint8_t[]>(len);
     std::memcpy(block.get(), stream + at, len);
     d.feed(std::span<const std::uint8_t>(block.get(), len));
     block.reset();
-    sebek::StreamRecord r;
-    while ((status = d.next(r)) == sebek::StreamDecoder::Status::Record) {
-      check(r.header.version == sebek::kVersion);
+    sebekd_format::StreamRecord r;
+    while ((status = d.next(r)) == sebekd_format::StreamDecoder::Status::Record) {
+      check(r.header.version == sebekd_format::kVersion);
       check(r.data.size() == r.header.length);
       const std::size_t before = reencoded.size();
-      sebek::append_stream_record(reencoded, r);
+      sebekd_format::append_stream_record(reencoded, r);
       offset += reencoded.size() - before;
       check(d.offset() == offset);
     }
   }
-  if (status != sebek::StreamDecoder::Status::Error) status = d.finish();
+  if (status != sebekd_format::StreamDecoder::Status::Error) status = d.finish();
   // The records returned are exactly the input's first bytes.
   check(reencoded.size() <= n);
   check(reencoded.empty() || std::memcmp(reencoded.data(), stream, reencoded.size()) == 0);
-  if (status == sebek::StreamDecoder::Status::Error) {
+  if (status == sebekd_format::StreamDecoder::Status::Error) {
     check(d.error().offset == reencoded.size());
     check(d.error().offset < n);
     check(!d.error().message().empty());

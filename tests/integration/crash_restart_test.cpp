@@ -2,7 +2,7 @@
 // reached the ring is lost or duplicated in the logs.
 #include <gtest/gtest.h>
 
-#include <xebek/ring.h>
+#include "xebek/ring.h"
 #include "simdomu/sim_domain.hpp"
 
 #include <csignal>
@@ -33,9 +33,9 @@ void check_exactly_once(const fs::path& dir, std::uint64_t n) {
   ASSERT_EQ(recs.size(), n) << "stream: lost or duplicated records";
   for (std::uint64_t i = 0; i < n; ++i) ASSERT_EQ(recs[i].rec.header.counter, i);
   std::uint64_t frames = 0;
-  auto reader = sebek::PcapReader::open_file((dir / "sebek.pcap").string(), 1101);
-  reader.run([&](const timeval&, std::uint32_t, const sebek::FrameInfo& f) {
-    ASSERT_EQ(f.verdict, sebek::FrameVerdict::Accepted);
+  auto reader = sebekd_format::PcapReader::open_file((dir / "sebek.pcap").string(), 1101);
+  reader.run([&](const timeval&, std::uint32_t, const sebekd_format::FrameInfo& f) {
+    ASSERT_EQ(f.verdict, sebekd_format::FrameVerdict::Accepted);
     ASSERT_EQ(f.header.counter, frames);
     ++frames;
   });

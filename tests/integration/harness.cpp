@@ -118,19 +118,19 @@ std::vector<std::uint8_t> slurp(const fs::path& p) {
 
 std::vector<OwnedRecord> read_stream(const std::vector<std::uint8_t>& bytes) {
   std::vector<OwnedRecord> out;
-  sebek::StreamDecoder d;
+  sebekd_format::StreamDecoder d;
   d.feed(bytes);
-  sebek::StreamRecord r;
-  while (d.next(r) == sebek::StreamDecoder::Status::Record) {
+  sebekd_format::StreamRecord r;
+  while (d.next(r) == sebekd_format::StreamDecoder::Status::Record) {
     OwnedRecord o;
     o.rec = r;
-    const std::size_t start = static_cast<std::size_t>(d.offset()) - sebek::kStreamRecordHeaderSize - r.data.size();
+    const std::size_t start = static_cast<std::size_t>(d.offset()) - sebekd_format::kStreamRecordHeaderSize - r.data.size();
     o.bytes.assign(bytes.begin() + static_cast<std::ptrdiff_t>(start),
                    bytes.begin() + static_cast<std::ptrdiff_t>(d.offset()));
     o.rec.data = {};
     out.push_back(std::move(o));
   }
-  EXPECT_NE(d.finish(), sebek::StreamDecoder::Status::Error) << d.error().message();
+  EXPECT_NE(d.finish(), sebekd_format::StreamDecoder::Status::Error) << d.error().message();
   return out;
 }
 

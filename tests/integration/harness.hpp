@@ -65,7 +65,7 @@ std::vector<std::uint8_t> slurp(const fs::path& p);
 
 // A stream record with owned data and its bytes as written.
 struct OwnedRecord {
-  sebek::StreamRecord rec;
+  sebekd_format::StreamRecord rec;
   std::vector<std::uint8_t> bytes;  // the whole record: 68-byte prefix + data
 };
 // Decodes a whole stream; fails the current test on a decoding error.

@@ -6,7 +6,7 @@
 // against an earlier xebekd.
 #include <gtest/gtest.h>
 
-#include <xebek/ring.h>
+#include "xebek/ring.h"
 #include "simdomu/sim_domain.hpp"
 
 #include <atomic>

@@ -7,7 +7,7 @@
 // asserted.
 #include <gtest/gtest.h>
 
-#include <xebek/ring.h>
+#include "xebek/ring.h"
 #include "simdomu/sim_domain.hpp"
 
 #include <algorithm>

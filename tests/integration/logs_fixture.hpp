@@ -34,17 +34,17 @@ inline std::vector<std::uint8_t> slurp(const fs::path& p) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-inline std::vector<sebek::StreamRecord> decode(const std::vector<std::uint8_t>& bytes,
+inline std::vector<sebekd_format::StreamRecord> decode(const std::vector<std::uint8_t>& bytes,
                                         std::vector<std::vector<std::uint8_t>>& data) {
-  sebek::StreamDecoder d;
+  sebekd_format::StreamDecoder d;
   d.feed(bytes);
-  std::vector<sebek::StreamRecord> out;
-  sebek::StreamRecord r;
-  while (d.next(r) == sebek::StreamDecoder::Status::Record) {
+  std::vector<sebekd_format::StreamRecord> out;
+  sebekd_format::StreamRecord r;
+  while (d.next(r) == sebekd_format::StreamDecoder::Status::Record) {
     data.emplace_back(r.data.begin(), r.data.end());
     out.push_back(r);
   }
-  EXPECT_EQ(d.finish(), sebek::StreamDecoder::Status::NeedMore) << d.error().message();
+  EXPECT_EQ(d.finish(), sebekd_format::StreamDecoder::Status::NeedMore) << d.error().message();
   return out;
 }
 

@@ -77,7 +77,7 @@ void check_synthetic(const fs::path& dir, std::uint32_t id, std::uint64_t n, std
     const auto& h = recs[i].rec.header;
     ASSERT_EQ(h.counter, i) << dir;
     ASSERT_EQ(h.pid, 4000 + id) << dir;
-    ASSERT_EQ(sebek::comm_name(h.comm), "simload");
+    ASSERT_EQ(sebekd_format::comm_name(h.comm), "simload");
     payload.append(recs[i].bytes.begin() + 68, recs[i].bytes.end());
     if (i % per == per - 1) {
       ASSERT_EQ(payload.size(), size);

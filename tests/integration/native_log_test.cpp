@@ -206,7 +206,7 @@ TEST(NativeLog, AStreamRecordThatDoesNotMatchIsAnError) {
     write_samples(logs, native_samples::every_kind());
   }
   // The first record's Sebek type (a read, 0) becomes a write.
-  overwrite(t.path / "sebek.sbk", sebek::kStreamPrefixSize + 7, 1);
+  overwrite(t.path / "sebek.sbk", sebekd_format::kStreamPrefixSize + 7, 1);
   EXPECT_THROW(scan_native_log((t.path / "native.xnl").string()), NativeLogError);
 }
 

@@ -3,7 +3,7 @@
 // and a hostile domain that must not disturb the others.
 #include <gtest/gtest.h>
 
-#include <xebek/ring.h>
+#include "xebek/ring.h"
 #include "simdomu/sim_domain.hpp"
 
 #include <csignal>

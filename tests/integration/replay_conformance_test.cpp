@@ -143,13 +143,13 @@ TEST(ReplayConformance, EdgePcapPerSourceHost) {
       // No capture produces these: the Sebek counter is xebekd's own,
       // monotonic per domain, and every record has a known type.
       if (h.type > 3) {
-        left_out << "  " << sebek::ipv4_to_string(src) << " counter " << h.counter << ": unknown type "
+        left_out << "  " << sebekd_format::ipv4_to_string(src) << " counter " << h.counter << ": unknown type "
                  << h.type << "\n";
         ++n_left_out;
         continue;
       }
       if (!first && h.counter - last_counter - 1 >= 0x80000000u) {
-        left_out << "  " << sebek::ipv4_to_string(src) << " counter " << h.counter
+        left_out << "  " << sebekd_format::ipv4_to_string(src) << " counter " << h.counter
                  << ": counter does not advance (duplicate)\n";
         ++n_left_out;
         continue;
@@ -158,7 +158,7 @@ TEST(ReplayConformance, EdgePcapPerSourceHost) {
       last_counter = h.counter;
       want.push_back(std::move(rec));
     }
-    const std::string dir = "hp-" + sebek::ipv4_to_string(src);
+    const std::string dir = "hp-" + sebekd_format::ipv4_to_string(src);
     compare(read_stream(slurp(r.logs / dir / "sebek.sbk")), want, r, "edge.pcap " + dir);
   }
   std::cout << "edge.pcap records left out of the comparison (sbk_extract's rejects never reach a stream):\n"

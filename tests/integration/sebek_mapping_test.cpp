@@ -13,7 +13,7 @@ using namespace xebekd;
 namespace {
 
 struct Out {
-  sebek::Header h;
+  sebekd_format::Header h;
   std::vector<std::uint8_t> data;
 };
 
@@ -49,7 +49,7 @@ TEST(SebekMapping, ReadKeepsHeaderFields) {
   e.data = {&byte, 1};
   auto out = run(m, e);
   ASSERT_EQ(out.size(), 1u);
-  const sebek::Header& h = out[0].h;
+  const sebekd_format::Header& h = out[0].h;
   EXPECT_EQ(h.magic, 1111u);
   EXPECT_EQ(h.version, 3);
   EXPECT_EQ(h.type, 0);
@@ -61,7 +61,7 @@ TEST(SebekMapping, ReadKeepsHeaderFields) {
   EXPECT_EQ(h.uid, 7u);
   EXPECT_EQ(h.fd, 3u);
   EXPECT_EQ(h.inode, 5u);
-  EXPECT_EQ(sebek::comm_name(h.comm), "bash");
+  EXPECT_EQ(sebekd_format::comm_name(h.comm), "bash");
   EXPECT_EQ(h.length, 1u);
   EXPECT_EQ(out[0].data, std::vector<std::uint8_t>{'x'});
   EXPECT_EQ(m.next_counter(), 1u);

@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include <xebek/ring.h>
+#include "xebek/ring.h"
 
 #include "xebek0/control_mode.hpp"
 #include "xebekd/status_file.hpp"

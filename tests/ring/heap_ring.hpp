@@ -4,8 +4,8 @@
 // the event channel in both directions.
 #pragma once
 
-#include <xebek/producer.h>
-#include <xebek0/transport.hpp>
+#include "xebek/producer.h"
+#include "xebek0/transport.hpp"
 
 #include <sys/eventfd.h>
 #include <unistd.h>

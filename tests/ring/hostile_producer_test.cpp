@@ -4,7 +4,7 @@
 // domain served by the same loop.
 #include "heap_ring.hpp"
 
-#include <xebek0/consumer.hpp>
+#include "xebek0/consumer.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 // loss records, partly consumed, batch-sized notify request).
 #include "fuzz_image.hpp"
 
-#include <xebek0/consumer.hpp>
+#include "xebek0/consumer.hpp"
 
 #include <filesystem>
 #include <fstream>

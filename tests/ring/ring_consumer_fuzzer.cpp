@@ -3,7 +3,7 @@
 // polls. Any crash, sanitizer report, out-of-range record or hang fails.
 #include "fuzz_image.hpp"
 
-#include <xebek0/consumer.hpp>
+#include "xebek0/consumer.hpp"
 
 #include <cstdlib>
 

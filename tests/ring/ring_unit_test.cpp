@@ -3,7 +3,7 @@
 // control word, commit/resume semantics.
 #include "heap_ring.hpp"
 
-#include <xebek0/consumer.hpp>
+#include "xebek0/consumer.hpp"
 
 #include <gtest/gtest.h>
 

@@ -7,8 +7,8 @@
 
 namespace {
 
-using xebek::test::make_record;
-using xebek::test::RecordSpec;
+using xebek_test::make_record;
+using xebek_test::RecordSpec;
 
 std::string line(std::uint16_t type, const std::string& data) {
   RecordSpec s;

@@ -20,9 +20,9 @@
 namespace {
 
 using namespace std::chrono_literals;
-using xebek::test::read_file;
-using xebek::test::record_offsets;
-using xebek::test::vectors_dir;
+using xebek_test::read_file;
+using xebek_test::record_offsets;
+using xebek_test::vectors_dir;
 
 void write_all(int fd, const std::string& bytes) {
   std::size_t done = 0;
@@ -56,7 +56,7 @@ TEST(ToolsPipeIdle, QuietPipeCallsOnIdleAfterDeliveringItsRecords) {
       records_at_first_idle.compare_exchange_strong(none, records.load());
       ++idles;
     };
-    err = sbk_tools::decode_fd(fds[0], "pipe", [&](const sebek::StreamRecord&) { ++records; },
+    err = sbk_tools::decode_fd(fds[0], "pipe", [&](const sebekd_format::StreamRecord&) { ++records; },
                                hooks, 50ms);
   });
 
@@ -86,7 +86,7 @@ TEST(ToolsPipeIdle, RegularFileNeverIdles) {
   int records = 0, idles = 0;
   sbk_tools::InputHooks hooks;
   hooks.on_idle = [&] { ++idles; };
-  auto err = sbk_tools::decode_fd(fd, path, [&](const sebek::StreamRecord&) { ++records; }, hooks);
+  auto err = sbk_tools::decode_fd(fd, path, [&](const sebekd_format::StreamRecord&) { ++records; }, hooks);
   ::close(fd);
   EXPECT_FALSE(err);
   EXPECT_EQ(records, static_cast<int>(record_offsets(read_file(path)).size()) - 1);

@@ -25,13 +25,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   sbk_tools::KsLogPrinter ks;
   sbk_tools::ViewerPrinter viewer(o);
   std::string out;
-  sebek::StreamDecoder d;
+  sebekd_format::StreamDecoder d;
   // Two feeds, so records that straddle a feed boundary are covered.
   const std::size_t stream = size - 1, half = stream / 2;
   for (auto [at, n] : {std::pair{std::size_t{0}, half}, {half, stream - half}}) {
     d.feed(std::span<const std::uint8_t>(data + at, n));
-    sebek::StreamRecord r;
-    while (d.next(r) == sebek::StreamDecoder::Status::Record) {
+    sebekd_format::StreamRecord r;
+    while (d.next(r) == sebekd_format::StreamDecoder::Status::Record) {
       ks.on_record(r, out);
       viewer.on_record(r, out);
       sbk_tools::append_diag_line(r, out);

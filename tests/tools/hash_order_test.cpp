@@ -6,7 +6,7 @@
 
 namespace {
 
-using xebek::test::sort_uid_com_lists;
+using xebek_test::sort_uid_com_lists;
 
 TEST(HashOrder, SortsOnlyTheTwoLists) {
   EXPECT_EQ(sort_uid_com_lists(

@@ -10,8 +10,8 @@ namespace {
 
 using sbk_tools::KeystrokeAssembler;
 using sbk_tools::KeystrokeLine;
-using xebek::test::make_record;
-using xebek::test::RecordSpec;
+using xebek_test::make_record;
+using xebek_test::RecordSpec;
 
 std::string mapped(std::string_view raw) {
   std::string s;

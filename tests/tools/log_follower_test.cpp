@@ -19,9 +19,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using xebek::test::read_file;
-using xebek::test::record_offsets;
-using xebek::test::vectors_dir;
+using xebek_test::read_file;
+using xebek_test::record_offsets;
+using xebek_test::vectors_dir;
 
 void append(const fs::path& p, const std::string& bytes) {
   std::ofstream f(p, std::ios::binary | std::ios::app);
@@ -36,7 +36,7 @@ class Follower {
       hooks.should_stop = [this] { return stop_.load(); };
       auto err = sbk_tools::follow_log(
           path,
-          [this](const sebek::StreamRecord& r) {
+          [this](const sebekd_format::StreamRecord& r) {
             std::lock_guard lock(mu_);
             counters_.push_back(r.header.counter);
           },

@@ -11,11 +11,11 @@
 #include "run_process.hpp"
 
 namespace fs = std::filesystem;
-using xebek::test::run_process;
+using xebek_test::run_process;
 
 namespace {
 
-std::string golden(const char* layout) { return xebek::test::vectors_dir() + "/" + layout + "/native.xnl"; }
+std::string golden(const char* layout) { return xebek_test::vectors_dir() + "/" + layout + "/native.xnl"; }
 
 std::size_t lines(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
 

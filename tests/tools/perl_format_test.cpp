@@ -42,11 +42,11 @@ TEST(PerlFormat, DatetimeMatchesGmtimeStrftime) {
 }
 
 TEST(PerlFormat, CommLosesEveryNulNotOnlyThePadding) {
-  sebek::Comm c{};
+  sebekd_format::Comm c{};
   std::memcpy(c.data(), "ab\0cd", 5);
   EXPECT_EQ(sbk_tools::perl_comm(c), "abcd");
-  EXPECT_EQ(sbk_tools::perl_comm(sebek::make_comm("sshd-session")), "sshd-session");
-  EXPECT_EQ(sbk_tools::perl_comm(sebek::make_comm("")), "");
+  EXPECT_EQ(sbk_tools::perl_comm(sebekd_format::make_comm("sshd-session")), "sshd-session");
+  EXPECT_EQ(sbk_tools::perl_comm(sebekd_format::make_comm("")), "");
 }
 
 TEST(PerlFormat, Ipv4) {

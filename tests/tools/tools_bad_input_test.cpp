@@ -13,10 +13,10 @@
 
 namespace {
 
-using xebek::test::read_file;
-using xebek::test::record_offsets;
-using xebek::test::run_process;
-using xebek::test::vectors_dir;
+using xebek_test::read_file;
+using xebek_test::record_offsets;
+using xebek_test::run_process;
+using xebek_test::vectors_dir;
 
 struct Tool {
   std::string name;
@@ -91,8 +91,8 @@ TEST(ToolsBadInput, BadSecondFileIsNamedAndFirstFileFullyPrinted) {
   const std::string s = stream("x");
   const auto at = record_offsets(s);
   const std::string first = dir + "/a.sbk", second = dir + "/b.sbk";
-  xebek::test::write_file(first, s.substr(0, at[30]));
-  xebek::test::write_file(second, s.substr(at[30], at[40] - at[30] + 10));
+  xebek_test::write_file(first, s.substr(0, at[30]));
+  xebek_test::write_file(second, s.substr(at[30], at[40] - at[30] + 10));
   const auto whole = run_process({XEBEK_DIAG}, s.substr(0, at[40]));
   const auto r = run_process({XEBEK_DIAG, first, second});
   EXPECT_EQ(r.exit_code, 1);

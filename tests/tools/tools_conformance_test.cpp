@@ -14,10 +14,10 @@
 
 namespace {
 
-using xebek::test::read_file;
-using xebek::test::run_process;
-using xebek::test::sort_uid_com_lists;
-using xebek::test::vectors_dir;
+using xebek_test::read_file;
+using xebek_test::run_process;
+using xebek_test::sort_uid_com_lists;
+using xebek_test::vectors_dir;
 
 struct Case {
   std::string vector;        // x or edge

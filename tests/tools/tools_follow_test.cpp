@@ -24,9 +24,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using xebek::test::read_file;
-using xebek::test::record_offsets;
-using xebek::test::vectors_dir;
+using xebek_test::read_file;
+using xebek_test::record_offsets;
+using xebek_test::vectors_dir;
 
 void append(const fs::path& p, const std::string& bytes) {
   std::ofstream f(p, std::ios::binary | std::ios::app);
@@ -68,7 +68,7 @@ TEST_P(ToolsFollow, LiveLogAcrossRotationThenSigterm) {
   const FollowCase& c = GetParam();
   const std::string s = read_file(vectors_dir() + "/x.expected.sbk");
   const std::string expected =
-      xebek::test::sort_uid_com_lists(read_file(vectors_dir() + "/oracle_x/" + c.oracle));
+      xebek_test::sort_uid_com_lists(read_file(vectors_dir() + "/oracle_x/" + c.oracle));
   const auto at = record_offsets(s);
   const std::size_t half = at[at.size() / 2];
   const fs::path dir = fs::path(testing::TempDir()) / ("follow_" + c.oracle);
@@ -80,7 +80,7 @@ TEST_P(ToolsFollow, LiveLogAcrossRotationThenSigterm) {
   ASSERT_GT(pid, 0);
   append(dir / "sebek.sbk", s.substr(0, half));
   // What the first half produces must come out while the log is idle.
-  const auto first = xebek::test::run_process({c.tool}, s.substr(0, half));
+  const auto first = xebek_test::run_process({c.tool}, s.substr(0, half));
   ASSERT_FALSE(first.out.empty());
   EXPECT_TRUE(wait_for_output(out, first.out.size())) << "no live output";
   fs::rename(dir / "sebek.sbk", dir / "sebek.000001.sbk");

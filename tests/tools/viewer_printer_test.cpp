@@ -12,8 +12,8 @@ namespace {
 
 using sbk_tools::ViewerOptions;
 using sbk_tools::ViewerPrinter;
-using xebek::test::make_record;
-using xebek::test::RecordSpec;
+using xebek_test::make_record;
+using xebek_test::RecordSpec;
 
 std::string feed(ViewerOptions o, const std::vector<std::pair<RecordSpec, std::string>>& rs) {
   ViewerPrinter p(o);

@@ -27,11 +27,11 @@ std::string synthetic_stream(const std::filesystem::path& vectors, std::size_t r
   const std::string base = file_bytes(vectors / "x.expected.sbk") +
                            file_bytes(vectors / "edge.expected.sbk");
   // Fed once and kept alive: the records' data spans point into it.
-  sebek::StreamDecoder decoder;
+  sebekd_format::StreamDecoder decoder;
   decoder.feed(std::span(reinterpret_cast<const std::uint8_t*>(base.data()), base.size()));
-  std::vector<sebek::StreamRecord> originals;
-  sebek::StreamRecord r;
-  while (decoder.next(r) == sebek::StreamDecoder::Status::Record) originals.push_back(r);
+  std::vector<sebekd_format::StreamRecord> originals;
+  sebekd_format::StreamRecord r;
+  while (decoder.next(r) == sebekd_format::StreamDecoder::Status::Record) originals.push_back(r);
   if (originals.empty()) throw std::runtime_error("no records in the vectors");
 
   // Repetition k: counters up by 1000k (per host monotonic), times up by a
@@ -41,7 +41,7 @@ std::string synthetic_stream(const std::filesystem::path& vectors, std::size_t r
   std::vector<std::uint8_t> buf;
   for (std::size_t i = 0; i < records; ++i) {
     const std::size_t rep = i / originals.size();
-    sebek::StreamRecord rec = originals[i % originals.size()];
+    sebekd_format::StreamRecord rec = originals[i % originals.size()];
     const auto shift_pid = [&](std::uint32_t pid) {
       return pid == 0 ? 0 : pid + pid_offset + static_cast<std::uint32_t>(rep % 64) * 4096;
     };
@@ -51,7 +51,7 @@ std::string synthetic_stream(const std::filesystem::path& vectors, std::size_t r
     rec.header.pid = shift_pid(rec.header.pid);
     rec.header.ppid = shift_pid(rec.header.ppid);
     buf.clear();
-    sebek::append_stream_record(buf, rec);
+    sebekd_format::append_stream_record(buf, rec);
     out.append(reinterpret_cast<const char*>(buf.data()), buf.size());
   }
   return out;

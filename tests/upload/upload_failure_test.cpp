@@ -69,7 +69,7 @@ TEST(UploadFailures, LostConnectionThenResumeWithoutDuplicates) {
 // A batch written but never committed (the uploader died in the middle):
 // the next run takes it back, then uploads from the committed record on.
 TEST(UploadFailures, HalfWrittenBatchIsTakenBack) {
-  using namespace xebek::upload;
+  using namespace sbk_tools::upload;
   TestDatabase db("fail_half_batch");
   const std::vector<std::string> args = {"-i", "10.0.0.254", "--stream-name", "x"};
   auto first = args;

@@ -16,8 +16,8 @@
 namespace upload_test {
 namespace {
 
-using xebek::upload::ConnectParams;
-using xebek::upload::Session;
+using sbk_tools::upload::ConnectParams;
+using sbk_tools::upload::Session;
 
 constexpr std::size_t kLargeRecords = 200000;
 
@@ -142,7 +142,7 @@ bool wait_committed(const std::string& db, std::uint32_t sensor, std::uint64_t r
       const std::string v = scalar(*s, "SELECT committed_records FROM xebek_upload_progress "
                                        "WHERE sensor_id=" + std::to_string(sensor));
       if (!v.empty() && v != "NULL" && std::stoull(v) >= records) return true;
-    } catch (const xebek::upload::DbError&) {
+    } catch (const sbk_tools::upload::DbError&) {
       // The uploader has not created its tables yet.
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -164,7 +164,7 @@ TEST(UploadGalera, ThreeHostsUploadConcurrentlyOnePerNode) {
   wait_for_ddl_everywhere(db.name());
   {
     auto s = node_session(1, db.name());
-    xebek::upload::create_walleye_tables(*s, xebek::upload::Engine::innodb);
+    sbk_tools::upload::create_walleye_tables(*s, sbk_tools::upload::Engine::innodb);
   }
   wait_for_ddl_everywhere(db.name());
   // Small batches for the small streams, so that their transactions

@@ -91,7 +91,7 @@ TEST(UploadInnodb, LockConflictIsRetried) {
     TestDatabase& db;
     ~Restore() { db.session().exec("SET GLOBAL innodb_lock_wait_timeout=50"); }
   } restore{db};
-  xebek::upload::Session holder(db.params());
+  sbk_tools::upload::Session holder(db.params());
   holder.exec("START TRANSACTION");
   holder.exec("SELECT * FROM xebek_upload_progress FOR UPDATE");
   BackgroundUpload bg(db, args);
@@ -133,7 +133,7 @@ TEST(UploadInnodb, LostServerIsReplacedByTheNextOne) {
 // position already moved to the batch's end and writes nothing again.
 // A writer that expects another position is refused.
 TEST(UploadInnodb, CommittedBatchIsNotWrittenAgainAndAStaleWriterIsRefused) {
-  using namespace xebek::upload;
+  using namespace sbk_tools::upload;
   TestDatabase db("innodb_lost_answer");
   const std::vector<std::string> args = {"-i", "10.0.0.254", "--stream-name", "x"};
   const std::string stream = upload_first_x_records(db, 30, with(args, kInnodb));

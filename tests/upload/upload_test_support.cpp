@@ -15,8 +15,8 @@
 namespace upload_test {
 
 namespace fs = std::filesystem;
-using xebek::upload::ConnectParams;
-using xebek::upload::Session;
+using sbk_tools::upload::ConnectParams;
+using sbk_tools::upload::Session;
 
 namespace {
 
@@ -256,16 +256,16 @@ bool cut_uploader_connection_at(TestDatabase& db, const std::string& records) {
   return true;
 }
 
-xebek::upload::UploadBatch replay_batch(xebek::upload::LegacyModel& model,
+sbk_tools::upload::UploadBatch replay_batch(sbk_tools::upload::LegacyModel& model,
                                         const std::string& stream, std::size_t first,
                                         std::size_t last) {
-  xebek::upload::UploadBatch batch;
+  sbk_tools::upload::UploadBatch batch;
   model.begin(batch);
-  sebek::StreamDecoder dec;
+  sebekd_format::StreamDecoder dec;
   dec.feed(std::span(reinterpret_cast<const std::uint8_t*>(stream.data()), stream.size()));
-  sebek::StreamRecord rec;
+  sebekd_format::StreamRecord rec;
   std::string conlog, diagnostics;
-  for (std::size_t i = 0; i < last && dec.next(rec) == sebek::StreamDecoder::Status::Record; ++i)
+  for (std::size_t i = 0; i < last && dec.next(rec) == sebekd_format::StreamDecoder::Status::Record; ++i)
     i < first ? model.skip(rec) : model.apply(rec, batch, conlog, diagnostics);
   model.complete(batch);
   return batch;

@@ -32,12 +32,12 @@ void sort_rows(std::vector<Row>& rows);
 Table read_tsv(const std::filesystem::path& path);
 
 // The private server of the fixture, database `database`.
-xebek::upload::ConnectParams fixture_server(const std::string& database);
+sbk_tools::upload::ConnectParams fixture_server(const std::string& database);
 
 // `table`'s rows in the oracle's form: the columns of `header` (NAME_hex
 // is HEX(NAME); empty: all), NULL as "NULL", only rows matching `where`
 // (an SQL condition, or empty); an empty Table when there are none.
-Table dump_table(xebek::upload::Session& session, const std::string& table, const Row& header,
+Table dump_table(sbk_tools::upload::Session& session, const std::string& table, const Row& header,
                  const std::string& where = "");
 
 // A database created empty for one test (named after it) and dropped after,
@@ -46,11 +46,11 @@ Table dump_table(xebek::upload::Session& session, const std::string& table, cons
 class TestDatabase {
  public:
   explicit TestDatabase(const std::string& name);
-  TestDatabase(const std::string& name, const xebek::upload::ConnectParams& server);
+  TestDatabase(const std::string& name, const sbk_tools::upload::ConnectParams& server);
   ~TestDatabase();
   const std::string& name() const { return name_; }
-  xebek::upload::ConnectParams params() const;
-  xebek::upload::Session& session() { return *session_; }
+  sbk_tools::upload::ConnectParams params() const;
+  sbk_tools::upload::Session& session() { return *session_; }
   // The table in the oracle's form: the columns of `header` (NAME_hex is
   // HEX(NAME)), NULL as "NULL", or an empty Table when it has no rows.
   Table dump(const std::string& table, const Row& header);
@@ -58,8 +58,8 @@ class TestDatabase {
 
  private:
   std::string name_;
-  xebek::upload::ConnectParams server_;
-  std::unique_ptr<xebek::upload::Session> admin_, session_;
+  sbk_tools::upload::ConnectParams server_;
+  std::unique_ptr<sbk_tools::upload::Session> admin_, session_;
 };
 
 struct RunResult {
@@ -105,13 +105,13 @@ bool cut_uploader_connection_at(TestDatabase& db, const std::string& records);
 // The batch `model` builds from records [first, last) of `stream`, the
 // records before `first` skipped as already uploaded; completed, ready for
 // a writer.
-xebek::upload::UploadBatch replay_batch(xebek::upload::LegacyModel& model,
+sbk_tools::upload::UploadBatch replay_batch(sbk_tools::upload::LegacyModel& model,
                                         const std::string& stream, std::size_t first,
                                         std::size_t last);
 
 // Every oracle table of `name` (x or edge) compared with `db`.
 void expect_oracle_tables(TestDatabase& db, const std::string& name);
-void expect_oracle_tables(xebek::upload::Session& db, const std::string& name);
+void expect_oracle_tables(sbk_tools::upload::Session& db, const std::string& name);
 
 // xebek-upload running in the background with its stdin on a pipe.
 class BackgroundUpload {

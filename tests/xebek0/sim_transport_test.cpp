@@ -2,9 +2,9 @@
 // the simulated DomU (the kernel's C producer on POSIX shm), the test
 // process discovers, maps and drains it through the Consumer, and drives
 // the control word. Also: the registry treated as hostile input.
-#include <xebek0/consumer.hpp>
+#include "xebek0/consumer.hpp"
 #include "simdomu/sim_domain.hpp"
-#include <xebek0/sim_transport.hpp>
+#include "xebek0/sim_transport.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // The ring consumer: see consumer.hpp. Every access to shared memory goes
 // through load_index()/copy_shared(), so each shared word is fetched once
 // per use and the code only ever looks at private copies.
-#include <xebek0/consumer.hpp>
+#include "xebek0/consumer.hpp"
 
 #include <algorithm>
 #include <cstring>

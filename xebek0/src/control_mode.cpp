@@ -1,6 +1,6 @@
 #include "xebek0/control_mode.hpp"
 
-#include <xebek/ring.h>
+#include "xebek/ring.h"
 
 #include <sstream>
 #include <stdexcept>

@@ -1,5 +1,5 @@
 // Names and severity of the consumer's protocol errors.
-#include <xebek0/consumer.hpp>
+#include "xebek0/consumer.hpp"
 
 namespace xebek0 {
 

@@ -1,8 +1,8 @@
 // Registry entries of simulated domains: strict parsing and atomic writes.
 #include "xebek0/sim_registry.hpp"
 
-#include <xebek/ring.h>
-#include <xebek0/transport.hpp>
+#include "xebek/ring.h"
+#include "xebek0/transport.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -1,7 +1,7 @@
 // SimTransport: domains announced in a registry directory, rings in POSIX
 // shared memory, notifications through the domain's eventfds fetched with
 // pidfd_getfd(2). See sim_transport.hpp.
-#include <xebek0/sim_transport.hpp>
+#include "xebek0/sim_transport.hpp"
 
 #include "xebek0/sim_registry.hpp"
 

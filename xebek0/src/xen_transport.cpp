@@ -1,5 +1,5 @@
 // XenTransport: see xen_transport.hpp.
-#include <xebek0/xen_transport.hpp>
+#include "xebek0/xen_transport.hpp"
 
 #include <arpa/inet.h>
 #include <poll.h>

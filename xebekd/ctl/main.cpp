@@ -5,8 +5,8 @@
 // node; sim: the registry), which xebekd watches; it writes the control word
 // into the domain's ring and signals the guest. Status comes from the file
 // xebekd rewrites atomically.
-#include <xebek0/sim_transport.hpp>
-#include <xebek0/xen_transport.hpp>
+#include "xebek0/sim_transport.hpp"
+#include "xebek0/xen_transport.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -17,7 +17,7 @@
 #include <memory>
 #include <thread>
 
-#include <xebek/ring.h>
+#include "xebek/ring.h"
 
 #include "xebek0/control_mode.hpp"
 #include "xebekd/status_file.hpp"

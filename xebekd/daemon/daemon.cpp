@@ -148,13 +148,13 @@ void Daemon::attach(const xebek0::DomainInfo& dom) {
       std::fprintf(stderr,
                    "xebekd: warning: domain %s (id %u) has no configured or known IPv4 address; "
                    "its Sebek records carry the default %s (set --domain-ip %s=A.B.C.D)\n",
-                   dom.name.c_str(), dom.id, sebek::ipv4_to_string(addr.addr).c_str(), dom.name.c_str());
+                   dom.name.c_str(), dom.id, sebekd_format::ipv4_to_string(addr.addr).c_str(), dom.name.c_str());
     const std::uint64_t cpu0 = thread_cpu_ns();
     auto s = std::make_unique<DomainSession>(opt_, dom, std::move(ring), addr, floor_);
     s->add_cpu_ns(thread_cpu_ns() - cpu0);
     const Recovery& r = s->recovery();
     std::fprintf(stderr, "xebekd: domain %s (id %u) attached, address %s (%s), logs in %s%s%s\n",
-                 dom.name.c_str(), dom.id, sebek::ipv4_to_string(addr.addr).c_str(), to_string(addr.source),
+                 dom.name.c_str(), dom.id, sebekd_format::ipv4_to_string(addr.addr).c_str(), to_string(addr.source),
                  s->logs().options().dir.c_str(), r.note.empty() ? "" : "; recovery: ", r.note.c_str());
     epoll_event ev{};
     ev.events = EPOLLIN;

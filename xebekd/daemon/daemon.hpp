@@ -11,7 +11,7 @@
 // and every domain's share of xebekd's CPU time is in the status.
 #pragma once
 
-#include <xebek0/transport.hpp>
+#include "xebek0/transport.hpp"
 
 #include <chrono>
 #include <cstdint>

@@ -260,7 +260,7 @@ DomainStatus DomainSession::status() const {
   d.name = dom_.name;
   d.state = consumer_->failed() ? "failed" : "active";
   d.failure = consumer_->failure();
-  d.ip = sebek::ipv4_to_string(addr_.addr);
+  d.ip = sebekd_format::ipv4_to_string(addr_.addr);
   d.ip_source = to_string(addr_.source);
   d.control = consumer_->control();
   d.control_applied = s.control_applied;

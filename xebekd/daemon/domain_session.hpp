@@ -5,8 +5,8 @@
 // masks the channel, and disk use is bounded by the quota.
 #pragma once
 
-#include <xebek0/consumer.hpp>
-#include <xebek0/transport.hpp>
+#include "xebek0/consumer.hpp"
+#include "xebek0/transport.hpp"
 
 #include <chrono>
 #include <cstdint>

@@ -1,8 +1,8 @@
 // xebekd: Xebek's Dom0 daemon. One process serves every domain that
 // publishes a Xebek ring and writes, per domain, the Sebek stream, an
 // optional pcap and the native lossless log. It opens no socket.
-#include <xebek0/sim_transport.hpp>
-#include <xebek0/xen_transport.hpp>
+#include "xebek0/sim_transport.hpp"
+#include "xebek0/xen_transport.hpp"
 
 #include <cerrno>
 #include <csignal>

@@ -6,7 +6,7 @@
 #include <iostream>
 #include <stdexcept>
 
-#include <xebek/ring.h>
+#include "xebek/ring.h"
 
 #include "sebekd_format/header.hpp"
 #include "xebek0/control_mode.hpp"
@@ -48,7 +48,7 @@ std::optional<DaemonOptions> parse_daemon_options(int argc, char** argv) {
   std::string config, default_ip = "0.0.0.0", dst_ip = "10.0.0.254", dst_mac = "ff:ff:ff:ff:ff:ff";
   std::string mode, rotate_size = "0", quota = "1G", min_free = "64M", log_group;
   std::vector<std::string> domain_ips, domain_modes, domain_macs;
-  unsigned port = sebek::kDefaultPort;
+  unsigned port = sebekd_format::kDefaultPort;
 
   po::options_description generic("xebekd options (also valid in the --config file, without --)");
   generic.add_options()
@@ -65,7 +65,7 @@ std::optional<DaemonOptions> parse_daemon_options(int argc, char** argv) {
     ("pcap", po::bool_switch(&o.pcap), "also write a pcap of Sebek frames per domain")
     ("sebek-dst-ip", po::value(&dst_ip)->default_value("10.0.0.254"), "destination address in pcap frames (Sebek DESTINATION_IP)")
     ("sebek-dst-mac", po::value(&dst_mac)->default_value("ff:ff:ff:ff:ff:ff"), "destination MAC in pcap frames")
-    ("sebek-port", po::value(&port)->default_value(sebek::kDefaultPort), "UDP port in pcap frames")
+    ("sebek-port", po::value(&port)->default_value(sebekd_format::kDefaultPort), "UDP port in pcap frames")
     ("magic", po::value(&o.magic)->default_value(666), "Sebek magic value in every header")
     ("rotate-size", po::value(&rotate_size)->default_value("0"), "rotate a domain's logs when its stream reaches this size (e.g. 512M); 0 = never")
     ("rotate-time", po::value(&o.rotate_seconds)->default_value(0), "rotate a domain's logs after this many seconds; 0 = never")
@@ -111,12 +111,12 @@ std::optional<DaemonOptions> parse_daemon_options(int argc, char** argv) {
       throw std::invalid_argument("--transport sim needs --registry DIR");
     o.addresses.add_entries(domain_ips);
     std::uint32_t addr = 0;
-    if (!sebek::parse_ipv4(default_ip, addr))
+    if (!sebekd_format::parse_ipv4(default_ip, addr))
       throw std::invalid_argument("invalid --default-ip \"" + default_ip + "\"");
     o.addresses.set_default(addr);
-    if (!sebek::parse_ipv4(dst_ip, o.frame.dst_ip))
+    if (!sebekd_format::parse_ipv4(dst_ip, o.frame.dst_ip))
       throw std::invalid_argument("invalid --sebek-dst-ip \"" + dst_ip + "\"");
-    if (!sebek::parse_mac(dst_mac, o.frame.dst_mac))
+    if (!sebekd_format::parse_mac(dst_mac, o.frame.dst_mac))
       throw std::invalid_argument("invalid --sebek-dst-mac \"" + dst_mac + "\"");
     if (port == 0 || port > 65535) throw std::invalid_argument("invalid --sebek-port " + std::to_string(port));
     o.frame.src_port = o.frame.dst_port = static_cast<std::uint16_t>(port);
@@ -127,8 +127,8 @@ std::optional<DaemonOptions> parse_daemon_options(int argc, char** argv) {
     }
     for (const auto& e : domain_macs) {
       auto [name, value] = split_pair(e, "--domain-mac");
-      sebek::MacAddress mac{};
-      if (!sebek::parse_mac(value, mac)) throw std::invalid_argument("invalid --domain-mac \"" + e + "\"");
+      sebekd_format::MacAddress mac{};
+      if (!sebekd_format::parse_mac(value, mac)) throw std::invalid_argument("invalid --domain-mac \"" + e + "\"");
       o.domain_macs[name] = mac;
     }
     o.rotate_bytes = parse_size(rotate_size);

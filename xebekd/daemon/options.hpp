@@ -24,9 +24,9 @@ struct DaemonOptions {
   std::vector<std::string> only_domains;           // empty: every domain
   std::optional<std::uint32_t> mode;               // control word for every domain
   std::map<std::string, std::uint32_t> domain_modes;  // per domain (name or id)
-  std::map<std::string, sebek::MacAddress> domain_macs;
+  std::map<std::string, sebekd_format::MacAddress> domain_macs;
   bool pcap = false;
-  sebek::FrameParams frame;          // destination side of the Sebek frames
+  sebekd_format::FrameParams frame;          // destination side of the Sebek frames
   std::uint32_t magic = 666;
   std::uint64_t rotate_bytes = 0;
   std::uint64_t rotate_seconds = 0;

@@ -7,8 +7,8 @@ namespace sbk_tools {
 namespace {
 
 // "[DATE  type=(T) ip=(A) pid=(PP:P) command=(C) uid=(U) inode=(I) fd=(F) len=(L)"
-void append_common(const sebek::StreamRecord& r, std::string_view type, std::string& out) {
-  const sebek::Header& h = r.header;
+void append_common(const sebekd_format::StreamRecord& r, std::string_view type, std::string& out) {
+  const sebekd_format::Header& h = r.header;
   out.push_back('[');
   append_datetime(out, h.time_sec);
   out.append("  type=(").append(type).append(") ip=(");
@@ -35,7 +35,7 @@ void append_opt(std::string& out, const std::optional<std::uint32_t>& v) {
 
 }  // namespace
 
-void append_diag_line(const sebek::StreamRecord& r, std::string& out) {
+void append_diag_line(const sebekd_format::StreamRecord& r, std::string& out) {
   switch (r.header.type) {
     case 0:
     case 1:

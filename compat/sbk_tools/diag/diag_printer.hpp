@@ -9,6 +9,6 @@
 
 namespace sbk_tools {
 
-void append_diag_line(const sebek::StreamRecord& r, std::string& out);
+void append_diag_line(const sebekd_format::StreamRecord& r, std::string& out);
 
 }  // namespace sbk_tools

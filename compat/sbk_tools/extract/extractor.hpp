@@ -8,7 +8,7 @@
 #include "sebekd_format/loss_tracker.hpp"
 #include "sebekd_format/pcap_file.hpp"
 
-namespace xebek::extract {
+namespace sbk_tools::extract {
 
 struct Outputs {
   std::FILE* stream = stdout;
@@ -18,8 +18,8 @@ struct Outputs {
   bool flush_each_record = false;
 };
 
-// Runs the reader to its end; throws sebek::PcapError on a read error after
+// Runs the reader to its end; throws sebekd_format::PcapError on a read error after
 // flushing everything already extracted.
-void extract(sebek::PcapReader& reader, const Outputs& out, sebek::LossTracker& losses);
+void extract(sebekd_format::PcapReader& reader, const Outputs& out, sebekd_format::LossTracker& losses);
 
-}  // namespace xebek::extract
+}  // namespace sbk_tools::extract

@@ -83,24 +83,24 @@ int main(int argc, char** argv) {
   if (vm.count("file") && vm.count("interface")) die("-f and -i cannot be used together");
   const std::uint16_t port = parse_port(vm["port"].as<std::string>());
 
-  sebek::LossTracker losses;
+  sebekd_format::LossTracker losses;
   try {
     if (vm.count("file")) {
       const std::string path = vm["file"].as<std::string>();
-      auto reader = sebek::PcapReader::open_file(path, port);
+      auto reader = sebekd_format::PcapReader::open_file(path, port);
       std::fprintf(stderr, " opening %s: looking for UDP dst port %u\n", path.c_str(),
                    unsigned{port});
-      xebek::extract::extract(reader, {stdout, stderr, false}, losses);
+      sbk_tools::extract::extract(reader, {stdout, stderr, false}, losses);
     } else {
       const std::string dev =
           vm.count("interface") ? vm["interface"].as<std::string>() : kDefaultInterface;
-      auto reader = sebek::PcapReader::open_live(dev, port);
+      auto reader = sebekd_format::PcapReader::open_live(dev, port);
       confine(vm["chroot"].as<std::string>(), vm["user"].as<std::string>());
       std::fprintf(stderr, " monitoring %s: looking for UDP dst port %u\n", dev.c_str(),
                    unsigned{port});
-      xebek::extract::extract(reader, {stdout, stderr, true}, losses);
+      sbk_tools::extract::extract(reader, {stdout, stderr, true}, losses);
     }
-  } catch (const sebek::PcapError& e) {
+  } catch (const sebekd_format::PcapError& e) {
     die(e.what());
   }
   return 0;

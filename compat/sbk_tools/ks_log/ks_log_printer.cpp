@@ -4,7 +4,7 @@
 
 namespace sbk_tools {
 
-void KsLogPrinter::on_record(const sebek::StreamRecord& r, std::string& out) {
+void KsLogPrinter::on_record(const sebekd_format::StreamRecord& r, std::string& out) {
   if (!is_keystroke_read(r.header)) return;
   const std::string comm = perl_comm(r.header.comm);
   if (!assembler_.add(r, comm, line_)) return;

@@ -11,7 +11,7 @@ namespace sbk_tools {
 class KsLogPrinter {
  public:
   // Appends to `out` the line this record completes, if any.
-  void on_record(const sebek::StreamRecord& r, std::string& out);
+  void on_record(const sebekd_format::StreamRecord& r, std::string& out);
 
  private:
   KeystrokeAssembler assembler_;

@@ -28,5 +28,5 @@ int main(int argc, char** argv) {
   sbk_tools::KsLogPrinter printer;
   return sbk_tools::run_printer(
       "xebek-ks-log", inputs,
-      [&](const sebek::StreamRecord& r, std::string& out) { printer.on_record(r, out); });
+      [&](const sebekd_format::StreamRecord& r, std::string& out) { printer.on_record(r, out); });
 }

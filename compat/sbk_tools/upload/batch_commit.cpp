@@ -5,7 +5,7 @@
 #include "batch_undo.hpp"
 #include "batch_writer.hpp"
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 namespace {
 
@@ -127,4 +127,4 @@ std::unique_ptr<BatchCommit> make_transaction_commit(ClusterConnection& connecti
                                              stream_name);
 }
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

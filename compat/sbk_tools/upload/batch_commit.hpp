@@ -14,7 +14,7 @@
 #include "upload_batch.hpp"
 #include "upload_progress.hpp"
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 class BatchCommit {
  public:
@@ -37,4 +37,4 @@ std::unique_ptr<BatchCommit> make_transaction_commit(ClusterConnection& connecti
                                                      const StreamPosition& committed,
                                                      const std::string& stream_name);
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

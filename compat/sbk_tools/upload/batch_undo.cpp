@@ -5,7 +5,7 @@
 
 #include "mariadb_session.hpp"
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 // Text, one fact per line, so that an operator can read a pending undo:
 //   P max_process_id        O max_sys_open_id
@@ -93,4 +93,4 @@ void apply_undo(Session& session, std::uint32_t sensor_id, const std::string& un
   }
 }
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

@@ -11,7 +11,7 @@
 
 #include "upload_batch.hpp"
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 class Session;
 
@@ -23,4 +23,4 @@ std::string encode_undo(const UploadBatch& batch, std::uint64_t loss_rows_before
 // times it may have widened. Safe to run more than once.
 void apply_undo(Session& session, std::uint32_t sensor_id, const std::string& undo);
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

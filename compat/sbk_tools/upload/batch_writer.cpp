@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 namespace {
 
@@ -112,4 +112,4 @@ void BatchWriter::update_times(const std::vector<ProcessRow>& rows) {
   }
 }
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

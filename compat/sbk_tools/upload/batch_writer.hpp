@@ -11,7 +11,7 @@
 #include "mariadb_session.hpp"
 #include "upload_batch.hpp"
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 class BatchWriter {
  public:
@@ -27,4 +27,4 @@ class BatchWriter {
       insert_open_, insert_loss_;
 };
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

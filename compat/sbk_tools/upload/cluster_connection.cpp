@@ -10,7 +10,7 @@
 
 #include "server_list.hpp"
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 namespace {
 
@@ -142,4 +142,4 @@ void ClusterConnection::recover_or_rethrow(const DbError& e, unsigned& conflicts
                current_server().c_str());
 }
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

@@ -16,7 +16,7 @@
 
 #include "mariadb_session.hpp"
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 enum class FailureKind { conflict, server_lost, fatal };
 
@@ -77,4 +77,4 @@ class ClusterConnection {
   RetryPolicy policy_;
 };
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

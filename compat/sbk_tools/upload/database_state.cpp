@@ -1,6 +1,6 @@
 #include "database_state.hpp"
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 namespace {
 
@@ -83,4 +83,4 @@ std::uint32_t DatabaseCommands::add(const std::string& name) {
   });
 }
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

@@ -10,7 +10,7 @@
 #include "legacy_model.hpp"
 #include "mariadb_session.hpp"
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 ExistingState load_existing_state(Session& session, std::uint32_t sensor_id);
 
@@ -36,4 +36,4 @@ class DatabaseCommands : public CommandStore {
   std::optional<Statement> select_, insert_;
 };
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <limits>
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 namespace {
 
@@ -16,7 +16,7 @@ std::int64_t as_int_column(std::uint32_t v) {
 }
 
 // `$com =~ s/\0//g`: every NUL goes, not only the padding.
-std::string command_name(const sebek::Comm& comm) {
+std::string command_name(const sebekd_format::Comm& comm) {
   std::string name;
   for (char c : comm)
     if (c != '\0') name.push_back(c);
@@ -144,7 +144,7 @@ std::uint32_t LegacyModel::add_command(const std::string& name,
   return command_id;
 }
 
-void LegacyModel::track_loss(const sebek::StreamRecord& r, UploadBatch* batch,
+void LegacyModel::track_loss(const sebekd_format::StreamRecord& r, UploadBatch* batch,
                              std::string* diagnostics) {
   const std::uint32_t counter = r.header.counter;
   auto [it, first] = last_counter_.try_emplace(r.src_ip, counter);
@@ -162,13 +162,13 @@ void LegacyModel::track_loss(const sebek::StreamRecord& r, UploadBatch* batch,
   if (batch && fixes_.write_sbk_loss) batch->losses.push_back({r.src_ip, r.pcap_sec, lost});
 }
 
-void LegacyModel::skip(const sebek::StreamRecord& r) { track_loss(r, nullptr, nullptr); }
+void LegacyModel::skip(const sebekd_format::StreamRecord& r) { track_loss(r, nullptr, nullptr); }
 
-void LegacyModel::apply(const sebek::StreamRecord& r, UploadBatch& batch, std::string& conlog,
+void LegacyModel::apply(const sebekd_format::StreamRecord& r, UploadBatch& batch, std::string& conlog,
                         std::string& diagnostics) {
   ++batch.records;
   track_loss(r, &batch, &diagnostics);
-  const sebek::Header& h = r.header;
+  const sebekd_format::Header& h = r.header;
   if (h.type > 3) return;  // the original skips these before anything else
 
   if (h.type != 1) {  // writes are read but not stored, and leave $ret_code alone
@@ -213,4 +213,4 @@ void LegacyModel::apply(const sebek::StreamRecord& r, UploadBatch& batch, std::s
   if (!last_ok_) diagnostics += "reconnecting to the datbase\n";
 }
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

@@ -16,7 +16,7 @@
 #include "sebekd_format/stream.hpp"
 #include "upload_batch.hpp"
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 // The three defects of the original, each kept by default (so that the rows
 // equal what Walleye installations already hold) and fixable on request.
@@ -58,12 +58,12 @@ class LegacyModel {
 
   // Replays one record. Rows go to `batch`, connection-log lines to
   // `conlog`, the original's stderr lines to `diagnostics`.
-  void apply(const sebek::StreamRecord& r, UploadBatch& batch, std::string& conlog,
+  void apply(const sebekd_format::StreamRecord& r, UploadBatch& batch, std::string& conlog,
              std::string& diagnostics);
 
   // A record that was already uploaded by an earlier run: only the loss
   // tracking learns from it, nothing is written or printed.
-  void skip(const sebek::StreamRecord& r);
+  void skip(const sebekd_format::StreamRecord& r);
 
   // Empties `batch` and records in it the state it starts from.
   void begin(UploadBatch& batch) const;
@@ -78,7 +78,7 @@ class LegacyModel {
                                            UploadBatch& batch, std::string& diagnostics);
   std::uint32_t add_command(const std::string& name, std::optional<std::uint32_t> process_id,
                             UploadBatch& batch, std::string& diagnostics);
-  void track_loss(const sebek::StreamRecord& r, UploadBatch* batch, std::string* diagnostics);
+  void track_loss(const sebekd_format::StreamRecord& r, UploadBatch* batch, std::string* diagnostics);
   void widen_times(ProcessRow& row, std::uint32_t pcap_time, std::uint32_t time);
 
   static std::uint64_t key(std::uint32_t ip, std::uint32_t pid) {
@@ -100,4 +100,4 @@ class LegacyModel {
   bool last_ok_ = false;  // the original's $ret_code, which type 1 records leave as it was
 };
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

@@ -11,7 +11,7 @@
 #include "uploader.hpp"
 
 namespace po = boost::program_options;
-using xebek::upload::UploadConfig;
+using sbk_tools::upload::UploadConfig;
 
 namespace {
 
@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
               << visible << '\n';
     return 0;
   }
-  if (!sensor_ip.empty() && !sebek::parse_ipv4(sensor_ip, c.sensor_id)) {
+  if (!sensor_ip.empty() && !sebekd_format::parse_ipv4(sensor_ip, c.sensor_id)) {
     std::fprintf(stderr, "xebek-upload: -i %s is not an IPv4 address\n", sensor_ip.c_str());
     return 2;
   }
@@ -88,10 +88,10 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "xebek-upload: --engine %s: not myisam or innodb\n", engine.c_str());
       return 2;
     }
-    c.engine = engine == "innodb" ? xebek::upload::Engine::innodb : xebek::upload::Engine::myisam;
+    c.engine = engine == "innodb" ? sbk_tools::upload::Engine::innodb : sbk_tools::upload::Engine::myisam;
   }
   std::string error;
-  auto parsed = xebek::upload::parse_server_list(servers, c.db, error);
+  auto parsed = sbk_tools::upload::parse_server_list(servers, c.db, error);
   if (!parsed) {
     std::fprintf(stderr, "xebek-upload: %s\n", error.c_str());
     return 2;
@@ -100,5 +100,5 @@ int main(int argc, char** argv) {
   if (c.retry.failover_seconds < 0) c.retry.failover_seconds = 0;
   if (c.batch_records == 0) c.batch_records = 1;
   if (c.stream_name.empty()) c.stream_name = stream_name_for(c.inputs);
-  return xebek::upload::run_upload(c);
+  return sbk_tools::upload::run_upload(c);
 }

@@ -2,7 +2,7 @@
 
 #include <errmsg.h>
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 namespace {
 
@@ -182,4 +182,4 @@ std::optional<std::int64_t> Statement::query_int(std::vector<ParamColumn>& colum
   return value;
 }
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 class DbError : public std::runtime_error {
  public:
@@ -107,4 +107,4 @@ class Session {
   MYSQL* mysql_ = nullptr;
 };
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 namespace {
 
@@ -77,4 +77,4 @@ std::string server_name(const ConnectParams& s) {
          std::to_string(s.port);
 }
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

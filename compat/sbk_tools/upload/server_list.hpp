@@ -12,7 +12,7 @@
 
 #include "mariadb_session.hpp"
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 // The connection parameters of each server, the rest (user, password,
 // database) taken from `base`. nullopt with `error` set on a malformed
@@ -24,4 +24,4 @@ std::optional<std::vector<ConnectParams>> parse_server_list(const std::string& l
 // How a server is named in messages: "host:port" or "socket PATH".
 std::string server_name(const ConnectParams& server);
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

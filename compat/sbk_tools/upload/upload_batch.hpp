@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 // Times are the values as the INT columns hold them (clamped to INT range).
 struct ProcessRow {
@@ -68,4 +68,4 @@ struct UploadBatch {
   }
 };
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

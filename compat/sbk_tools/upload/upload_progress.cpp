@@ -3,7 +3,7 @@
 #include "batch_undo.hpp"
 #include "mariadb_session.hpp"
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 UploadProgress::UploadProgress(Session& session, std::uint32_t sensor_id, std::string stream)
     : session_(&session), sensor_id_(sensor_id), stream_(std::move(stream)) {
@@ -86,4 +86,4 @@ IdMarks UploadProgress::id_marks() {
   return m;
 }
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

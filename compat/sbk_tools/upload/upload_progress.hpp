@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 class Session;
 
@@ -59,4 +59,4 @@ class UploadProgress {
   std::string where_;
 };
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

@@ -16,7 +16,7 @@
 #include "upload_progress.hpp"
 #include "walleye_schema.hpp"
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 namespace {
 
@@ -61,11 +61,11 @@ class Run {
     model_.begin(batch_);
   }
 
-  void on_record(const sebek::StreamRecord& r) {
-    std::array<std::uint8_t, sebek::kStreamRecordHeaderSize> prefix;
-    sebek::encode_stream_prefix(r, prefix);
+  void on_record(const sebekd_format::StreamRecord& r) {
+    std::array<std::uint8_t, sebekd_format::kStreamRecordHeaderSize> prefix;
+    sebekd_format::encode_stream_prefix(r, prefix);
     const std::string prefix_bytes(prefix.begin(), prefix.end());
-    const std::uint64_t end = offset_ + sebek::kStreamRecordHeaderSize + r.data.size();
+    const std::uint64_t end = offset_ + sebekd_format::kStreamRecordHeaderSize + r.data.size();
 
     if (offset_ == 0) {
       first_prefix_ = prefix_bytes;
@@ -227,7 +227,7 @@ int run_upload(const UploadConfig& c) {
     sbk_tools::InputHooks hooks;
     hooks.on_idle = [&] { run->flush(); };
     const int status = sbk_tools::read_inputs(
-        kProgram, c.inputs, [&](const sebek::StreamRecord& r) { run->on_record(r); }, hooks);
+        kProgram, c.inputs, [&](const sebekd_format::StreamRecord& r) { run->on_record(r); }, hooks);
     run->finish();
     return status;
   } catch (const DbError& e) {
@@ -237,4 +237,4 @@ int run_upload(const UploadConfig& c) {
   }
 }
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

@@ -15,7 +15,7 @@
 #include "sbk_tools/inputs.hpp"
 #include "walleye_schema.hpp"
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 struct UploadConfig {
   ConnectParams db;                   // user, password, database; the server when `servers` is empty
@@ -43,4 +43,4 @@ struct UploadConfig {
 // Returns the exit status; every error was reported on stderr in one line.
 int run_upload(const UploadConfig& config);
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

@@ -5,7 +5,7 @@
 
 #include "mariadb_session.hpp"
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 namespace {
 
@@ -206,4 +206,4 @@ void ensure_progress_table(Session& session, Engine engine) {
                (engine == Engine::innodb ? "InnoDB" : "MyISAM"));
 }
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

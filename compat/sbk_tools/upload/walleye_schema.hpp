@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace xebek::upload {
+namespace sbk_tools::upload {
 
 class Session;
 
@@ -29,4 +29,4 @@ void require_walleye_tables(Session& session, const std::string& database);
 // Creates xebek_upload_progress if it does not exist yet.
 void ensure_progress_table(Session& session, Engine engine);
 
-}  // namespace xebek::upload
+}  // namespace sbk_tools::upload

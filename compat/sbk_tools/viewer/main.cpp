@@ -87,5 +87,5 @@ int main(int argc, char** argv) {
   sbk_tools::ViewerPrinter printer(options);
   return sbk_tools::run_printer(
       "xebek-viewer", inputs,
-      [&](const sebek::StreamRecord& r, std::string& out) { printer.on_record(r, out); });
+      [&](const sebekd_format::StreamRecord& r, std::string& out) { printer.on_record(r, out); });
 }

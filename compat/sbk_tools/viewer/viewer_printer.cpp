@@ -6,9 +6,9 @@
 namespace sbk_tools {
 
 // "[DATE Host:IP UID:U PID:P(PP) FD:F INO:I COM:C ]#"
-void ViewerPrinter::append_header(const sebek::StreamRecord& r, std::string_view uids,
+void ViewerPrinter::append_header(const sebekd_format::StreamRecord& r, std::string_view uids,
                                   std::string_view comms, std::string& out) const {
-  const sebek::Header& h = r.header;
+  const sebekd_format::Header& h = r.header;
   out.push_back('[');
   append_datetime(out, h.time_sec);
   out.append(" Host:");
@@ -25,8 +25,8 @@ void ViewerPrinter::append_header(const sebek::StreamRecord& r, std::string_view
   out.append(" COM:").append(comms).append(" ]#");
 }
 
-void ViewerPrinter::on_record(const sebek::StreamRecord& r, std::string& out) {
-  const sebek::Header& h = r.header;
+void ViewerPrinter::on_record(const sebekd_format::StreamRecord& r, std::string& out) {
+  const sebekd_format::Header& h = r.header;
   const std::string comm = perl_comm(h.comm);
   if (options_.type && *options_.type != h.type) return;
   if (options_.pid && *options_.pid != h.pid && *options_.pid != h.ppid) return;

@@ -30,10 +30,10 @@ struct ViewerOptions {
 class ViewerPrinter {
  public:
   explicit ViewerPrinter(ViewerOptions options) : options_(std::move(options)) {}
-  void on_record(const sebek::StreamRecord& r, std::string& out);
+  void on_record(const sebekd_format::StreamRecord& r, std::string& out);
 
  private:
-  void append_header(const sebek::StreamRecord& r, std::string_view uids, std::string_view comms,
+  void append_header(const sebekd_format::StreamRecord& r, std::string_view uids, std::string_view comms,
                      std::string& out) const;
 
   ViewerOptions options_;

@@ -4,7 +4,7 @@
 
 #include "sebekd_format/byte_order.hpp"
 
-namespace sebek {
+namespace sebekd_format {
 
 std::uint16_t ipv4_header_checksum(std::span<const std::uint8_t> header) {
   std::uint32_t sum = 0;
@@ -64,4 +64,4 @@ bool parse_mac(std::string_view text, MacAddress& mac) {
   return true;
 }
 
-}  // namespace sebek
+}  // namespace sebekd_format

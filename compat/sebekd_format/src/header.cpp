@@ -6,7 +6,7 @@
 
 #include "sebekd_format/byte_order.hpp"
 
-namespace sebek {
+namespace sebekd_format {
 
 void encode_header(const Header& h, std::span<std::uint8_t, kHeaderSize> out) {
   std::uint8_t* p = out.data();
@@ -101,4 +101,4 @@ bool parse_ipv4(std::string_view text, std::uint32_t& addr) {
   return true;
 }
 
-}  // namespace sebek
+}  // namespace sebekd_format

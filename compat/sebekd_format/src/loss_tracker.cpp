@@ -4,7 +4,7 @@
 
 #include "sebekd_format/header.hpp"
 
-namespace sebek {
+namespace sebekd_format {
 
 LossTracker::LossTracker(Clock clock) : clock_(std::move(clock)) {}
 
@@ -51,4 +51,4 @@ std::string LossTracker::track(std::uint32_t src_ip, std::uint32_t counter) {
   return line;
 }
 
-}  // namespace sebek
+}  // namespace sebekd_format

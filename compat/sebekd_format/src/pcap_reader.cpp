@@ -3,7 +3,7 @@
 #include "sebekd_format/byte_order.hpp"
 #include "sebekd_format/pcap_file.hpp"
 
-namespace sebek {
+namespace sebekd_format {
 
 FrameInfo classify_frame(std::span<const std::uint8_t> pkt, std::uint16_t port) {
   // The checks of sbk_extract's handler(), in its order. It reads the IP
@@ -129,4 +129,4 @@ void PcapReader::run(const Handler& handler) {
   if (rc == PCAP_ERROR) throw PcapError(source_ + ": " + pcap_geterr(pcap_));
 }
 
-}  // namespace sebek
+}  // namespace sebekd_format

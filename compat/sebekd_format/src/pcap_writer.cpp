@@ -2,7 +2,7 @@
 
 #include "sebekd_format/pcap_file.hpp"
 
-namespace sebek {
+namespace sebekd_format {
 
 namespace {
 // Sebek frames are at most 1418 bytes; the snaplen only has to hold them,
@@ -45,4 +45,4 @@ void PcapWriter::flush() {
   if (pcap_dump_flush(dumper_) != 0) throw PcapError(path_ + ": write failed");
 }
 
-}  // namespace sebek
+}  // namespace sebekd_format

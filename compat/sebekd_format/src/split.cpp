@@ -1,6 +1,6 @@
 #include "sebekd_format/split.hpp"
 
-namespace sebek {
+namespace sebekd_format {
 
 std::vector<Chunk> split_like_sebek(const Header& base, std::span<const std::uint8_t> data,
                                     std::uint32_t& counter) {
@@ -10,4 +10,4 @@ std::vector<Chunk> split_like_sebek(const Header& base, std::span<const std::uin
   return chunks;
 }
 
-}  // namespace sebek
+}  // namespace sebekd_format

@@ -4,7 +4,7 @@
 
 #include "sebekd_format/byte_order.hpp"
 
-namespace sebek {
+namespace sebekd_format {
 
 void encode_stream_prefix(const StreamRecord& r,
                           std::span<std::uint8_t, kStreamRecordHeaderSize> out) {
@@ -94,4 +94,4 @@ StreamDecoder::Status StreamDecoder::finish() {
   return Status::Error;
 }
 
-}  // namespace sebek
+}  // namespace sebekd_format

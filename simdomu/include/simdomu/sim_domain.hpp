@@ -5,7 +5,7 @@
 // xebek-simdomu, the tests and the benchmarks.
 #pragma once
 
-#include <xebek/producer.h>
+#include "xebek/producer.h"
 
 #include <cstdint>
 #include <filesystem>

@@ -7,7 +7,7 @@
 
 #include "xebekd/domain_logs.hpp"
 
-namespace xebek::test {
+namespace xebek_test {
 
 namespace {
 
@@ -60,4 +60,4 @@ void write_native_fixture(const std::string& dir) {
     throw std::runtime_error("cannot write the native fixture in " + dir);
 }
 
-}  // namespace xebek::test
+}  // namespace xebek_test

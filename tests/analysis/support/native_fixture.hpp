@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-namespace xebek::test {
+namespace xebek_test {
 
 inline constexpr std::uint64_t kFixtureInstance = 0x1122334455667788ull;
 inline constexpr std::uint64_t kFixtureStartNs = 1'750'000'000'000'000'000ull;
@@ -15,4 +15,4 @@ inline constexpr std::uint64_t kFixtureStartNs = 1'750'000'000'000'000'000ull;
 // Creates DIR (a domain's directory) and its logs; throws on failure.
 void write_native_fixture(const std::string& dir);
 
-}  // namespace xebek::test
+}  // namespace xebek_test

@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    xebek::test::write_native_fixture(argv[1]);
+    xebek_test::write_native_fixture(argv[1]);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "analysis-native-fixture: %s\n", e.what());
     return 1;

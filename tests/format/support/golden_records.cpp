@@ -4,7 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 
-namespace xebek::test {
+namespace xebek_test {
 
 namespace {
 
@@ -17,13 +17,13 @@ std::uint32_t number(const std::string& text) {
 }
 
 // "10.0.0.5:80<-10.0.0.23:40000 call=3 proto=6"
-sebek::SocketBody parse_sock(const std::string& text) {
+sebekd_format::SocketBody parse_sock(const std::string& text) {
   unsigned d[4], s[4], dport, sport, call, proto;
   if (std::sscanf(text.c_str(), "%u.%u.%u.%u:%u<-%u.%u.%u.%u:%u call=%u proto=%u", &d[0], &d[1],
                   &d[2], &d[3], &dport, &s[0], &s[1], &s[2], &s[3], &sport, &call, &proto) != 12)
     throw std::runtime_error("unreadable sock column: " + text);
   auto ip = [](const unsigned* q) { return (q[0] << 24) | (q[1] << 16) | (q[2] << 8) | q[3]; };
-  return sebek::SocketBody{ip(d), static_cast<std::uint16_t>(dport), ip(s),
+  return sebekd_format::SocketBody{ip(d), static_cast<std::uint16_t>(dport), ip(s),
                            static_cast<std::uint16_t>(sport), static_cast<std::uint16_t>(call),
                            static_cast<std::uint8_t>(proto)};
 }
@@ -61,7 +61,7 @@ std::vector<GoldenRecord> load_golden(const std::string& name) {
     r.pcap_sec = number(table.at(i, "pcap_sec"));
     r.pcap_usec = number(table.at(i, "pcap_usec"));
     r.src_ip = dotted_quad(table.at(i, "src_ip"));
-    sebek::Header& h = r.expected_header;
+    sebekd_format::Header& h = r.expected_header;
     h.magic = number(table.at(i, "magic"));
     h.version = static_cast<std::uint16_t>(number(table.at(i, "ver")));
     h.type = static_cast<std::uint16_t>(number(table.at(i, "type")));
@@ -90,4 +90,4 @@ std::vector<GoldenRecord> load_golden(const std::string& name) {
   return out;
 }
 
-}  // namespace xebek::test
+}  // namespace xebek_test

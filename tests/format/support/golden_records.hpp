@@ -12,7 +12,7 @@
 #include "sebekd_format/header.hpp"
 #include "test_support.hpp"
 
-namespace xebek::test {
+namespace xebek_test {
 
 struct GoldenRecord {
   std::size_t index = 0;
@@ -20,8 +20,8 @@ struct GoldenRecord {
   std::uint32_t pcap_sec = 0;      // from records.tsv
   std::uint32_t pcap_usec = 0;
   std::uint32_t src_ip = 0;
-  sebek::Header expected_header;   // from records.tsv
-  std::optional<sebek::SocketBody> socket;  // from records.tsv's sock column
+  sebekd_format::Header expected_header;   // from records.tsv
+  std::optional<sebekd_format::SocketBody> socket;  // from records.tsv's sock column
   Bytes record_bytes;              // prefix + header + data, from the .sbk
   Bytes header_bytes;              // the 56 header bytes, from the .sbk
   Bytes data;                      // from the .sbk (checked equal to data_hex)
@@ -33,4 +33,4 @@ std::vector<GoldenRecord> load_golden(const std::string& name);
 // Host-order value of a dotted quad, parsed here (not by the library).
 std::uint32_t dotted_quad(const std::string& text);
 
-}  // namespace xebek::test
+}  // namespace xebek_test

@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-namespace xebek::test {
+namespace xebek_test {
 
 std::vector<RawFrame> read_raw_pcap(const std::string& path) {
   char err[PCAP_ERRBUF_SIZE] = {};
@@ -47,4 +47,4 @@ void write_raw_pcap(const std::string& path, int linktype, const std::vector<Byt
   pcap_close(dead);
 }
 
-}  // namespace xebek::test
+}  // namespace xebek_test

@@ -8,7 +8,7 @@
 
 #include "test_support.hpp"
 
-namespace xebek::test {
+namespace xebek_test {
 
 struct RawFrame {
   std::size_t number = 0;  // 1-based, as tshark's frame.number
@@ -20,4 +20,4 @@ struct RawFrame {
 std::vector<RawFrame> read_raw_pcap(const std::string& path);  // throws on error
 void write_raw_pcap(const std::string& path, int linktype, const std::vector<Bytes>& frames);
 
-}  // namespace xebek::test
+}  // namespace xebek_test

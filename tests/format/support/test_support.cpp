@@ -17,7 +17,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace xebek::test {
+namespace xebek_test {
 
 std::string require_env(const char* name) {
   const char* v = std::getenv(name);
@@ -197,4 +197,4 @@ Bytes from_hex(const std::string& hex) {
   return b;
 }
 
-}  // namespace xebek::test
+}  // namespace xebek_test

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace xebek::test {
+namespace xebek_test {
 
 using Bytes = std::vector<std::uint8_t>;
 
@@ -78,4 +78,4 @@ Tsv read_tsv(const std::string& path);
 std::string to_hex(const std::uint8_t* p, std::size_t n);
 Bytes from_hex(const std::string& hex);
 
-}  // namespace xebek::test
+}  // namespace xebek_test

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <vector>
 
-namespace xebek::test {
+namespace xebek_test {
 
 namespace {
 
@@ -74,4 +74,4 @@ std::string sort_uid_com_lists(const std::string& text) {
   return result;
 }
 
-}  // namespace xebek::test
+}  // namespace xebek_test

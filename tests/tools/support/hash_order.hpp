@@ -7,8 +7,8 @@
 
 #include <string>
 
-namespace xebek::test {
+namespace xebek_test {
 
 std::string sort_uid_com_lists(const std::string& text);
 
-}  // namespace xebek::test
+}  // namespace xebek_test

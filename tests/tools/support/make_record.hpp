@@ -7,12 +7,12 @@
 
 #include "sebekd_format/stream.hpp"
 
-namespace xebek::test {
+namespace xebek_test {
 
 struct OwnedRecord {
   std::string bytes;
-  sebek::StreamRecord record;
-  operator const sebek::StreamRecord&() const { return record; }
+  sebekd_format::StreamRecord record;
+  operator const sebekd_format::StreamRecord&() const { return record; }
 };
 
 struct RecordSpec {
@@ -25,14 +25,14 @@ struct RecordSpec {
 
 inline OwnedRecord make_record(const RecordSpec& s, std::string data) {
   OwnedRecord o{std::move(data), {}};
-  sebek::Header& h = o.record.header;
+  sebekd_format::Header& h = o.record.header;
   h.type = s.type;
   h.pid = s.pid;
   h.ppid = s.ppid;
   h.uid = s.uid;
   h.fd = s.fd;
   h.inode = s.inode;
-  h.comm = sebek::make_comm(s.comm);
+  h.comm = sebekd_format::make_comm(s.comm);
   h.time_sec = s.time_sec;
   h.length = static_cast<std::uint32_t>(o.bytes.size());
   o.record.src_ip = s.ip;
@@ -41,4 +41,4 @@ inline OwnedRecord make_record(const RecordSpec& s, std::string data) {
   return o;
 }
 
-}  // namespace xebek::test
+}  // namespace xebek_test

@@ -15,7 +15,7 @@
 
 extern char** environ;
 
-namespace xebek::test {
+namespace xebek_test {
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input) {
   int in[2], out[2], err[2];
@@ -107,4 +107,4 @@ std::string vectors_dir() {
   return v;
 }
 
-}  // namespace xebek::test
+}  // namespace xebek_test

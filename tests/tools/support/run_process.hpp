@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace xebek::test {
+namespace xebek_test {
 
 struct ProcessResult {
   int exit_code = -1;  // -1 when killed by a signal
@@ -22,4 +22,4 @@ void write_file(const std::string& path, const std::string& bytes);
 // The golden vectors directory (XEBEK_VECTORS from CTest).
 std::string vectors_dir();
 
-}  // namespace xebek::test
+}  // namespace xebek_test

@@ -7,6 +7,6 @@
 
 int main() {
   std::string in((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-  std::cout << xebek::test::sort_uid_com_lists(in);
+  std::cout << xebek_test::sort_uid_com_lists(in);
   return std::cout ? 0 : 1;
 }

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace xebek::test {
+namespace xebek_test {
 
 // Offsets of every record start, plus the stream size as the last entry.
 inline std::vector<std::size_t> record_offsets(const std::string& stream) {
@@ -24,4 +24,4 @@ inline std::vector<std::size_t> record_offsets(const std::string& stream) {
   return at;
 }
 
-}  // namespace xebek::test
+}  // namespace xebek_test

@@ -8,7 +8,7 @@
 #include "run_process.hpp"
 #include "stream_bytes.hpp"
 
-namespace xebek::test {
+namespace xebek_test {
 
 namespace {
 
@@ -31,7 +31,7 @@ std::string synth_stream(const std::vector<std::string>& base_streams, std::size
     for (std::size_t i = 0; i + 1 < at.size(); ++i) {
       const auto* p = reinterpret_cast<const std::uint8_t*>(s.data() + at[i]);
       base.push_back({p, at[i + 1] - at[i]});
-      const std::uint32_t t = sebek::load_be32(p + kTimeSec);
+      const std::uint32_t t = sebekd_format::load_be32(p + kTimeSec);
       first = std::min(first, t);
       last = std::max(last, t);
     }
@@ -49,9 +49,9 @@ std::string synth_stream(const std::vector<std::string>& base_streams, std::size
     const std::size_t at = out.size();
     out.append(reinterpret_cast<const char*>(b.p), b.size);
     auto* p = reinterpret_cast<std::uint8_t*>(out.data() + at);
-    sebek::store_le32(p + kPcapSec, sebek::load_le32(p + kPcapSec) + shift);
-    sebek::store_be32(p + kTimeSec, sebek::load_be32(p + kTimeSec) + shift);
-    sebek::store_be32(p + kCounter, next_counter[sebek::load_be32(p + kSrcIp)]++);
+    sebekd_format::store_le32(p + kPcapSec, sebekd_format::load_le32(p + kPcapSec) + shift);
+    sebekd_format::store_be32(p + kTimeSec, sebekd_format::load_be32(p + kTimeSec) + shift);
+    sebekd_format::store_be32(p + kCounter, next_counter[sebekd_format::load_be32(p + kSrcIp)]++);
   }
   return out;
 }
@@ -62,4 +62,4 @@ std::string synth_golden_stream(const std::string& vectors_dir, std::size_t reco
       records);
 }
 
-}  // namespace xebek::test
+}  // namespace xebek_test

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace xebek::test {
+namespace xebek_test {
 
 std::string synth_stream(const std::vector<std::string>& base_streams, std::size_t records);
 
@@ -17,4 +17,4 @@ std::string synth_stream(const std::vector<std::string>& base_streams, std::size
 // in `vectors_dir`: what the benchmarks run on.
 std::string synth_golden_stream(const std::string& vectors_dir, std::size_t records);
 
-}  // namespace xebek::test
+}  // namespace xebek_test

@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::vector<std::string> base;
-  for (int i = 2; i < argc; ++i) base.push_back(xebek::test::read_file(argv[i]));
-  const std::string s = xebek::test::synth_stream(base, std::strtoull(argv[1], nullptr, 10));
+  for (int i = 2; i < argc; ++i) base.push_back(xebek_test::read_file(argv[i]));
+  const std::string s = xebek_test::synth_stream(base, std::strtoull(argv[1], nullptr, 10));
   return std::fwrite(s.data(), 1, s.size(), stdout) == s.size() ? 0 : 1;
 }

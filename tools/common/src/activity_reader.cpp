@@ -76,7 +76,7 @@ int read_stream_files(std::string_view program, std::vector<std::string> files,
   sel.follow = std::move(follow);
   return sbk_tools::read_inputs(
       program, sel,
-      [&](const sebek::StreamRecord& r) {
+      [&](const sebekd_format::StreamRecord& r) {
         sink(activity_from_sebek(r, host ? *host : hosts.intern_ipv4(r.src_ip)));
       },
       hooks);
@@ -85,10 +85,10 @@ int read_stream_files(std::string_view program, std::vector<std::string> files,
 int read_pcap(std::string_view program, const std::string& path, HostTable& hosts,
               const ActivitySink& sink, const sbk_tools::InputHooks& hooks) {
   try {
-    auto reader = sebek::PcapReader::open_file(path, sebek::kDefaultPort);
-    reader.run([&](const timeval& ts, std::uint32_t, const sebek::FrameInfo& f) {
-      if (f.verdict != sebek::FrameVerdict::Accepted) return;
-      sebek::StreamRecord r;
+    auto reader = sebekd_format::PcapReader::open_file(path, sebekd_format::kDefaultPort);
+    reader.run([&](const timeval& ts, std::uint32_t, const sebekd_format::FrameInfo& f) {
+      if (f.verdict != sebekd_format::FrameVerdict::Accepted) return;
+      sebekd_format::StreamRecord r;
       r.pcap_sec = static_cast<std::uint32_t>(ts.tv_sec);
       r.pcap_usec = static_cast<std::uint32_t>(ts.tv_usec);
       r.src_ip = f.src_ip;
@@ -96,7 +96,7 @@ int read_pcap(std::string_view program, const std::string& path, HostTable& host
       r.data = f.data;
       sink(activity_from_sebek(r, hosts.intern_ipv4(r.src_ip)));
     });
-  } catch (const sebek::PcapError& e) {
+  } catch (const sebekd_format::PcapError& e) {
     return fail(program, path + ": " + e.what(), hooks);
   }
   return 0;

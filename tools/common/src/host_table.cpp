@@ -16,7 +16,7 @@ std::uint32_t HostTable::intern(std::string_view name) {
 std::uint32_t HostTable::intern_ipv4(std::uint32_t addr) {
   auto it = by_ipv4_.find(addr);
   if (it != by_ipv4_.end()) return it->second;
-  const std::uint32_t id = intern(sebek::ipv4_to_string(addr));
+  const std::uint32_t id = intern(sebekd_format::ipv4_to_string(addr));
   by_ipv4_.emplace(addr, id);
   return id;
 }

@@ -6,13 +6,13 @@ namespace xebek_tools {
 
 namespace {
 
-Action sebek_action(const sebek::Header& h) {
-  switch (static_cast<sebek::RecordType>(h.type)) {
-    case sebek::RecordType::Read:
+Action sebek_action(const sebekd_format::Header& h) {
+  switch (static_cast<sebekd_format::RecordType>(h.type)) {
+    case sebekd_format::RecordType::Read:
       return (h.length == 0 && h.fd == 0 && h.inode == 0) ? Action::Fork : Action::Read;
-    case sebek::RecordType::Write: return Action::Write;
-    case sebek::RecordType::Socket: return Action::Socket;
-    case sebek::RecordType::Open: return Action::Open;
+    case sebekd_format::RecordType::Write: return Action::Write;
+    case sebekd_format::RecordType::Socket: return Action::Socket;
+    case sebekd_format::RecordType::Open: return Action::Open;
   }
   return Action::Unknown;
 }
@@ -29,9 +29,9 @@ void put_ipv4(std::array<std::uint8_t, 16>& out, std::uint32_t host_order) {
 // own end as source, for accepted connections as well as made ones.
 SocketActivity sebek_socket(std::span<const std::uint8_t> data) {
   SocketActivity s;
-  if (data.size() < sebek::kSocketBodySize) return s;
-  const sebek::SocketBody b =
-      sebek::decode_socket_body(data.first<sebek::kSocketBodySize>());
+  if (data.size() < sebekd_format::kSocketBodySize) return s;
+  const sebekd_format::SocketBody b =
+      sebekd_format::decode_socket_body(data.first<sebekd_format::kSocketBodySize>());
   s.family = 2;
   s.call = b.call;
   s.proto = b.proto;
@@ -57,8 +57,8 @@ Action native_action(xebekd::EventType t) {
 
 }  // namespace
 
-Activity activity_from_sebek(const sebek::StreamRecord& r, std::uint32_t host) {
-  const sebek::Header& h = r.header;
+Activity activity_from_sebek(const sebekd_format::StreamRecord& r, std::uint32_t host) {
+  const sebekd_format::Header& h = r.header;
   Activity a;
   a.host = host;
   a.action = sebek_action(h);

@@ -8,8 +8,8 @@
 // or starve the daemon or other domains.
 #pragma once
 
-#include <xebek0/record.hpp>
-#include <xebek0/transport.hpp>
+#include "xebek0/record.hpp"
+#include "xebek0/transport.hpp"
 
 #include <array>
 #include <chrono>

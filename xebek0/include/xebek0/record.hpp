@@ -3,7 +3,7 @@
 // in the shared ring so they can go to the output with a single copy.
 #pragma once
 
-#include <xebek/ring.h>
+#include "xebek/ring.h"
 
 #include <cstdint>
 #include <span>

@@ -18,7 +18,7 @@
 // by the (hostile) guest: every entry is parsed strictly and bounded.
 #pragma once
 
-#include <xebek0/transport.hpp>
+#include "xebek0/transport.hpp"
 
 #include <filesystem>
 

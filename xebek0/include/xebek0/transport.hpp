@@ -5,7 +5,7 @@
 // MappedRing without knowing which.
 #pragma once
 
-#include <xebek/ring.h>
+#include "xebek/ring.h"
 
 #include <cstdint>
 #include <memory>

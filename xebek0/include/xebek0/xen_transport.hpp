@@ -15,7 +15,7 @@
 // is hostile.
 #pragma once
 
-#include <xebek0/transport.hpp>
+#include "xebek0/transport.hpp"
 
 #include <set>
 #include <string>

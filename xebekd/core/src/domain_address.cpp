@@ -12,7 +12,7 @@ void DomainAddressMap::add_entries(const std::vector<std::string>& entries) {
     if (eq == std::string::npos || eq == 0)
       throw std::invalid_argument("invalid domain-ip \"" + entry + "\": expected NAME=A.B.C.D");
     std::uint32_t addr = 0;
-    if (!sebek::parse_ipv4(std::string_view(entry).substr(eq + 1), addr))
+    if (!sebekd_format::parse_ipv4(std::string_view(entry).substr(eq + 1), addr))
       throw std::invalid_argument("invalid domain-ip \"" + entry + "\": \"" +
                                   entry.substr(eq + 1) + "\" is not an IPv4 address");
     by_key_[entry.substr(0, eq)] = addr;
@@ -28,7 +28,7 @@ AddressChoice DomainAddressMap::choose(const std::string& name, std::uint32_t do
   std::uint32_t addr = 0;
   // The transport's address comes from the guest's side (xenstore vif
   // entries, the sim registry): taken only if it parses strictly.
-  if (transport_ip && sebek::parse_ipv4(*transport_ip, addr))
+  if (transport_ip && sebekd_format::parse_ipv4(*transport_ip, addr))
     return {addr, AddressChoice::Source::Transport};
   return {default_, AddressChoice::Source::Default};
 }

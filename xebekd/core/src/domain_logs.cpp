@@ -229,9 +229,9 @@ void DomainLogs::open_pcap() {
   ::close(fd);
   if (err) fail("cannot truncate", pcap_path(), err);
   try {
-    pcap_ = std::make_unique<sebek::PcapWriter>(pcap_path(), sebek::PcapWriter::Mode::Append);
+    pcap_ = std::make_unique<sebekd_format::PcapWriter>(pcap_path(), sebekd_format::PcapWriter::Mode::Append);
     pcap_->flush();
-  } catch (const sebek::PcapError& e) {
+  } catch (const sebekd_format::PcapError& e) {
     pcap_.reset();
     throw LogError(std::string("cannot open ") + pcap_path() + ": " + e.what(), ENOSPC);
   }
@@ -402,7 +402,7 @@ DomainLogs::Staged DomainLogs::stage_events(std::span<const Event> events, std::
   native::LogPosition at = position();
   native_out_.begin(batch_context(recv_time_ns), at);
   std::uint64_t records = 0;
-  sebek::StreamRecord sr;
+  sebekd_format::StreamRecord sr;
   sr.pcap_sec = static_cast<std::uint32_t>(recv_time_ns / 1'000'000'000ull);
   sr.pcap_usec = static_cast<std::uint32_t>((recv_time_ns % 1'000'000'000ull) / 1000);
   sr.src_ip = opt_.frame.src_ip;
@@ -413,14 +413,14 @@ DomainLogs::Staged DomainLogs::stage_events(std::span<const Event> events, std::
       if (placed.records++ == 0) placed.first = rec.header;
       placed.data_bytes += rec.data.size();
       sr.header = rec.header;
-      sebek::encode_stream_prefix(
-          sr, std::span<std::uint8_t, sebek::kStreamRecordHeaderSize>(
-                  stream_out_.stage(sebek::kStreamRecordHeaderSize), sebek::kStreamRecordHeaderSize));
+      sebekd_format::encode_stream_prefix(
+          sr, std::span<std::uint8_t, sebekd_format::kStreamRecordHeaderSize>(
+                  stream_out_.stage(sebekd_format::kStreamRecordHeaderSize), sebekd_format::kStreamRecordHeaderSize));
       // The mapper reuses its socket buffer: the staged copy is what stays.
       const auto kept = stream_out_.append(rec.data);
-      at.stream += sebek::kStreamRecordHeaderSize + rec.data.size();
+      at.stream += sebekd_format::kStreamRecordHeaderSize + rec.data.size();
       if (opt_.pcap) {
-        at.pcap += kPcapRecordHeader + sebek::kFrameHeaderSize + rec.data.size();
+        at.pcap += kPcapRecordHeader + sebekd_format::kFrameHeaderSize + rec.data.size();
         pcap_records_.push_back({rec.header, kept});
       }
     });
@@ -437,7 +437,7 @@ int DomainLogs::write_pcap(std::uint64_t recv_time_ns, std::uint64_t pcap_end) {
                static_cast<suseconds_t>((recv_time_ns % 1'000'000'000ull) / 1000)};
     for (const SebekRecord& p : pcap_records_) pcap_->write_record(tv, opt_.frame, p.header, p.data);
     pcap_->flush();
-  } catch (const sebek::PcapError&) {
+  } catch (const sebekd_format::PcapError&) {
     return ENOSPC;
   }
   pcap_size_ = pcap_end;

@@ -80,7 +80,7 @@ int sebek_type_of_ref(EventType kind) {
   }
 }
 
-Event event_of_ref(const RefFields& f, const sebek::Header& h, std::uint64_t implied_seq) {
+Event event_of_ref(const RefFields& f, const sebekd_format::Header& h, std::uint64_t implied_seq) {
   const std::uint8_t x = f.entry.extras;
   Event e;
   e.type = static_cast<EventType>(f.entry.kind);

@@ -90,7 +90,7 @@ class BatchReader {
   SebekMapper mapper_;
   std::uint64_t implied_seq_ = 0;
   std::uint64_t stream_pos_ = 0, pcap_pos_ = 0;
-  sebek::Header first_{};    // first Sebek record of the entry being resolved
+  sebekd_format::Header first_{};    // first Sebek record of the entry being resolved
   bool joined_ = false;      // its payload went to s_.joined
 };
 
@@ -157,23 +157,23 @@ std::span<const std::uint8_t> BatchReader::resolve(const native::RefFields& f, s
   std::uint64_t at = head_.stream_start + f.entry.stream_rel;
   std::uint64_t need = f.entry.data_len;
   for (bool first = true;; first = false) {
-    if (at > stream.size() || stream.size() - at < sebek::kStreamRecordHeaderSize)
+    if (at > stream.size() || stream.size() - at < sebekd_format::kStreamRecordHeaderSize)
       fail(who + " byte " + std::to_string(at) + ", beyond its end (" + std::to_string(stream.size()) + " bytes)");
-    const sebek::Header h = sebek::decode_header(
-        stream.subspan(at + sebek::kStreamPrefixSize).first<sebek::kHeaderSize>());
-    const std::uint64_t room = stream.size() - at - sebek::kStreamRecordHeaderSize;
+    const sebekd_format::Header h = sebekd_format::decode_header(
+        stream.subspan(at + sebekd_format::kStreamPrefixSize).first<sebekd_format::kHeaderSize>());
+    const std::uint64_t room = stream.size() - at - sebekd_format::kStreamRecordHeaderSize;
     if (h.length > room)
       fail(who + " byte " + std::to_string(at) + ", whose record runs past its end (" +
            std::to_string(stream.size()) + " bytes)");
     if (h.type != want_type || h.length > need || (!first && h.pid != first_.pid))
       fail(who + " byte " + std::to_string(at) + ", which does not hold its record");
-    const auto bytes = stream.subspan(at + sebek::kStreamRecordHeaderSize, h.length);
+    const auto bytes = stream.subspan(at + sebekd_format::kStreamRecordHeaderSize, h.length);
     if (first) first_ = h;
     if (first && h.length == need) return bytes;  // one record: read in place
     s_.joined.insert(s_.joined.end(), bytes.begin(), bytes.end());
     joined_ = true;
     need -= h.length;
-    at += sebek::kStreamRecordHeaderSize + h.length;
+    at += sebekd_format::kStreamRecordHeaderSize + h.length;
     if (need == 0) break;
   }
   // Valid until s_.joined grows again: the scan points it anew at the end.
@@ -188,8 +188,8 @@ void BatchReader::add_meta(NativeEntry& n, std::uint32_t) {
   m.first_counter = mapper_.next_counter();
   // The event's Sebek records, as the writer mapped them: where they end.
   m.sebek_records = mapper_.map(n.event, [&](const SebekRecord& r) {
-    stream_pos_ += sebek::kStreamRecordHeaderSize + r.data.size();
-    if (pcap_pos_ != kNoPcap) pcap_pos_ += kPcapRecordHeader + sebek::kFrameHeaderSize + r.data.size();
+    stream_pos_ += sebekd_format::kStreamRecordHeaderSize + r.data.size();
+    if (pcap_pos_ != kNoPcap) pcap_pos_ += kPcapRecordHeader + sebekd_format::kFrameHeaderSize + r.data.size();
   });
   m.next_counter = mapper_.next_counter();
   m.stream_end = stream_pos_;

@@ -6,10 +6,10 @@
 
 namespace xebekd {
 
-sebek::Comm sebek_comm(const std::array<char, kNativeCommSize>& comm) {
+sebekd_format::Comm sebek_comm(const std::array<char, kNativeCommSize>& comm) {
   std::size_t n = 0;
   while (n < comm.size() && comm[n] != '\0') ++n;
-  return sebek::make_comm(std::string_view(comm.data(), n));
+  return sebekd_format::make_comm(std::string_view(comm.data(), n));
 }
 
 namespace {
@@ -21,8 +21,8 @@ std::uint32_t ipv4_of(const std::array<std::uint8_t, 16>& a) {
 
 }  // namespace
 
-sebek::Header SebekMapper::header(const Event& e, std::uint16_t type) const {
-  sebek::Header h;
+sebekd_format::Header SebekMapper::header(const Event& e, std::uint16_t type) const {
+  sebekd_format::Header h;
   h.magic = magic_;
   h.type = type;
   // Sebek's fields are u32: the wall clock seconds and the inode number are
@@ -39,14 +39,14 @@ sebek::Header SebekMapper::header(const Event& e, std::uint16_t type) const {
 }
 
 std::span<const std::uint8_t> SebekMapper::socket_body(const Event& e) {
-  sebek::SocketBody b;
+  sebekd_format::SocketBody b;
   b.dst_ip = ipv4_of(e.socket.remote_addr);
   b.dst_port = e.socket.remote_port;
   b.src_ip = ipv4_of(e.socket.local_addr);
   b.src_port = e.socket.local_port;
   b.call = e.socket.call;
   b.proto = e.socket.proto;
-  sebek::encode_socket_body(b, socket_body_);
+  sebekd_format::encode_socket_body(b, socket_body_);
   return socket_body_;
 }
 

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <xebek/ring.h>
+#include "xebek/ring.h"
 
 #include "xebek0/control_mode.hpp"
 

@@ -37,9 +37,9 @@ bool wait_readable(int fd, int timeout_ms) {
 
 std::optional<InputError> decode_fd(int fd, std::string_view source, const RecordSink& sink,
                                     const InputHooks& hooks, std::chrono::milliseconds quiet) {
-  sebek::StreamDecoder decoder;
+  sebekd_format::StreamDecoder decoder;
   std::vector<std::uint8_t> chunk(kReadSize);
-  sebek::StreamRecord record;
+  sebekd_format::StreamRecord record;
   // A blocking read() on a live pipe would keep the records already
   // delivered in the tool's buffers (a batch not yet written, output not yet
   // flushed) for as long as the writer stays quiet.
@@ -62,12 +62,12 @@ std::optional<InputError> decode_fd(int fd, std::string_view source, const Recor
     if (n == 0) break;
     idle_told = false;
     decoder.feed(std::span<const std::uint8_t>(chunk.data(), static_cast<std::size_t>(n)));
-    sebek::StreamDecoder::Status status;
-    while ((status = decoder.next(record)) == sebek::StreamDecoder::Status::Record) sink(record);
-    if (status == sebek::StreamDecoder::Status::Error)
+    sebekd_format::StreamDecoder::Status status;
+    while ((status = decoder.next(record)) == sebekd_format::StreamDecoder::Status::Record) sink(record);
+    if (status == sebekd_format::StreamDecoder::Status::Error)
       return InputError{std::string(source), decoder.error()};
   }
-  if (decoder.finish() == sebek::StreamDecoder::Status::Error)
+  if (decoder.finish() == sebekd_format::StreamDecoder::Status::Error)
     return InputError{std::string(source), decoder.error()};
   return std::nullopt;
 }

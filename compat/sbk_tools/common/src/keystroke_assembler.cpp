@@ -65,7 +65,7 @@ std::size_t KeystrokeAssembler::KeyHash::operator()(const Key& k) const noexcept
   return static_cast<std::size_t>(h ^ (h >> 29));
 }
 
-bool KeystrokeAssembler::add(const sebek::StreamRecord& r, std::string_view comm,
+bool KeystrokeAssembler::add(const sebekd_format::StreamRecord& r, std::string_view comm,
                              KeystrokeLine& line) {
   const Key key{r.src_ip, r.header.pid, r.header.inode, r.header.fd};
   Pending& p = pending_[key];

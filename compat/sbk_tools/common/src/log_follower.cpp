@@ -59,10 +59,10 @@ class OpenLog {
       if (n == 0) return true;
       position_ += static_cast<std::uint64_t>(n);
       decoder_.feed(std::span<const std::uint8_t>(chunk.data(), static_cast<std::size_t>(n)));
-      sebek::StreamRecord record;
-      sebek::StreamDecoder::Status status;
-      while ((status = decoder_.next(record)) == sebek::StreamDecoder::Status::Record) sink(record);
-      if (status == sebek::StreamDecoder::Status::Error) {
+      sebekd_format::StreamRecord record;
+      sebekd_format::StreamDecoder::Status status;
+      while ((status = decoder_.next(record)) == sebekd_format::StreamDecoder::Status::Record) sink(record);
+      if (status == sebekd_format::StreamDecoder::Status::Error) {
         err = with_base(source, decoder_.error());
         return false;
       }
@@ -71,7 +71,7 @@ class OpenLog {
 
   // At the end of a rotated-away file: a record cut in the middle is an error.
   std::optional<InputError> finish(const std::string& source) {
-    if (decoder_.finish() == sebek::StreamDecoder::Status::Error)
+    if (decoder_.finish() == sebekd_format::StreamDecoder::Status::Error)
       return with_base(source, decoder_.error());
     return std::nullopt;
   }
@@ -85,7 +85,7 @@ class OpenLog {
                  source.c_str(), static_cast<unsigned long long>(size),
                  static_cast<unsigned long long>(from));
     ::lseek(fd_, static_cast<off_t>(from), SEEK_SET);
-    decoder_ = sebek::StreamDecoder{};
+    decoder_ = sebekd_format::StreamDecoder{};
     base_ = from;
     position_ = from;
   }
@@ -93,7 +93,7 @@ class OpenLog {
   std::uint64_t position() const { return position_; }
 
  private:
-  InputError with_base(const std::string& source, sebek::StreamError e) const {
+  InputError with_base(const std::string& source, sebekd_format::StreamError e) const {
     e.offset += base_;
     return InputError{source, std::move(e)};
   }
@@ -101,7 +101,7 @@ class OpenLog {
   int fd_;
   dev_t dev_ = 0;
   ino_t ino_ = 0;
-  sebek::StreamDecoder decoder_;
+  sebekd_format::StreamDecoder decoder_;
   std::uint64_t base_ = 0;
   std::uint64_t position_ = 0;
 };

@@ -6,7 +6,7 @@
 
 namespace sbk_tools {
 
-std::string perl_comm(const sebek::Comm& comm) {
+std::string perl_comm(const sebekd_format::Comm& comm) {
   std::string s;
   s.reserve(comm.size());
   for (char c : comm)
@@ -87,7 +87,7 @@ PerlSocketFields perl_unpack_socket(std::span<const std::uint8_t> data) {
   for (std::size_t size : kSizes) {
     if (data.size() - pos < size) continue;
     const std::uint8_t* p = data.data() + pos;
-    f.values[filled++] = size == 4 ? sebek::load_be32(p) : size == 2 ? sebek::load_be16(p) : *p;
+    f.values[filled++] = size == 4 ? sebekd_format::load_be32(p) : size == 2 ? sebekd_format::load_be16(p) : *p;
     pos += size;
   }
   return f;

@@ -35,7 +35,7 @@ int run_printer(std::string_view program, const InputSelection& inputs,
   hooks.should_stop = [] { return g_stop != 0; };
   const int status = read_inputs(
       program, inputs,
-      [&](const sebek::StreamRecord& r) {
+      [&](const sebekd_format::StreamRecord& r) {
         printer(r, out.text());
         if (out.text().size() >= (1u << 16)) write_failed |= !out.flush();
       },

@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-namespace sebek {
+namespace sebekd_format {
 
 inline std::uint16_t load_be16(const std::uint8_t* p) {
   return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
@@ -35,4 +35,4 @@ inline void store_le32(std::uint8_t* p, std::uint32_t v) {
   p[3] = static_cast<std::uint8_t>(v >> 24);
 }
 
-}  // namespace sebek
+}  // namespace sebekd_format

@@ -11,7 +11,7 @@
 
 #include "sebekd_format/header.hpp"
 
-namespace sebek {
+namespace sebekd_format {
 
 inline constexpr std::size_t kEthernetHeaderSize = 14;
 inline constexpr std::size_t kIpHeaderSize = 20;
@@ -47,4 +47,4 @@ void build_frame(const FrameParams& p, const Header& h, std::span<const std::uin
 // Parses a MAC "aa:bb:cc:dd:ee:ff"; false on anything else.
 bool parse_mac(std::string_view text, MacAddress& mac);
 
-}  // namespace sebek
+}  // namespace sebekd_format

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace sebek {
+namespace sebekd_format {
 
 inline constexpr std::size_t kHeaderSize = 56;
 inline constexpr std::size_t kCommSize = 12;
@@ -74,4 +74,4 @@ SocketBody decode_socket_body(std::span<const std::uint8_t, kSocketBodySize> in)
 std::string ipv4_to_string(std::uint32_t addr);
 bool parse_ipv4(std::string_view text, std::uint32_t& addr);
 
-}  // namespace sebek
+}  // namespace sebekd_format

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace sebek {
+namespace sebekd_format {
 
 class LossTracker {
  public:
@@ -39,4 +39,4 @@ class LossTracker {
   std::vector<Agent> agents_;
 };
 
-}  // namespace sebek
+}  // namespace sebekd_format

@@ -16,7 +16,7 @@
 struct pcap;
 struct pcap_dumper;
 
-namespace sebek {
+namespace sebekd_format {
 
 // Every libpcap failure (open, format, truncation, link type) becomes one.
 class PcapError : public std::runtime_error {
@@ -103,4 +103,4 @@ class PcapReader {
   PcapStats stats_;
 };
 
-}  // namespace sebek
+}  // namespace sebekd_format

@@ -13,7 +13,7 @@
 
 #include "sebekd_format/header.hpp"
 
-namespace sebek {
+namespace sebekd_format {
 
 inline constexpr std::size_t kMaxChunk = 1320;
 
@@ -47,4 +47,4 @@ void split_like_sebek(const Header& base, std::span<const std::uint8_t> data,
 std::vector<Chunk> split_like_sebek(const Header& base, std::span<const std::uint8_t> data,
                                     std::uint32_t& counter);
 
-}  // namespace sebek
+}  // namespace sebekd_format

@@ -16,7 +16,7 @@
 
 #include "sebekd_format/header.hpp"
 
-namespace sebek {
+namespace sebekd_format {
 
 inline constexpr std::size_t kStreamPrefixSize = 12;
 inline constexpr std::size_t kStreamRecordHeaderSize = kStreamPrefixSize + kHeaderSize;  // 68
@@ -80,4 +80,4 @@ class StreamDecoder {
 // the record is acceptable, else the reason.
 std::string validate_stream_header(const Header& h);
 
-}  // namespace sebek
+}  // namespace sebekd_format

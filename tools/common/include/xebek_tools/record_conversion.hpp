@@ -13,7 +13,7 @@ namespace xebek_tools {
 // A zero-length read on fd 0 with inode 0 is Sebek's fork marker (the
 // child's first record, ppid = the parent); an empty read elsewhere is an
 // ordinary read. Types Sebek does not define become Action::Unknown.
-Activity activity_from_sebek(const sebek::StreamRecord& r, std::uint32_t host);
+Activity activity_from_sebek(const sebekd_format::StreamRecord& r, std::uint32_t host);
 
 Activity activity_from_native(const xebekd::NativeEntry& e, std::uint32_t host);
 

@@ -55,8 +55,8 @@ class LogError : public std::runtime_error {
 struct LogOptions {
   std::string dir;                    // this domain's directory
   bool pcap = false;
-  sebek::FrameParams frame;           // src_ip is the domain's Sebek address
-  std::uint32_t magic = sebek::kDefaultMagic;
+  sebekd_format::FrameParams frame;           // src_ip is the domain's Sebek address
+  std::uint32_t magic = sebekd_format::kDefaultMagic;
   std::uint64_t rotate_bytes = 0;     // rotate when the stream reaches this; 0 never
   std::uint64_t rotate_seconds = 0;   // rotate logs older than this; 0 never
   bool sync = false;                  // fdatasync every batch (power loss)
@@ -153,7 +153,7 @@ class DomainLogs {
   std::uint64_t native_inode_ = 0;
   std::uint64_t checkpoint_native_ = ~0ull;  // native size at the last checkpoint
   std::uint64_t checkpoint_at_ns_ = 0;
-  std::unique_ptr<sebek::PcapWriter> pcap_;
+  std::unique_ptr<sebekd_format::PcapWriter> pcap_;
   std::uint64_t stream_size_ = 0;
   std::uint64_t pcap_size_ = 0;
   std::uint64_t native_size_ = 0;

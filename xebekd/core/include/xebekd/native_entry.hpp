@@ -19,7 +19,7 @@ struct StreamPlacement {
   std::uint64_t offset = 0;      // of the first record
   std::uint32_t records = 0;
   std::uint64_t data_bytes = 0;  // their data, summed
-  sebek::Header first;           // the first record's header
+  sebekd_format::Header first;           // the first record's header
 };
 
 // A reference entry with its extras, decoded.
@@ -35,7 +35,7 @@ struct RefFields {
 
 // The event a reference entry stands for, given the header of its first
 // Sebek record and the seq it takes when it gives none; data not attached.
-Event event_of_ref(const RefFields& f, const sebek::Header& first, std::uint64_t implied_seq);
+Event event_of_ref(const RefFields& f, const sebekd_format::Header& first, std::uint64_t implied_seq);
 
 // Appends the reference entry of `e` to `out` and returns true when the
 // stream holds `e` exactly as `placed` says; else appends nothing.

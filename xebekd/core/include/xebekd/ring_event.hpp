@@ -3,7 +3,7 @@
 // points into the ring so that it is copied once, straight into the logs.
 #pragma once
 
-#include <xebek0/record.hpp>
+#include "xebek0/record.hpp"
 
 #include "xebekd/event.hpp"
 

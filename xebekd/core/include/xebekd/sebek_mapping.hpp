@@ -25,13 +25,13 @@
 namespace xebekd {
 
 struct SebekRecord {
-  sebek::Header header;
+  sebekd_format::Header header;
   std::span<const std::uint8_t> data;
 };
 
 class SebekMapper {
  public:
-  explicit SebekMapper(std::uint32_t magic = sebek::kDefaultMagic) : magic_(magic) {}
+  explicit SebekMapper(std::uint32_t magic = sebekd_format::kDefaultMagic) : magic_(magic) {}
 
   // Emits the Sebek records of one event (zero or more) to
   // emit(const SebekRecord&) and returns how many: the one definition of
@@ -44,18 +44,18 @@ class SebekMapper {
   void set_next_counter(std::uint32_t c) { counter_ = c; }
 
  private:
-  sebek::Header header(const Event& e, std::uint16_t type) const;
+  sebekd_format::Header header(const Event& e, std::uint16_t type) const;
   std::span<const std::uint8_t> socket_body(const Event& e);
 
   std::uint32_t magic_;
   std::uint32_t counter_ = 0;
-  std::array<std::uint8_t, sebek::kSocketBodySize> socket_body_{};
+  std::array<std::uint8_t, sebekd_format::kSocketBodySize> socket_body_{};
 };
 
 template <class Emit>
 std::uint32_t SebekMapper::map(const Event& e, Emit&& emit) {
   constexpr std::uint16_t kAfInet = 2;
-  const auto one = [&](sebek::Header h, std::span<const std::uint8_t> data) {
+  const auto one = [&](sebekd_format::Header h, std::span<const std::uint8_t> data) {
     h.counter = counter_++;
     h.length = static_cast<std::uint32_t>(data.size());
     emit(SebekRecord{h, data});
@@ -71,10 +71,10 @@ std::uint32_t SebekMapper::map(const Event& e, Emit&& emit) {
       return 0;
     case EventType::Read:
     case EventType::Write: {
-      const sebek::Header h = header(e, e.type == EventType::Read ? 0 : 1);
+      const sebekd_format::Header h = header(e, e.type == EventType::Read ? 0 : 1);
       if (e.flags & kFlagSebekChunk) return one(h, e.data);
       std::uint32_t n = 0;
-      sebek::split_like_sebek(h, e.data, counter_, [&](const sebek::Chunk& c) {
+      sebekd_format::split_like_sebek(h, e.data, counter_, [&](const sebekd_format::Chunk& c) {
         emit(SebekRecord{c.header, c.data});
         ++n;
       });
@@ -83,9 +83,9 @@ std::uint32_t SebekMapper::map(const Event& e, Emit&& emit) {
     case EventType::Open:
       // The client copies at most one record's worth of path (d_path into a
       // 1320-byte buffer); a longer native path stays whole in the native log.
-      return one(header(e, 3), e.data.first(std::min(e.data.size(), sebek::kMaxChunk)));
+      return one(header(e, 3), e.data.first(std::min(e.data.size(), sebekd_format::kMaxChunk)));
     case EventType::Fork: {
-      sebek::Header h = header(e, 0);
+      sebekd_format::Header h = header(e, 0);
       h.fd = 0;
       h.inode = 0;
       return one(h, {});
@@ -98,6 +98,6 @@ std::uint32_t SebekMapper::map(const Event& e, Emit&& emit) {
 }
 
 // The 16-byte native comm as the Sebek client's strncpy(com, comm, 12).
-sebek::Comm sebek_comm(const std::array<char, kNativeCommSize>& comm);
+sebekd_format::Comm sebek_comm(const std::array<char, kNativeCommSize>& comm);
 
 }  // namespace xebekd

@@ -19,8 +19,8 @@ namespace sbk_tools {
 // $ks_read_length_limit).
 inline constexpr std::uint32_t kMaxKeystrokeRead = 100;
 
-inline bool is_keystroke_read(const sebek::Header& h) {
-  return h.type == static_cast<std::uint16_t>(sebek::RecordType::Read) &&
+inline bool is_keystroke_read(const sebekd_format::Header& h) {
+  return h.type == static_cast<std::uint16_t>(sebekd_format::RecordType::Read) &&
          h.length <= kMaxKeystrokeRead;
 }
 
@@ -42,7 +42,7 @@ class KeystrokeAssembler {
   // `comm` is the record's comm as the tools print it (perl_comm). Returns
   // true and fills `line` when this record completes a line. The record
   // must satisfy is_keystroke_read().
-  bool add(const sebek::StreamRecord& r, std::string_view comm, KeystrokeLine& line);
+  bool add(const sebekd_format::StreamRecord& r, std::string_view comm, KeystrokeLine& line);
 
   // Keys with typed bytes still waiting for their end of line.
   std::size_t pending_keys() const { return pending_.size(); }

@@ -15,7 +15,7 @@ namespace sbk_tools {
 
 // `$com =~ s/\0//g`: every NUL byte removed, not only the padding, so a
 // comm with a NUL in the middle keeps the bytes after it.
-std::string perl_comm(const sebek::Comm& comm);
+std::string perl_comm(const sebekd_format::Comm& comm);
 
 // Appends "YYYY-MM-DD HH:MM:SS" (UTC) for a Sebek time_sec.
 void append_datetime(std::string& out, std::uint32_t time_sec);

@@ -11,13 +11,13 @@ namespace sbk_tools {
 
 // Receives each record in stream order. The record's data span is valid only
 // during the call.
-using RecordSink = std::function<void(const sebek::StreamRecord&)>;
+using RecordSink = std::function<void(const sebekd_format::StreamRecord&)>;
 
 // Why an input could not be read to its end: `source` names it ("-" for
 // stdin, a file path, or the followed log), `error` says where and why.
 struct InputError {
   std::string source;
-  sebek::StreamError error;
+  sebekd_format::StreamError error;
   // "SOURCE: byte offset N: reason"
   std::string message() const { return source + ": " + error.message(); }
 };

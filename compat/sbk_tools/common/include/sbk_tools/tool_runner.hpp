@@ -12,7 +12,7 @@
 
 namespace sbk_tools {
 
-using RecordPrinter = std::function<void(const sebek::StreamRecord&, std::string& out)>;
+using RecordPrinter = std::function<void(const sebekd_format::StreamRecord&, std::string& out)>;
 
 // Returns the process exit status.
 int run_printer(std::string_view program, const InputSelection& inputs,

@@ -6,13 +6,13 @@
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include <fcntl.h>
 #include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/signalfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "xebekd/control_mode.hpp"
@@ -25,9 +25,14 @@ using namespace std::chrono_literals;
 // epoll user data: ring event fds carry the domain id; these two are special.
 constexpr std::uint64_t kWatchTag = 1ull << 40;
 constexpr std::uint64_t kSignalTag = 2ull << 40;
-// Batches per domain per turn: bounds how long one busy domain can keep
-// the others waiting.
-constexpr unsigned kBatchesPerTurn = 8;
+// Batches per domain per turn (a batch is at most --max-batch records):
+// in a round every domain with work gets one turn, so a domain that floods
+// keeps each quiet one waiting for one batch per flooder at most.
+constexpr unsigned kBatchesPerTurn = 1;
+// Turns a ring gets at shutdown, to write what it already holds.
+constexpr unsigned kShutdownTurns = 1000;
+// Ring events taken per epoll_wait; more stay pending for the next call.
+constexpr int kEventsPerWait = 256;
 // One domain's entries are looked at no more often than this, however
 // often its guest writes them.
 constexpr auto kDebounce = 100ms;
@@ -52,13 +57,8 @@ std::uint64_t unix_ms() {
                            .count());
 }
 
-std::uint64_t thread_cpu_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return std::uint64_t(ts.tv_sec) * 1'000'000'000ull + std::uint64_t(ts.tv_nsec);
-}
-
-// Charges the CPU time of a scope to one domain.
+// Charges the CPU time of a rare scope (attach, detach) to one domain;
+// the hot path uses the CpuMeter instead.
 class CpuCharge {
  public:
   explicit CpuCharge(DomainSession* s) : s_(s), start_(thread_cpu_ns()) {}
@@ -81,7 +81,7 @@ int ms_until(std::chrono::steady_clock::time_point now, std::chrono::steady_cloc
 }  // namespace
 
 Daemon::Daemon(const DaemonOptions& opt, xebek0::Transport& transport)
-    : opt_(opt), tr_(transport), floor_(opt.logdir, opt.min_free_bytes) {
+    : opt_(opt), tr_(transport), floor_(opt.logdir, opt.min_free_bytes), events_(kEventsPerWait) {
   lock_instance();
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd_ < 0) throw std::runtime_error(std::string("epoll_create1: ") + std::strerror(errno));
@@ -343,34 +343,42 @@ void Daemon::write_status() {
   }
 }
 
-bool Daemon::drain_busy() {
-  bool any_busy = false;
-  for (std::uint32_t id : std::set<std::uint32_t>(busy_)) {
-    auto it = sessions_.find(id);
-    if (it == sessions_.end()) {
-      busy_.erase(id);
-      continue;
+bool Daemon::serve_ready_rings() {
+  bool more_waiting = false;
+  if (busy_.empty()) return false;
+  meter_.start_round();
+  // Round robin: each ring with work gets one turn; those with more left
+  // are served again in the next round, after every other one.
+  for (const std::uint32_t id : std::exchange(busy_, {})) {
+    const auto it = sessions_.find(id);
+    if (it == sessions_.end()) continue;
+    DomainSession& s = *it->second;
+    meter_.skip();
+    const bool more = s.drain(kBatchesPerTurn);
+    meter_.charge(s);
+    if (more && !s.masked()) {
+      busy_.insert(id);
+      more_waiting = true;
     }
-    CpuCharge charge(it->second.get());
-    const bool more = it->second->drain(kBatchesPerTurn);
-    if (more && !it->second->masked()) any_busy = true;
-    else busy_.erase(id);
   }
-  return any_busy;
+  meter_.end_round();
+  return more_waiting;
 }
 
 void Daemon::on_ring_event(std::uint32_t id) {
   auto it = sessions_.find(id);
   if (it == sessions_.end()) return;
   DomainSession& s = *it->second;
-  CpuCharge charge(&s);
+  meter_.skip();
   s.on_event();
   busy_.insert(id);
-  if (!s.wants_mask()) return;
-  s.mask(Clock::now());
-  watch_ring(s, false);
-  std::fprintf(stderr, "xebekd: domain %s (id %u): signal storm; its channel is masked and its ring polled\n",
-               s.domain().name.c_str(), id);
+  if (s.wants_mask()) {
+    s.mask(Clock::now());
+    watch_ring(s, false);
+    std::fprintf(stderr, "xebekd: domain %s (id %u): signal storm; its channel is masked and its ring polled\n",
+                 s.domain().name.c_str(), id);
+  }
+  meter_.charge(s);
 }
 
 void Daemon::unmask_due(Clock::time_point now) {
@@ -379,6 +387,19 @@ void Daemon::unmask_due(Clock::time_point now) {
     CpuCharge charge(s.get());
     if (s->maybe_unmask(now)) watch_ring(*s, true);
   }
+}
+
+void Daemon::tick_all() {
+  meter_.start_round();
+  for (auto& [id, s] : sessions_) {
+    meter_.skip();
+    s->tick();
+    meter_.charge(*s);
+    // A slow sweep over every ring: a record that came without a signal
+    // (a lost one, a guest that asks for none) waits a tick at most.
+    if (!s->masked()) busy_.insert(id);
+  }
+  meter_.end_round();
 }
 
 void Daemon::isolate_failed() {
@@ -396,8 +417,9 @@ int Daemon::next_timeout(Clock::time_point now, bool any_busy) const {
   if (any_busy) return 0;
   // Armed with a batch threshold, a ring may hold a few records that did
   // not reach it: a short timeout collects them.
-  int t = sessions_.empty() ? 500 : 20;
+  int t = 500;
   for (const auto& [id, s] : sessions_) {
+    if (s->may_hold_stragglers()) t = std::min(t, 20);
     if (s->disk_full()) t = std::min(t, ms_until(now, s->retry_at()));
     if (s->masked()) t = std::min(t, ms_until(now, next_masked_poll_));
   }
@@ -408,9 +430,9 @@ int Daemon::next_timeout(Clock::time_point now, bool any_busy) const {
 
 void Daemon::run_timers(Clock::time_point now, bool timed_out) {
   if (timed_out) {
-    // Stragglers below the batch threshold, disk-full retries.
+    // Stragglers below a batch threshold, disk-full retries.
     for (const auto& [id, s] : sessions_)
-      if (!s->masked()) busy_.insert(id);
+      if (!s->masked() && s->may_hold_stragglers()) busy_.insert(id);
   }
   if (now >= next_masked_poll_) {
     for (const auto& [id, s] : sessions_)
@@ -427,10 +449,7 @@ void Daemon::run_timers(Clock::time_point now, bool timed_out) {
     next_full_rescan_ = now + kFullRescanInterval;
   }
   if (now >= next_tick_) {
-    for (auto& [id, s] : sessions_) {
-      CpuCharge charge(s.get());
-      s->tick();
-    }
+    tick_all();
     next_tick_ = now + kTickInterval;
   }
   if (now >= next_status_) {
@@ -439,44 +458,58 @@ void Daemon::run_timers(Clock::time_point now, bool timed_out) {
   }
 }
 
-int Daemon::run() {
+void Daemon::start_serving() {
   const auto start = Clock::now();
   rescan_all();
   write_status();
   next_full_rescan_ = start + kFullRescanInterval;
   next_status_ = start + std::chrono::milliseconds(opt_.status_interval_ms);
   next_tick_ = start + kTickInterval;
-  std::vector<epoll_event> events(64);
-  bool stop = false;
-  while (!stop) {
-    const bool any_busy = drain_busy();
-    isolate_failed();
-    const int timeout = next_timeout(Clock::now(), any_busy);
-    const int n = ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout);
-    if (n < 0 && errno != EINTR) {
-      std::fprintf(stderr, "xebekd: epoll_wait: %s\n", std::strerror(errno));
-      return 1;
+}
+
+int Daemon::wait_for_events(int timeout_ms) {
+  const int n = ::epoll_wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()), timeout_ms);
+  if (n < 0 && errno != EINTR) throw std::runtime_error(std::string("epoll_wait: ") + std::strerror(errno));
+  return n;
+}
+
+void Daemon::dispatch_events(int n) {
+  if (n <= 0) return;
+  meter_.start_round();
+  for (int i = 0; i < n; ++i) {
+    const std::uint64_t tag = events_[i].data.u64;
+    if (tag == kSignalTag) {
+      signalfd_siginfo si{};
+      while (::read(signal_fd_, &si, sizeof si) == sizeof si) stop_ = true;
+    } else if (tag == kWatchTag) {
+      handle_watch();
+    } else {
+      on_ring_event(static_cast<std::uint32_t>(tag));
     }
-    for (int i = 0; i < n; ++i) {
-      const std::uint64_t tag = events[i].data.u64;
-      if (tag == kSignalTag) {
-        signalfd_siginfo si{};
-        while (::read(signal_fd_, &si, sizeof si) == sizeof si) stop = true;
-      } else if (tag == kWatchTag) {
-        handle_watch();
-      } else {
-        on_ring_event(static_cast<std::uint32_t>(tag));
-      }
-    }
-    run_timers(Clock::now(), n == 0);
   }
-  // Shutting down: write what is already in the rings.
+  meter_.end_round();
+}
+
+void Daemon::finish_serving() {
+  // What the rings already hold is written before xebekd goes.
   for (auto& [id, s] : sessions_) {
-    for (int i = 0; i < 1000 && s->drain(kBatchesPerTurn); ++i) {
+    for (unsigned turn = 0; turn < kShutdownTurns && s->drain(kBatchesPerTurn); ++turn) {
     }
   }
   write_status();
   std::fprintf(stderr, "xebekd: stopped\n");
+}
+
+int Daemon::run() {
+  start_serving();
+  while (!stop_) {
+    const bool more_waiting = serve_ready_rings();
+    isolate_failed();
+    const int events = wait_for_events(next_timeout(Clock::now(), more_waiting));
+    dispatch_events(events);
+    run_timers(Clock::now(), events == 0);
+  }
+  finish_serving();
   return 0;
 }
 

@@ -19,7 +19,11 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
+#include <sys/epoll.h>
+
+#include "cpu_meter.hpp"
 #include "domain_session.hpp"
 #include "options.hpp"
 #include "xebekd/disk_budget.hpp"
@@ -54,8 +58,13 @@ class Daemon {
   // Control requests from xebekctl.
   void forward_control_request(DomainSession& s);
   void forward_control_requests();
+  // The loop's steps.
+  void start_serving();
+  bool serve_ready_rings();  // one turn each; true if some have more
+  int wait_for_events(int timeout_ms);  // how many; -1 if interrupted
+  void dispatch_events(int n);
+  void finish_serving();
   // Rings.
-  bool drain_busy();
   void on_ring_event(std::uint32_t id);
   void unmask_due(Clock::time_point now);
   void isolate_failed();
@@ -63,6 +72,7 @@ class Daemon {
   // Timers and status.
   int next_timeout(Clock::time_point now, bool any_busy) const;
   void run_timers(Clock::time_point now, bool timed_out);
+  void tick_all();
   void status_soon();
   void write_status();
 
@@ -81,6 +91,9 @@ class Daemon {
   std::map<std::uint32_t, Clock::time_point> attached_at_;
   Clock::time_point next_full_rescan_{}, next_status_{}, next_tick_{}, next_masked_poll_{};
   bool full_rescan_wanted_ = false;
+  bool stop_ = false;
+  std::vector<epoll_event> events_;
+  CpuMeter meter_;
 };
 
 }  // namespace xebekd

@@ -241,8 +241,8 @@ bool DomainSession::drain(unsigned max_batches) {
   // rest); when quiet, for any record so keystrokes show up at once.
   const bool busy = drained + last_drain_records_ >= 256;
   last_drain_records_ = drained;
-  const std::uint32_t threshold = busy ? ring_->size() / 8 : 1;
-  return consumer_->arm_notify(threshold);
+  armed_threshold_ = busy ? ring_->size() / 8 : 1;
+  return consumer_->arm_notify(armed_threshold_);
 }
 
 void DomainSession::tick() {

@@ -55,6 +55,9 @@ class DomainSession {
   void add_cpu_ns(std::uint64_t ns) { cpu_ns_ += ns; }
 
   bool failed() const { return consumer_->failed(); }
+  // Records may wait in the ring without a signal: it was armed for a
+  // batch larger than one record, or a refused batch waits for a retry.
+  bool may_hold_stragglers() const { return armed_threshold_ > 1 || disk_full(); }
   bool disk_full() const { return !pending_.empty(); }
   // When a refused batch may be tried again.
   Clock::time_point retry_at() const { return retry_at_; }
@@ -91,6 +94,7 @@ class DomainSession {
   Clock::time_point retry_at_{};
   std::chrono::milliseconds backoff_{0};
   std::uint64_t last_drain_records_ = 0;
+  std::uint32_t armed_threshold_ = 0;  // bytes the last arm_notify asked for
   // Records consumed but not written (quota, free-space floor), per
   // reason, until a loss entry reports them; and the seq they reach.
   std::map<std::uint32_t, std::uint64_t> dropped_pending_;

@@ -150,7 +150,7 @@ void Daemon::attach(const xebek0::DomainInfo& dom) {
                    "its Sebek records carry the default %s (set --domain-ip %s=A.B.C.D)\n",
                    dom.name.c_str(), dom.id, sebek::ipv4_to_string(addr.addr).c_str(), dom.name.c_str());
     const std::uint64_t cpu0 = thread_cpu_ns();
-    auto s = std::make_unique<DomainSession>(opt_, dom, std::move(ring), addr, floor_);
+    auto s = std::make_unique<DomainSession>(opt_, dom, std::move(ring), addr, floor_, batch_);
     s->add_cpu_ns(thread_cpu_ns() - cpu0);
     const Recovery& r = s->recovery();
     std::fprintf(stderr, "xebekd: domain %s (id %u) attached, address %s (%s), logs in %s%s%s\n",

@@ -94,6 +94,7 @@ class Daemon {
   bool stop_ = false;
   std::vector<epoll_event> events_;
   CpuMeter meter_;
+  std::vector<Event> batch_;  // every session's batch, one at a time
 };
 
 }  // namespace xebekd

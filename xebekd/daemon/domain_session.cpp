@@ -53,13 +53,14 @@ std::string errno_name(int err) {
 
 DomainSession::DomainSession(const DaemonOptions& opt, const xebek0::DomainInfo& dom,
                              std::unique_ptr<xebek0::MappedRing> ring, const AddressChoice& addr,
-                             FreeSpaceFloor& floor)
+                             FreeSpaceFloor& floor, std::vector<Event>& batch)
     : opt_(opt),
       dom_(dom),
       addr_(addr),
       ring_(std::move(ring)),
       floor_(floor),
-      quota_(opt.quota_bytes, opt.quota_period_s * 1'000'000'000ull, realtime_ns()) {
+      quota_(opt.quota_bytes, opt.quota_period_s * 1'000'000'000ull, realtime_ns()),
+      batch_(batch) {
   LogOptions lo;
   lo.dir = opt.logdir + "/" + log_dir_name(dom.name, dom.id);
   lo.pcap = opt.pcap;
@@ -94,7 +95,7 @@ DomainSession::DomainSession(const DaemonOptions& opt, const xebek0::DomainInfo&
 
 DomainSession::~DomainSession() {
   // What was dropped and not yet reported still becomes a loss entry.
-  if (pending_.empty() && !dropped_pending_.empty()) {
+  if (refused_.empty() && !dropped_pending_.empty()) {
     queue_dropped_losses(true);
     write_pending();
   }
@@ -146,8 +147,11 @@ bool DomainSession::write_pending() {
   std::uint64_t now = realtime_ns();
   // Receive times never go backwards within a domain's logs.
   if (now < last_recv_ns_) now = last_recv_ns_;
-  const BatchResult r = logs_->write_batch(pending_, now);
+  std::vector<Event>& batch = pending();
+  const BatchResult r = logs_->write_batch(batch, now);
   if (r.error) {
+    // Kept in the session's own vector: the shared one serves the others.
+    if (&batch == &batch_) refused_.swap(batch_);
     note_write_failure(r.error);
     return false;
   }
@@ -156,7 +160,7 @@ bool DomainSession::write_pending() {
                  dom_.name.c_str(), dom_.id, static_cast<unsigned long long>(write_failures_));
   backoff_ = std::chrono::milliseconds(0);
   last_recv_ns_ = now;
-  for (const Event& e : pending_) {
+  for (const Event& e : batch) {
     if (e.type == EventType::Loss && e.loss_reason >= kLossQuota) continue;  // ours, not the guest's
     ++records_;
     bytes_ += e.data.size();
@@ -165,7 +169,8 @@ bool DomainSession::write_pending() {
   log_bytes_ += r.bytes;
   quota_.charge(r.bytes);
   floor_.used(r.bytes);
-  pending_.clear();
+  batch.clear();
+  if (&batch == &refused_) refused_.shrink_to_fit();  // a domain holds no batch between turns
   consumer_->commit();
   return true;
 }
@@ -200,14 +205,14 @@ void DomainSession::queue_dropped_losses(bool force) {
     e.time_ns = now;
     e.lost = count;
     e.loss_reason = reason;
-    pending_.push_back(e);
+    pending().push_back(e);
     dropped_total_[reason] += count;
   }
   dropped_pending_.clear();
 }
 
 bool DomainSession::drain(unsigned max_batches) {
-  if (!pending_.empty()) {
+  if (!refused_.empty()) {
     if (Clock::now() < retry_at_) return false;  // the retry timer calls again
     if (!write_pending()) return false;
   }
@@ -228,13 +233,14 @@ bool DomainSession::drain(unsigned max_batches) {
       continue;
     }
     queue_dropped_losses(true);  // reported before what follows them
-    pending_.reserve(pending_.size() + recs.size());
-    for (const auto& r : recs) pending_.push_back(event_from_record(r));
+    std::vector<Event>& batch = pending();
+    batch.reserve(batch.size() + recs.size());
+    for (const auto& r : recs) batch.push_back(event_from_record(r));
     if (!write_pending()) return false;
   }
   // While dropping, the losses still reach the logs once a second.
   queue_dropped_losses(false);
-  if (!pending_.empty() && !write_pending()) return false;
+  if (!pending().empty() && !write_pending()) return false;
   if (consumer_->failed()) return false;
   if (drained >= opt_.max_batch * max_batches) return true;  // more is likely waiting
   // Under load ask to be woken only for a good batch (a timer collects the
@@ -246,9 +252,9 @@ bool DomainSession::drain(unsigned max_batches) {
 }
 
 void DomainSession::tick() {
-  if (pending_.empty()) {
+  if (refused_.empty()) {
     queue_dropped_losses(false);
-    if (!pending_.empty()) write_pending();
+    if (!pending().empty()) write_pending();
   }
   logs_->flush_checkpoint();
 }
@@ -281,7 +287,7 @@ DomainStatus DomainSession::status() const {
     if (s.by_kind[k]) d.errors[xebek0::to_string(static_cast<xebek0::ProtocolError>(k))] = s.by_kind[k];
   d.lag_bytes = s.lag_bytes;
   d.write_failures = write_failures_;
-  d.disk_full = !pending_.empty();
+  d.disk_full = !refused_.empty();
   d.notifications = s.events;
   d.notify_requests = s.notify_requests;
   d.skipped_replayed = s.skipped_replayed;

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
-#include <utility>
 #include <vector>
 
 #include <fcntl.h>
@@ -48,8 +47,13 @@ constexpr auto kFullRescanInterval = 5000ms;
 constexpr auto kFullRescanSpacing = 500ms;
 // Masked rings are polled this often.
 constexpr auto kMaskedPoll = 10ms;
-// Per-domain housekeeping (checkpoints, loss reports).
+// Rings armed for a batch larger than what they hold are polled this often.
+constexpr auto kStragglerPoll = 20ms;
+// Per-domain housekeeping (checkpoints, loss reports): every domain this
+// often, a few at a time, so that hundreds of checkpoint files are not
+// replaced in one burst that every ring waits behind.
 constexpr auto kTickInterval = 1000ms;
+constexpr std::size_t kTicksPerSlice = 16;
 
 std::uint64_t unix_ms() {
   return std::uint64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -165,7 +169,7 @@ void Daemon::attach(const xebek0::DomainInfo& dom) {
     attach_failed_.erase(dom.id);
     // Drained at once: after a restart, what the ring holds that was
     // already written is skipped and released right away.
-    busy_.insert(dom.id);
+    ready_.add(dom.id);
     sessions_[dom.id] = std::move(s);
     status_soon();
   } catch (const std::exception& e) {
@@ -183,7 +187,7 @@ void Daemon::detach(std::uint32_t id, const char* why) {
   st.state = why;
   finished_[id] = st;
   if (!it->second->masked()) watch_ring(*it->second, false);
-  busy_.erase(id);
+  ready_.remove(id);
   sessions_.erase(it);
   status_soon();
 }
@@ -345,11 +349,12 @@ void Daemon::write_status() {
 
 bool Daemon::serve_ready_rings() {
   bool more_waiting = false;
-  if (busy_.empty()) return false;
+  if (ready_.empty()) return false;
   meter_.start_round();
   // Round robin: each ring with work gets one turn; those with more left
   // are served again in the next round, after every other one.
-  for (const std::uint32_t id : std::exchange(busy_, {})) {
+  ready_.take_round(round_);
+  for (const std::uint32_t id : round_) {
     const auto it = sessions_.find(id);
     if (it == sessions_.end()) continue;
     DomainSession& s = *it->second;
@@ -357,7 +362,7 @@ bool Daemon::serve_ready_rings() {
     const bool more = s.drain(kBatchesPerTurn);
     meter_.charge(s);
     if (more && !s.masked()) {
-      busy_.insert(id);
+      ready_.add(id);
       more_waiting = true;
     }
   }
@@ -371,7 +376,7 @@ void Daemon::on_ring_event(std::uint32_t id) {
   DomainSession& s = *it->second;
   meter_.skip();
   s.on_event();
-  busy_.insert(id);
+  ready_.add(id);
   if (s.wants_mask()) {
     s.mask(Clock::now());
     watch_ring(s, false);
@@ -389,15 +394,26 @@ void Daemon::unmask_due(Clock::time_point now) {
   }
 }
 
-void Daemon::tick_all() {
+void Daemon::tick_slice(Clock::time_point now) {
+  if (now < next_tick_) return;
+  // Slices spaced so that every session is ticked once per interval.
+  const auto slices = static_cast<long>((sessions_.size() + kTicksPerSlice - 1) / kTicksPerSlice);
+  next_tick_ = now + kTickInterval / std::max(1L, slices);
+  const std::size_t n = std::min(kTicksPerSlice, sessions_.size());
+  if (n == 0) return;
   meter_.start_round();
-  for (auto& [id, s] : sessions_) {
+  // The next few sessions after the one ticked last, the ids taken as a circle.
+  auto it = sessions_.upper_bound(last_ticked_);
+  for (std::size_t i = 0; i < n; ++i, ++it) {
+    if (it == sessions_.end()) it = sessions_.begin();
+    DomainSession& s = *it->second;
     meter_.skip();
-    s->tick();
-    meter_.charge(*s);
+    s.tick();
+    meter_.charge(s);
     // A slow sweep over every ring: a record that came without a signal
     // (a lost one, a guest that asks for none) waits a tick at most.
-    if (!s->masked()) busy_.insert(id);
+    if (!s.masked()) ready_.add(it->first);
+    last_ticked_ = it->first;
   }
   meter_.end_round();
 }
@@ -419,7 +435,7 @@ int Daemon::next_timeout(Clock::time_point now, bool any_busy) const {
   // not reach it: a short timeout collects them.
   int t = 500;
   for (const auto& [id, s] : sessions_) {
-    if (s->may_hold_stragglers()) t = std::min(t, 20);
+    if (s->may_hold_stragglers()) t = std::min(t, ms_until(now, next_straggler_poll_));
     if (s->disk_full()) t = std::min(t, ms_until(now, s->retry_at()));
     if (s->masked()) t = std::min(t, ms_until(now, next_masked_poll_));
   }
@@ -428,17 +444,25 @@ int Daemon::next_timeout(Clock::time_point now, bool any_busy) const {
   return t;
 }
 
-void Daemon::run_timers(Clock::time_point now, bool timed_out) {
-  if (timed_out) {
-    // Stragglers below a batch threshold, disk-full retries.
-    for (const auto& [id, s] : sessions_)
-      if (!s->masked() && s->may_hold_stragglers()) busy_.insert(id);
+void Daemon::poll_unsignalled_rings(Clock::time_point now) {
+  // On timers of their own, however busy the others keep the loop (under
+  // load epoll_wait never times out): a ring whose signals are masked, a
+  // ring armed for a batch larger than the few records it holds, a
+  // refused batch whose retry is due.
+  const bool masked_due = now >= next_masked_poll_;
+  const bool stragglers_due = now >= next_straggler_poll_;
+  for (const auto& [id, s] : sessions_) {
+    const bool due = s->masked() ? masked_due
+                                 : (stragglers_due && s->may_hold_stragglers()) ||
+                                       (s->disk_full() && now >= s->retry_at());
+    if (due) ready_.add(id);
   }
-  if (now >= next_masked_poll_) {
-    for (const auto& [id, s] : sessions_)
-      if (s->masked()) busy_.insert(id);
-    next_masked_poll_ = now + kMaskedPoll;
-  }
+  if (masked_due) next_masked_poll_ = now + kMaskedPoll;
+  if (stragglers_due) next_straggler_poll_ = now + kStragglerPoll;
+}
+
+void Daemon::run_timers(Clock::time_point now) {
+  poll_unsignalled_rings(now);
   unmask_due(now);
   process_dirty(now);
   const bool rescan_due = now >= next_full_rescan_;
@@ -448,10 +472,7 @@ void Daemon::run_timers(Clock::time_point now, bool timed_out) {
     rescan_all();
     next_full_rescan_ = now + kFullRescanInterval;
   }
-  if (now >= next_tick_) {
-    tick_all();
-    next_tick_ = now + kTickInterval;
-  }
+  tick_slice(now);
   if (now >= next_status_) {
     write_status();
     next_status_ = now + std::chrono::milliseconds(opt_.status_interval_ms);
@@ -507,7 +528,7 @@ int Daemon::run() {
     isolate_failed();
     const int events = wait_for_events(next_timeout(Clock::now(), more_waiting));
     dispatch_events(events);
-    run_timers(Clock::now(), events == 0);
+    run_timers(Clock::now());
   }
   finish_serving();
   return 0;

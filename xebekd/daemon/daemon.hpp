@@ -25,6 +25,7 @@
 
 #include "cpu_meter.hpp"
 #include "domain_session.hpp"
+#include "ready_rings.hpp"
 #include "options.hpp"
 #include "xebekd/disk_budget.hpp"
 
@@ -71,8 +72,9 @@ class Daemon {
   void watch_ring(const DomainSession& s, bool on);
   // Timers and status.
   int next_timeout(Clock::time_point now, bool any_busy) const;
-  void run_timers(Clock::time_point now, bool timed_out);
-  void tick_all();
+  void run_timers(Clock::time_point now);
+  void poll_unsignalled_rings(Clock::time_point now);
+  void tick_slice(Clock::time_point now);  // the next few sessions' housekeeping, when due
   void status_soon();
   void write_status();
 
@@ -85,12 +87,15 @@ class Daemon {
   std::map<std::uint32_t, std::unique_ptr<DomainSession>> sessions_;
   std::map<std::uint32_t, DomainStatus> finished_;  // gone or isolated, for status
   std::set<std::uint32_t> attach_failed_;           // reported once
-  std::set<std::uint32_t> busy_;                    // more data likely waiting
+  ReadyRings ready_;                                // rings with work waiting
+  std::vector<std::uint32_t> round_;                // the round being served
   std::map<std::string, Clock::time_point> dirty_;  // domain key -> when to look
   std::map<std::string, Clock::time_point> looked_; // domain key -> last look
   std::map<std::uint32_t, Clock::time_point> attached_at_;
-  Clock::time_point next_full_rescan_{}, next_status_{}, next_tick_{}, next_masked_poll_{};
+  Clock::time_point next_full_rescan_{}, next_status_{}, next_tick_{}, next_masked_poll_{},
+      next_straggler_poll_{};
   bool full_rescan_wanted_ = false;
+  std::uint32_t last_ticked_ = 0;
   bool stop_ = false;
   std::vector<epoll_event> events_;
   CpuMeter meter_;

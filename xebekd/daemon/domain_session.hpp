@@ -52,7 +52,8 @@ class DomainSession {
   // event_fd() again (false: still masked, perhaps for longer).
   bool maybe_unmask(Clock::time_point now);
 
-  // Periodic housekeeping of a quiet domain: its checkpoint.
+  // Periodic housekeeping: loss reports, and the checkpoint of a domain
+  // that went quiet.
   void tick();
   void add_cpu_ns(std::uint64_t ns) { cpu_ns_ += ns; }
 
@@ -109,6 +110,7 @@ class DomainSession {
   std::uint64_t dropped_seq_ = 0;
   std::uint64_t dropped_bytes_ = 0;
   std::uint64_t last_loss_flush_ns_ = 0;
+  std::uint64_t last_checkpoint_ns_ = 0;  // of the last tick that flushed it
   bool masked_ = false;
   Clock::time_point masked_until_{};
   std::chrono::milliseconds mask_hold_{0};

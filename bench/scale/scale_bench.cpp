@@ -9,13 +9,13 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
-#include <iostream>
 #include <string>
 #include <vector>
 
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "command_line.hpp"
 #include "keystroke_latency.hpp"
 #include "scale_scenario.hpp"
 
@@ -98,13 +98,7 @@ int main(int argc, char** argv) {
      "which rows: typists (alone), mixed (typists + flooders), flooders (alone); the ratios need all three")
     ("dir", po::value(&dir), "scratch directory on the disk under test (default /tmp/xebek-bench-scale-PID)");
   try {
-    po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, opts), vm);
-    if (vm.count("help")) {
-      std::cout << opts << "\n";
-      return 0;
-    }
-    po::notify(vm);
+    if (!bench::parse_command_line(argc, argv, opts)) return 0;
     if (run.seconds <= 0 || run.guests.typist_rate <= 0 || run.warmup < 0)
       throw std::invalid_argument("--seconds and --rate must be > 0, --warmup >= 0");
     if (run.guests.typists == 0 || run.guests.flooders == 0)

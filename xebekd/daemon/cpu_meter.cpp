@@ -12,6 +12,12 @@ std::uint64_t thread_cpu_ns() {
   return std::uint64_t(ts.tv_sec) * 1'000'000'000ull + std::uint64_t(ts.tv_nsec);
 }
 
+CpuCharge::CpuCharge(DomainSession* s) : s_(s), start_(thread_cpu_ns()) {}
+
+CpuCharge::~CpuCharge() {
+  if (s_) s_->add_cpu_ns(thread_cpu_ns() - start_);
+}
+
 void CpuMeter::start_round() {
   turns_.clear();
   cpu0_ = thread_cpu_ns();

@@ -4,6 +4,11 @@
 // ring breaks the protocol; control requests from xebekctl are forwarded
 // into the rings; the status file is rewritten periodically.
 //
+// One thread serves every ring in rounds: each ring with work gets one
+// turn of one batch per round, in the order the rings became ready, so a
+// domain that floods keeps a quiet one waiting for one batch per flooder
+// at most. Memory for a batch is held once for all domains.
+//
 // What a hostile guest can trigger costs it, not the others: a change to
 // one domain's entries re-reads that domain only, at most once per
 // debounce interval; a re-announced ring is re-attached at most once per
@@ -25,8 +30,8 @@
 
 #include "cpu_meter.hpp"
 #include "domain_session.hpp"
-#include "ready_rings.hpp"
 #include "options.hpp"
+#include "ready_rings.hpp"
 #include "xebekd/disk_budget.hpp"
 
 namespace xebekd {
@@ -44,7 +49,7 @@ class Daemon {
   using Clock = std::chrono::steady_clock;
 
   void lock_instance();
-  // Finding domains.
+  // Finding domains (daemon_domains.cpp).
   void rescan_all();
   void refresh(const std::string& key);
   void reconcile(const xebek0::DomainInfo& dom);

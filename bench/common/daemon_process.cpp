@@ -58,6 +58,14 @@ double DaemonProcess::cpu_seconds() const {
   return double(utime + stime) / double(::sysconf(_SC_CLK_TCK));
 }
 
+double DaemonProcess::runqueue_wait_seconds() const {
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/schedstat");
+  // "<ns on a CPU> <ns waiting on a run queue> <time slices>"
+  unsigned long long on_cpu = 0, waiting = 0;
+  if (!(in >> on_cpu >> waiting)) return 0;
+  return double(waiting) / 1e9;
+}
+
 bool DaemonProcess::said(const std::string& text) const {
   std::ifstream in(err_file_);
   const std::string err((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

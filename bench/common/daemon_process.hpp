@@ -21,6 +21,9 @@ class DaemonProcess {
 
   // utime + stime so far, in seconds (from /proc/<pid>/stat).
   double cpu_seconds() const;
+  // Time its main thread spent runnable but waiting for a CPU so far, in
+  // seconds (from /proc/<pid>/schedstat): what a busy machine withheld.
+  double runqueue_wait_seconds() const;
   // Whether xebekd wrote `text` on stderr yet.
   bool said(const std::string& text) const;
   // SIGTERM, then waits; returns the exit code (128 + signal if killed).

@@ -44,17 +44,17 @@ struct Row {
 };
 
 void print_table(const std::vector<Row>& rows) {
-  std::printf("  %-22s %8s %10s %10s %10s %8s %8s %7s %7s %9s %-5s %7s %6s %8s %8s %8s %8s\n", "scenario", "domains",
+  std::printf("  %-22s %8s %10s %10s %10s %8s %8s %7s %7s %9s %-5s %7s %6s %6s %8s %8s %8s %8s\n", "scenario", "domains",
               "records/s", "typists/s", "flood/s", "keys", "written", "p50 ms", "p99 ms", "worst p99", "(dom)",
-              "max ms", "CPU %", "RSS-ring", "HWM-ring", "ring RSS", "attach s");
+              "max ms", "CPU %", "wait %", "RSS-ring", "HWM-ring", "ring RSS", "attach s");
   for (const auto& [name, f] : rows) {
     const bench::DomainLatency* w = f.worst_p99();
-    std::printf("  %-22s %8u %10.0f %10.0f %10.0f %8llu %8llu %7.2f %7.2f %9.2f %-5s %7.2f %6.1f %8.1f %8.1f %8.1f %8.2f\n",
+    std::printf("  %-22s %8u %10.0f %10.0f %10.0f %8llu %8llu %7.2f %7.2f %9.2f %-5s %7.2f %6.1f %6.1f %8.1f %8.1f %8.1f %8.2f\n",
                 name.c_str(), f.typists + f.flooders, f.records_per_s(), f.typist_records_per_s,
                 f.flooder_records_per_s, (unsigned long long)f.keystrokes_sent,
                 (unsigned long long)f.keystrokes_written, ms(bench::quantile(f.all_latency_ns, 0.5)),
                 ms(bench::quantile(f.all_latency_ns, 0.99)), w ? ms(w->p99_ns) : 0.0, w ? w->name.c_str() : "-",
-                ms(bench::quantile(f.all_latency_ns, 1)), 100 * f.xebekd_cpu, mib(f.max_beyond_rings_kib),
+                ms(bench::quantile(f.all_latency_ns, 1)), 100 * f.xebekd_cpu, 100 * f.xebekd_runqueue, mib(f.max_beyond_rings_kib),
                 mib(f.memory_end.peak_beyond_rings_kib()), mib(f.memory_end.ring_rss_kib), f.attach_s);
   }
 }
@@ -99,8 +99,10 @@ int main(int argc, char** argv) {
     ("dir", po::value(&dir), "scratch directory on the disk under test (default /tmp/xebek-bench-scale-PID)");
   try {
     if (!bench::parse_command_line(argc, argv, opts)) return 0;
-    if (run.seconds <= 0 || run.guests.typist_rate <= 0 || run.warmup < 0)
-      throw std::invalid_argument("--seconds and --rate must be > 0, --warmup >= 0");
+    if (run.guests.typist_rate <= 0 || run.warmup < 0) throw std::invalid_argument("--rate must be > 0, --warmup >= 0");
+    if (run.status_interval_ms < 10) throw std::invalid_argument("--status-interval-ms must be >= 10");
+    if (run.seconds * 1000 < 2.0 * run.status_interval_ms)
+      throw std::invalid_argument("--seconds must span at least two status intervals");
     if (run.guests.typists == 0 || run.guests.flooders == 0)
       throw std::invalid_argument("--typists and --flooders must be > 0 (the rows compare them)");
     if (run.guests.typists > 999 || run.guests.flooders > 9)
@@ -117,8 +119,9 @@ int main(int argc, char** argv) {
                 full.typists, full.typist_rate, full.flooders, full.flood_size, run.seconds, dir.c_str());
     std::printf("records/s = what xebekd wrote (status records between two status writes); latency = receive "
                 "time in the native log - guest time stamp, every keystroke;\nworst p99 = the typist whose "
-                "own p99 is worst; CPU = xebekd utime+stime, %% of one core; RSS-ring = largest sample of VmRSS "
-                "minus the rings' resident pages\n(smaps), HWM-ring = VmHWM minus them at the end, MiB\n\n");
+                "own p99 is worst; CPU = xebekd utime+stime, %% of one core; wait = xebekd runnable but waiting for a "
+                "CPU, %% of the time;\nRSS-ring = largest sample of VmRSS "
+                "minus the rings' resident pages (smaps), HWM-ring = VmHWM minus them at the end, MiB\n\n");
     std::vector<Row> rows;
     if (rows_wanted.find("typists") != std::string::npos) {
       run.guests = full;

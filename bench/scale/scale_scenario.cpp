@@ -24,6 +24,12 @@ constexpr double kAttachTimeout_s = 60;
 constexpr double kDrainTimeout_s = 10;
 constexpr auto kMemorySampleEvery = std::chrono::milliseconds(250);
 
+std::uint64_t unix_ms() {
+  return std::uint64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count());
+}
+
 std::optional<xebekd::DaemonStatus> try_status(const std::string& file) {
   try {
     return xebekd::read_status_file(file);
@@ -109,6 +115,57 @@ void read_latencies(const xebekd::DaemonStatus& st, const TypingCounts& typed, S
   std::sort(f.all_latency_ns.begin(), f.all_latency_ns.end());
 }
 
+// The guests' threads and xebekd's memory watcher during one window;
+// stopped and joined however the window ends (the typing runs its course).
+struct WindowThreads {
+  std::atomic<bool> stop_flood{false}, stop_watch{false};
+  std::thread flooding, watching, typing;
+  void finish() {
+    if (typing.joinable()) typing.join();
+    stop_flood = true;
+    if (flooding.joinable()) flooding.join();
+    stop_watch = true;
+    if (watching.joinable()) watching.join();
+  }
+  ~WindowThreads() { finish(); }
+};
+
+// Floods (after a warm-up), types and watches xebekd's memory; fills in
+// f's records/s, CPU and memory. Returns what the typists queued.
+TypingCounts measure_window(const ScaleRun& run, SimGuests& guests, const DaemonProcess& d,
+                            const std::string& status, ScaleFigures& f) {
+  WindowThreads threads;
+  threads.flooding = std::thread([&] { f.flood = guests.flood(threads.stop_flood); });
+  std::this_thread::sleep_for(std::chrono::duration<double>(run.warmup));
+  std::uint64_t most_kib = 0;
+  threads.watching = std::thread([&] { most_kib = watch_memory(d.pid(), threads.stop_watch); });
+  // The window lies inside the typing: from the first status written after
+  // it began to the first written one status interval before it ends.
+  const std::uint64_t typing_from_ms = unix_ms();
+  TypingCounts typed;
+  threads.typing = std::thread([&] {
+    typed = guests.type(run.seconds);
+    if (guests.typists() == 0) std::this_thread::sleep_for(std::chrono::duration<double>(run.seconds));
+  });
+  const auto before = status_after(status, typing_from_ms);
+  const double cpu0 = d.cpu_seconds(), wait0 = d.runqueue_wait_seconds();
+  const auto t0 = Clock::now();
+  const auto after =
+      status_after(status, typing_from_ms + std::uint64_t(run.seconds * 1000) - run.status_interval_ms);
+  const double cpu1 = d.cpu_seconds(), wait1 = d.runqueue_wait_seconds();
+  const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
+  threads.finish();
+  f.memory_end = sample_memory(d.pid());
+  f.max_beyond_rings_kib = std::max(most_kib, f.memory_end.beyond_rings_kib());
+  f.xebekd_cpu = wall > 0 ? (cpu1 - cpu0) / wall : 0;
+  f.xebekd_runqueue = wall > 0 ? (wait1 - wait0) / wall : 0;
+  f.window_s = double(after.updated_unix_ms - before.updated_unix_ms) / 1000;
+  if (f.window_s <= 0) throw std::runtime_error("no measurement window: --seconds must span two status intervals");
+  f.typist_records_per_s = double(records_between(before, after, f.typists, typist_name)) / f.window_s;
+  f.flooder_records_per_s = double(records_between(before, after, f.flooders, flooder_name)) / f.window_s;
+  return typed;
+}
+
 }  // namespace
 
 const DomainLatency* ScaleFigures::worst_p99() const {
@@ -138,32 +195,7 @@ ScaleFigures run_scale_scenario(const ScaleRun& run) {
   f.attach_s = std::chrono::duration<double>(Clock::now() - d.started()).count();
   f.typists = guests.typists();
   f.flooders = guests.flooders();
-  std::atomic<bool> stop_flood{false}, stop_watch{false};
-  std::thread flooding([&] { f.flood = guests.flood(stop_flood); });
-  std::this_thread::sleep_for(std::chrono::duration<double>(run.warmup));
-
-  std::uint64_t most_kib = 0;
-  std::thread watching([&] { most_kib = watch_memory(d.pid(), stop_watch); });
-  const auto before = status_after(status, 0);
-  const double cpu0 = d.cpu_seconds();
-  const auto t0 = Clock::now();
-  const TypingCounts typed = guests.type(run.seconds);
-  if (f.typists == 0) std::this_thread::sleep_for(std::chrono::duration<double>(run.seconds));
-  const auto after = status_after(status, before.updated_unix_ms + std::uint64_t(run.seconds * 1000));
-  const double cpu1 = d.cpu_seconds();
-  const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
-  stop_flood = true;
-  flooding.join();
-  stop_watch = true;
-  watching.join();
-  f.memory_end = sample_memory(d.pid());
-  f.max_beyond_rings_kib = std::max(most_kib, f.memory_end.beyond_rings_kib());
-  f.xebekd_cpu = wall > 0 ? (cpu1 - cpu0) / wall : 0;
-  f.window_s = double(after.updated_unix_ms - before.updated_unix_ms) / 1000;
-  if (f.window_s > 0) {
-    f.typist_records_per_s = double(records_between(before, after, f.typists, typist_name)) / f.window_s;
-    f.flooder_records_per_s = double(records_between(before, after, f.flooders, flooder_name)) / f.window_s;
-  }
+  const TypingCounts typed = measure_window(run, guests, d, status, f);
   f.keystrokes_refused = typed.refused;
 
   // Every keystroke queued should reach its log; wait for the last ones.

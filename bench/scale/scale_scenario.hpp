@@ -43,6 +43,7 @@ struct ScaleFigures {
   std::vector<DomainLatency> typist_latency;  // per typist
   std::vector<std::uint64_t> all_latency_ns;  // every keystroke, sorted
   double xebekd_cpu = 0;                      // utime+stime / wall over the window
+  double xebekd_runqueue = 0;                 // runnable, waiting for a CPU / wall
   std::uint64_t max_beyond_rings_kib = 0;     // the largest sample in the window
   MemorySample memory_end;                    // after the window
   // The typist whose p99 is worst (nullptr when there are none).

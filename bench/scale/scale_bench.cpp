@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "command_line.hpp"
+#include "daemon_process.hpp"
 #include "keystroke_latency.hpp"
 #include "scale_scenario.hpp"
 
@@ -80,7 +81,7 @@ void print_ratios(const bench::ScaleFigures& alone, const bench::ScaleFigures& m
 int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
   bench::ScaleRun run;
-  std::string dir, rows_wanted = "typists,mixed,flooders";
+  std::string dir, baseline, rows_wanted = "typists,mixed,flooders";
   po::options_description opts(
       "xebek-bench-scale: one xebekd serving many typing domains, alone and beside flooding ones");
   opts.add_options()
@@ -96,6 +97,8 @@ int main(int argc, char** argv) {
     ("status-interval-ms", po::value(&run.status_interval_ms)->default_value(500), "xebekd --status-interval-ms")
     ("rows", po::value(&rows_wanted)->default_value(rows_wanted),
      "which rows: typists (alone), mixed (typists + flooders), flooders (alone); the ratios need all three")
+    ("baseline", po::value(&baseline),
+     "another xebekd binary (an earlier build, say): every row is run with it too, printed as [base]")
     ("dir", po::value(&dir), "scratch directory on the disk under test (default /tmp/xebek-bench-scale-PID)");
   try {
     if (!bench::parse_command_line(argc, argv, opts)) return 0;
@@ -122,23 +125,28 @@ int main(int argc, char** argv) {
                 "own p99 is worst; CPU = xebekd utime+stime, %% of one core; wait = xebekd runnable but waiting for a "
                 "CPU, %% of the time;\nRSS-ring = largest sample of VmRSS "
                 "minus the rings' resident pages (smaps), HWM-ring = VmHWM minus them at the end, MiB\n\n");
-    std::vector<Row> rows;
-    if (rows_wanted.find("typists") != std::string::npos) {
-      run.guests = full;
-      run.guests.flooders = 0;
-      rows.push_back({std::to_string(full.typists) + " typists alone", bench::run_scale_scenario(run)});
-    }
-    if (rows_wanted.find("mixed") != std::string::npos) {
-      run.guests = full;
-      rows.push_back({"+ " + std::to_string(full.flooders) + " flooders", bench::run_scale_scenario(run)});
-    }
-    if (rows_wanted.find("flooders") != std::string::npos) {
-      run.guests = full;
-      run.guests.typists = 0;
-      rows.push_back({std::to_string(full.flooders) + " flooders alone", bench::run_scale_scenario(run)});
-    }
+    std::vector<Row> rows, baseline_rows;
+    // Each scenario with this xebekd, then (if asked) with the baseline one.
+    const auto run_row = [&](const std::string& name, const bench::GuestPlan& guests) {
+      run.guests = guests;
+      run.xebekd = bench::DaemonProcess::built_xebekd();
+      rows.push_back({name, bench::run_scale_scenario(run)});
+      if (baseline.empty()) return;
+      run.xebekd = baseline;
+      baseline_rows.push_back({name + " [base]", bench::run_scale_scenario(run)});
+    };
+    bench::GuestPlan typists_only = full, flooders_only = full;
+    typists_only.flooders = 0;
+    flooders_only.typists = 0;
+    if (rows_wanted.find("typists") != std::string::npos)
+      run_row(std::to_string(full.typists) + " typists alone", typists_only);
+    if (rows_wanted.find("mixed") != std::string::npos)
+      run_row("+ " + std::to_string(full.flooders) + " flooders", full);
+    if (rows_wanted.find("flooders") != std::string::npos)
+      run_row(std::to_string(full.flooders) + " flooders alone", flooders_only);
+    rows.insert(rows.end(), baseline_rows.begin(), baseline_rows.end());
     print_table(rows);
-    if (rows.size() == 3) print_ratios(rows[0].f, rows[1].f, rows[2].f);
+    if (rows.size() - baseline_rows.size() == 3) print_ratios(rows[0].f, rows[1].f, rows[2].f);
     fs::remove_all(dir);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "xebek-bench-scale: %s\n", e.what());

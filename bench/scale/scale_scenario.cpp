@@ -186,7 +186,7 @@ ScaleFigures run_scale_scenario(const ScaleRun& run) {
   SimGuests guests(plan);
   DaemonProcess d({"--transport", "sim", "--registry", reg.string(), "--logdir", logs.string(), "--mode", "all",
                    "--quota", run.quota, "--status-interval-ms", std::to_string(run.status_interval_ms)},
-                  err);
+                  err, run.xebekd);
   const std::size_t domains = guests.typists() + guests.flooders();
   if (!wait_for([&] { return active_domains(status) == domains; }, kAttachTimeout_s, 50))
     throw std::runtime_error("xebekd did not attach all " + std::to_string(domains) + " domains; see " + err);

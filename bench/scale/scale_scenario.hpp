@@ -23,6 +23,7 @@ struct ScaleRun {
   double warmup = 0.5;        // the flooders run this long before it
   std::string quota = "0";    // xebekd --quota (every domain)
   unsigned status_interval_ms = 500;
+  std::string xebekd;         // the daemon to run
 };
 
 struct DomainLatency {

@@ -112,6 +112,9 @@ int main(int argc, char** argv) {
       throw std::invalid_argument("at most 999 typists and 9 flooders");
     if (run.guests.flood_size == 0 || run.guests.flood_size > (1u << 16))
       throw std::invalid_argument("--flood-size must be 1..65536");
+    const auto wants = [&](const char* row) { return rows_wanted.find(row) != std::string::npos; };
+    if (!wants("typists") && !wants("mixed") && !wants("flooders"))
+      throw std::invalid_argument("--rows names none of typists, mixed, flooders");
     if (dir.empty()) dir = "/tmp/xebek-bench-scale-" + std::to_string(::getpid());
     raise_fd_limit();
     run.dir = dir;
@@ -138,11 +141,11 @@ int main(int argc, char** argv) {
     bench::GuestPlan typists_only = full, flooders_only = full;
     typists_only.flooders = 0;
     flooders_only.typists = 0;
-    if (rows_wanted.find("typists") != std::string::npos)
+    if (wants("typists"))
       run_row(std::to_string(full.typists) + " typists alone", typists_only);
-    if (rows_wanted.find("mixed") != std::string::npos)
+    if (wants("mixed"))
       run_row("+ " + std::to_string(full.flooders) + " flooders", full);
-    if (rows_wanted.find("flooders") != std::string::npos)
+    if (wants("flooders"))
       run_row(std::to_string(full.flooders) + " flooders alone", flooders_only);
     rows.insert(rows.end(), baseline_rows.begin(), baseline_rows.end());
     print_table(rows);

@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
-#include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "attach_time.hpp"
+#include "command_line.hpp"
 #include "quiet_latency.hpp"
 
 namespace po = boost::program_options;
@@ -99,13 +99,7 @@ int main(int argc, char** argv) {
     ("skip-latency", po::bool_switch(&skip_latency), "only the attach benchmark")
     ("skip-attach", po::bool_switch(&skip_attach), "only the latency benchmark");
   try {
-    po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, opts), vm);
-    if (vm.count("help")) {
-      std::cout << opts << "\n";
-      return 0;
-    }
-    po::notify(vm);
+    if (!bench::parse_command_line(argc, argv, opts)) return 0;
     if (lat.seconds <= 0 || lat.rate <= 0 || lat.warmup < 0) throw std::invalid_argument("--seconds and --rate must be > 0, --warmup >= 0");
     if (entry_bytes == 0 || entry_bytes > (1u << 20)) throw std::invalid_argument("--entry-bytes must be 1..1048576");
     if (dir.empty()) dir = "/tmp/xebek-bench-hostile-" + std::to_string(::getpid());

@@ -1,9 +1,7 @@
 #include "quiet_latency.hpp"
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cmath>
 #include <exception>
 #include <optional>
 #include <stdexcept>
@@ -14,7 +12,7 @@
 #include "daemon_process.hpp"
 #include "domain_status.hpp"
 #include "guest_records.hpp"
-#include "xebekd/native_log.hpp"
+#include "keystroke_latency.hpp"
 
 namespace bench {
 namespace {
@@ -49,23 +47,9 @@ std::uint64_t type_keystrokes(simdomu::SimDomain& dom, double rate, double secon
   return sent;
 }
 
-std::vector<std::uint64_t> keystroke_latencies(const std::string& native_log) {
-  std::vector<std::uint64_t> out;
-  for (const auto& e : xebekd::scan_native_log(native_log).entries) {
-    if (e.event.type != xebekd::EventType::Read || e.event.fd != 0) continue;
-    out.push_back(e.meta.recv_time_ns > e.event.time_ns ? e.meta.recv_time_ns - e.event.time_ns : 0);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 }  // namespace
 
-std::uint64_t LatencyFigures::latency(double p) const {
-  if (latency_ns.empty()) return 0;
-  const auto rank = static_cast<std::size_t>(std::ceil(p * double(latency_ns.size())));
-  return latency_ns[std::clamp<std::size_t>(rank, 1, latency_ns.size()) - 1];
-}
+std::uint64_t LatencyFigures::latency(double p) const { return quantile(latency_ns, p); }
 
 LatencyFigures run_latency_scenario(Attack attack, const LatencyRun& run) {
   fs::remove_all(run.dir);

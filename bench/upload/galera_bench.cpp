@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "bench_command_line.hpp"
+#include "command_line.hpp"
 #include "mariadb_session.hpp"
 #include "synthetic_stream.hpp"
 #include "walleye_schema.hpp"
@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
       ("base-port", po::value(&base_port)->default_value(base_port),
        "first of the lab cluster's private ports (scripts/galera-lab --base-port)")
       ("work", po::value(&work)->default_value(work), "directory for the stream and the servers");
-  if (!upload_bench::parse_command_line(argc, argv, opts)) return 0;
+  if (!bench::parse_command_line(argc, argv, opts)) return 0;
   const fs::path dir = fs::path(work) / "galera_bench";
   fs::create_directories(dir);
   const fs::path source(XEBEK_SOURCE_DIR);

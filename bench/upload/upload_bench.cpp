@@ -13,7 +13,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "bench_command_line.hpp"
+#include "command_line.hpp"
 #include "mariadb_session.hpp"
 #include "per_record_baseline.hpp"
 #include "synthetic_stream.hpp"
@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
        "another xebek-upload build (say, an earlier version) timed on the same stream in the "
        "same run, so that before/after figures share the machine's load")
       ("work", po::value(&work)->default_value(work), "directory for the stream and the server");
-  if (!upload_bench::parse_command_line(argc, argv, opts)) return 0;
+  if (!bench::parse_command_line(argc, argv, opts)) return 0;
   if (baseline_records == 0 || baseline_records > records) baseline_records = records;
   fs::create_directories(work);
 

@@ -25,6 +25,12 @@ constexpr auto kMaxMaskHold = 16000ms;
 constexpr auto kMaskMemory = 10s;
 // Dropped records are reported at least this often while dropping goes on.
 constexpr std::uint64_t kLossReportNs = 1'000'000'000ull;
+// How old a domain's checkpoint may get. What recovery reads on attach is
+// bounded by the checkpoint's byte interval (1 MiB of native log) whatever
+// its age; replaced every second instead, the checkpoints of 256 typing
+// domains were 256 file creations and renames a second, which on ext4
+// kept xebekd blocked in the journal a quarter of its time.
+constexpr std::uint64_t kCheckpointAgeNs = 10'000'000'000ull;
 
 std::uint64_t realtime_ns() {
   timespec ts{};
@@ -53,13 +59,14 @@ std::string errno_name(int err) {
 
 DomainSession::DomainSession(const DaemonOptions& opt, const xebek0::DomainInfo& dom,
                              std::unique_ptr<xebek0::MappedRing> ring, const AddressChoice& addr,
-                             FreeSpaceFloor& floor)
+                             FreeSpaceFloor& floor, std::vector<Event>& batch)
     : opt_(opt),
       dom_(dom),
       addr_(addr),
       ring_(std::move(ring)),
       floor_(floor),
-      quota_(opt.quota_bytes, opt.quota_period_s * 1'000'000'000ull, realtime_ns()) {
+      quota_(opt.quota_bytes, opt.quota_period_s * 1'000'000'000ull, realtime_ns()),
+      batch_(batch) {
   LogOptions lo;
   lo.dir = opt.logdir + "/" + log_dir_name(dom.name, dom.id);
   lo.pcap = opt.pcap;
@@ -75,6 +82,7 @@ DomainSession::DomainSession(const DaemonOptions& opt, const xebek0::DomainInfo&
   lo.rotate_bytes = opt.rotate_bytes;
   lo.rotate_seconds = opt.rotate_seconds;
   lo.sync = opt.sync;
+  lo.checkpoint_ns = kCheckpointAgeNs;
   lo.own = opt.own;
   logs_ = std::make_unique<DomainLogs>(lo, dom.id);
   recovery_ = logs_->open();
@@ -94,7 +102,7 @@ DomainSession::DomainSession(const DaemonOptions& opt, const xebek0::DomainInfo&
 
 DomainSession::~DomainSession() {
   // What was dropped and not yet reported still becomes a loss entry.
-  if (pending_.empty() && !dropped_pending_.empty()) {
+  if (refused_.empty() && !dropped_pending_.empty()) {
     queue_dropped_losses(true);
     write_pending();
   }
@@ -146,8 +154,11 @@ bool DomainSession::write_pending() {
   std::uint64_t now = realtime_ns();
   // Receive times never go backwards within a domain's logs.
   if (now < last_recv_ns_) now = last_recv_ns_;
-  const BatchResult r = logs_->write_batch(pending_, now);
+  std::vector<Event>& batch = pending();
+  const BatchResult r = logs_->write_batch(batch, now);
   if (r.error) {
+    // Kept in the session's own vector: the shared one serves the others.
+    if (&batch == &batch_) refused_.swap(batch_);
     note_write_failure(r.error);
     return false;
   }
@@ -156,7 +167,7 @@ bool DomainSession::write_pending() {
                  dom_.name.c_str(), dom_.id, static_cast<unsigned long long>(write_failures_));
   backoff_ = std::chrono::milliseconds(0);
   last_recv_ns_ = now;
-  for (const Event& e : pending_) {
+  for (const Event& e : batch) {
     if (e.type == EventType::Loss && e.loss_reason >= kLossQuota) continue;  // ours, not the guest's
     ++records_;
     bytes_ += e.data.size();
@@ -165,7 +176,8 @@ bool DomainSession::write_pending() {
   log_bytes_ += r.bytes;
   quota_.charge(r.bytes);
   floor_.used(r.bytes);
-  pending_.clear();
+  batch.clear();
+  if (&batch == &refused_) refused_.shrink_to_fit();  // a domain holds no batch between turns
   consumer_->commit();
   return true;
 }
@@ -200,14 +212,14 @@ void DomainSession::queue_dropped_losses(bool force) {
     e.time_ns = now;
     e.lost = count;
     e.loss_reason = reason;
-    pending_.push_back(e);
+    pending().push_back(e);
     dropped_total_[reason] += count;
   }
   dropped_pending_.clear();
 }
 
 bool DomainSession::drain(unsigned max_batches) {
-  if (!pending_.empty()) {
+  if (!refused_.empty()) {
     if (Clock::now() < retry_at_) return false;  // the retry timer calls again
     if (!write_pending()) return false;
   }
@@ -228,29 +240,35 @@ bool DomainSession::drain(unsigned max_batches) {
       continue;
     }
     queue_dropped_losses(true);  // reported before what follows them
-    pending_.reserve(pending_.size() + recs.size());
-    for (const auto& r : recs) pending_.push_back(event_from_record(r));
+    std::vector<Event>& batch = pending();
+    batch.reserve(batch.size() + recs.size());
+    for (const auto& r : recs) batch.push_back(event_from_record(r));
     if (!write_pending()) return false;
   }
   // While dropping, the losses still reach the logs once a second.
   queue_dropped_losses(false);
-  if (!pending_.empty() && !write_pending()) return false;
+  if (!pending().empty() && !write_pending()) return false;
   if (consumer_->failed()) return false;
   if (drained >= opt_.max_batch * max_batches) return true;  // more is likely waiting
   // Under load ask to be woken only for a good batch (a timer collects the
   // rest); when quiet, for any record so keystrokes show up at once.
   const bool busy = drained + last_drain_records_ >= 256;
   last_drain_records_ = drained;
-  const std::uint32_t threshold = busy ? ring_->size() / 8 : 1;
-  return consumer_->arm_notify(threshold);
+  armed_threshold_ = busy ? ring_->size() / 8 : 1;
+  return consumer_->arm_notify(armed_threshold_);
 }
 
 void DomainSession::tick() {
-  if (pending_.empty()) {
+  if (refused_.empty()) {
     queue_dropped_losses(false);
-    if (!pending_.empty()) write_pending();
+    if (!pending().empty()) write_pending();
   }
-  logs_->flush_checkpoint();
+  // A domain that went quiet writes no batch that would checkpoint it.
+  const std::uint64_t now = realtime_ns();
+  if (now - last_checkpoint_ns_ >= kCheckpointAgeNs) {
+    logs_->flush_checkpoint();
+    last_checkpoint_ns_ = now;
+  }
 }
 
 DomainStatus DomainSession::status() const {
@@ -281,7 +299,7 @@ DomainStatus DomainSession::status() const {
     if (s.by_kind[k]) d.errors[xebek0::to_string(static_cast<xebek0::ProtocolError>(k))] = s.by_kind[k];
   d.lag_bytes = s.lag_bytes;
   d.write_failures = write_failures_;
-  d.disk_full = !pending_.empty();
+  d.disk_full = !refused_.empty();
   d.notifications = s.events;
   d.notify_requests = s.notify_requests;
   d.skipped_replayed = s.skipped_replayed;

@@ -27,10 +27,12 @@ class DomainSession {
   using Clock = std::chrono::steady_clock;
 
   // Maps nothing itself: takes the mapped ring and opens the logs.
-  // Throws LogError / TransportError with a one-line message.
+  // `batch` is where every session builds the batch it writes (one at a
+  // time): empty between calls. Throws LogError / TransportError with a
+  // one-line message.
   DomainSession(const DaemonOptions& opt, const xebek0::DomainInfo& dom,
                 std::unique_ptr<xebek0::MappedRing> ring, const AddressChoice& addr,
-                FreeSpaceFloor& floor);
+                FreeSpaceFloor& floor, std::vector<Event>& batch);
   ~DomainSession();
 
   // Drains up to `max_batches` batches into the logs. Returns true when
@@ -50,12 +52,16 @@ class DomainSession {
   // event_fd() again (false: still masked, perhaps for longer).
   bool maybe_unmask(Clock::time_point now);
 
-  // Periodic housekeeping of a quiet domain: its checkpoint.
+  // Periodic housekeeping: loss reports, and the checkpoint of a domain
+  // that went quiet.
   void tick();
   void add_cpu_ns(std::uint64_t ns) { cpu_ns_ += ns; }
 
   bool failed() const { return consumer_->failed(); }
-  bool disk_full() const { return !pending_.empty(); }
+  // Records may wait in the ring without a signal: it was armed for a
+  // batch larger than one record, or a refused batch waits for a retry.
+  bool may_hold_stragglers() const { return armed_threshold_ > 1 || disk_full(); }
+  bool disk_full() const { return !refused_.empty(); }
   // When a refused batch may be tried again.
   Clock::time_point retry_at() const { return retry_at_; }
   int event_fd() const { return ring_->event_fd(); }
@@ -65,6 +71,8 @@ class DomainSession {
   const DomainLogs& logs() const { return *logs_; }
 
  private:
+  // The batch to write next: a refused one, else the shared one.
+  std::vector<Event>& pending() { return refused_.empty() ? batch_ : refused_; }
   bool write_pending();
   std::uint32_t over_budget(std::uint64_t now_ns);  // 0, or the loss reason
   void drop(std::span<const xebek0::Record> recs, std::uint32_t reason);
@@ -80,9 +88,12 @@ class DomainSession {
   Recovery recovery_;
   FreeSpaceFloor& floor_;
   DiskQuota quota_;
+  // Shared by every session, so that memory for a batch is held once, not
+  // once per domain.
+  std::vector<Event>& batch_;
   // A batch the disk refused: kept (its payloads stay in the ring, which
   // is neither polled nor committed meanwhile) and retried with backoff.
-  std::vector<Event> pending_;
+  std::vector<Event> refused_;
   std::uint64_t last_recv_ns_ = 0;
   std::uint64_t records_ = 0, sebek_records_ = 0, bytes_ = 0, log_bytes_ = 0;
   std::uint64_t write_failures_ = 0;
@@ -91,6 +102,7 @@ class DomainSession {
   Clock::time_point retry_at_{};
   std::chrono::milliseconds backoff_{0};
   std::uint64_t last_drain_records_ = 0;
+  std::uint32_t armed_threshold_ = 0;  // bytes the last arm_notify asked for
   // Records consumed but not written (quota, free-space floor), per
   // reason, until a loss entry reports them; and the seq they reach.
   std::map<std::uint32_t, std::uint64_t> dropped_pending_;
@@ -98,6 +110,7 @@ class DomainSession {
   std::uint64_t dropped_seq_ = 0;
   std::uint64_t dropped_bytes_ = 0;
   std::uint64_t last_loss_flush_ns_ = 0;
+  std::uint64_t last_checkpoint_ns_ = 0;  // of the last tick that flushed it
   bool masked_ = false;
   Clock::time_point masked_until_{};
   std::chrono::milliseconds mask_hold_{0};

@@ -11,10 +11,27 @@
 #include <filesystem>
 #include <memory>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "daemon.hpp"
 #include "options.hpp"
+
+namespace {
+
+// Every domain holds about six descriptors (its event and control
+// channels, its directory lock, stream, native log and pcap): the usual
+// soft limit of 1024 would stop attaching at about 170 domains. The hard
+// limit is the administrator's; the soft one is ours to raise to it.
+void raise_descriptor_limit() {
+  rlimit r{};
+  if (::getrlimit(RLIMIT_NOFILE, &r) != 0 || r.rlim_cur >= r.rlim_max) return;
+  r.rlim_cur = r.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &r) != 0)
+    std::fprintf(stderr, "xebekd: warning: cannot raise the descriptor limit: %s\n", std::strerror(errno));
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   std::optional<xebekd::DaemonOptions> opt;
@@ -28,6 +45,7 @@ int main(int argc, char** argv) {
   // A file size limit then fails a write with EFBIG, handled like a full
   // disk, instead of killing the daemon.
   std::signal(SIGXFSZ, SIG_IGN);
+  raise_descriptor_limit();
   std::error_code ec;
   // A log directory made here holds keystrokes: 0750 like the domains' own.
   if (!std::filesystem::exists(opt->logdir, ec) && std::filesystem::create_directories(opt->logdir, ec))

@@ -1,12 +1,11 @@
-// The upload benchmarks' command line: parses `options`, prints them for
-// -h/--help.
+// A benchmark's command line: parses `options`, prints them for -h/--help.
 #pragma once
 
 #include <boost/program_options.hpp>
 
-namespace upload_bench {
+namespace bench {
 
 // False when the help was printed and the program should exit 0.
 bool parse_command_line(int argc, char** argv, const boost::program_options::options_description& options);
 
-}  // namespace upload_bench
+}  // namespace bench

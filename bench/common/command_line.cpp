@@ -1,8 +1,8 @@
-#include "bench_command_line.hpp"
+#include "command_line.hpp"
 
 #include <iostream>
 
-namespace upload_bench {
+namespace bench {
 
 bool parse_command_line(int argc, char** argv,
                         const boost::program_options::options_description& options) {
@@ -17,4 +17,4 @@ bool parse_command_line(int argc, char** argv,
   return true;
 }
 
-}  // namespace upload_bench
+}  // namespace bench

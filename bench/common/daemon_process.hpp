@@ -12,15 +12,21 @@ namespace bench {
 
 class DaemonProcess {
  public:
-  // Starts XEBEKD_BIN with `args`; stdout goes to /dev/null, stderr to
+  // Starts `binary` with `args`; stdout goes to /dev/null, stderr to
   // `err_file`. Throws std::runtime_error if it cannot be started.
-  DaemonProcess(const std::vector<std::string>& args, const std::string& err_file);
+  DaemonProcess(const std::vector<std::string>& args, const std::string& err_file,
+                const std::string& binary = built_xebekd());
+  // The xebekd built with the benchmarks.
+  static std::string built_xebekd();
   ~DaemonProcess();  // SIGKILL and reap if still running
   DaemonProcess(const DaemonProcess&) = delete;
   DaemonProcess& operator=(const DaemonProcess&) = delete;
 
   // utime + stime so far, in seconds (from /proc/<pid>/stat).
   double cpu_seconds() const;
+  // Time its main thread spent runnable but waiting for a CPU so far, in
+  // seconds (from /proc/<pid>/schedstat): what a busy machine withheld.
+  double runqueue_wait_seconds() const;
   // Whether xebekd wrote `text` on stderr yet.
   bool said(const std::string& text) const;
   // SIGTERM, then waits; returns the exit code (128 + signal if killed).

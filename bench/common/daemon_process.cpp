@@ -15,9 +15,12 @@ extern char** environ;
 
 namespace bench {
 
-DaemonProcess::DaemonProcess(const std::vector<std::string>& args, const std::string& err_file)
+std::string DaemonProcess::built_xebekd() { return XEBEKD_BIN; }
+
+DaemonProcess::DaemonProcess(const std::vector<std::string>& args, const std::string& err_file,
+                             const std::string& binary)
     : err_file_(err_file) {
-  std::vector<std::string> argv{XEBEKD_BIN};
+  std::vector<std::string> argv{binary};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> cargs;
   for (auto& a : argv) cargs.push_back(a.data());
@@ -31,7 +34,7 @@ DaemonProcess::DaemonProcess(const std::vector<std::string>& args, const std::st
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     pid_ = -1;
-    throw std::runtime_error(std::string("cannot start ") + XEBEKD_BIN);
+    throw std::runtime_error("cannot start " + binary);
   }
 }
 
@@ -56,6 +59,14 @@ double DaemonProcess::cpu_seconds() const {
     if (n == 15) stime = std::stoull(field);
   }
   return double(utime + stime) / double(::sysconf(_SC_CLK_TCK));
+}
+
+double DaemonProcess::runqueue_wait_seconds() const {
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/schedstat");
+  // "<ns on a CPU> <ns waiting on a run queue> <time slices>"
+  unsigned long long on_cpu = 0, waiting = 0;
+  if (!(in >> on_cpu >> waiting)) return 0;
+  return double(waiting) / 1e9;
 }
 
 bool DaemonProcess::said(const std::string& text) const {

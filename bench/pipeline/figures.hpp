@@ -35,6 +35,9 @@ Figures run_xebek(const XebekRun& r);
 // them with libpcap and writes the sbk_extract stream to `out`.
 Figures run_sebek_path(std::uint64_t records, std::size_t size, const std::string& out);
 
+// write() of the same stream bytes into a new file at `path` (then removed).
+Figures run_file_write(std::uint64_t records, std::size_t size, const std::string& path);
+
 // memcpy of the same stream bytes, in 1 MiB blocks.
 Figures run_memcpy(std::uint64_t records, std::size_t size);
 

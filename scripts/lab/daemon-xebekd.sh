@@ -6,16 +6,26 @@
 #   ctl_mode DOMID MODES    set the capture mode (comma-separated names)
 #   ctl_enable DOMID / ctl_disable DOMID
 #   ctl_status              status of every domain, for the results
-XEBEKD=/usr/bin/xebekd
-XEBEKCTL=/usr/bin/xebekctl
+XEBEKD=/usr/sbin/xebekd
+XEBEKCTL=/usr/sbin/xebekctl
 
 LOGDIR=/var/log/xebek
 daemon_start() {
   LOGDIR=$1
+  # From the package (XEBEKD_CAPS set by xen-lab): its configuration file,
+  # no new privileges and only the capabilities xebekd.service leaves.
+  set --
+  if [ -n "$XEBEKD_CAPS" ]; then
+    bnd=$(echo "$XEBEKD_CAPS" | tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
+    set -- setpriv --no-new-privs --bounding-set=-all,$bnd --inh-caps=-all -- \
+      "$XEBEKD" --config /etc/xebek/xebekd.conf
+  else
+    set -- "$XEBEKD"
+  fi
   # The lab DomU has no network; give its records a Sebek source address.
   # Dom0's logs live in its RAM-backed root (a few hundred MB): a smaller
   # free-space floor than the default suits it.
-  "$XEBEKD" --transport xen --logdir "$LOGDIR" --pcap \
+  "$@" --transport xen --logdir "$LOGDIR" --pcap \
     --domain-ip honeypot=10.0.0.13 --min-free 16M > /var/log/xebekd.out 2>&1 &
   echo $! > /run/xebekd.lab.pid
 }

@@ -294,7 +294,24 @@ def check_syscall_table(res):
     need(not diff, f"{len(diff)} system call table entries differ from the image, e.g. #{diff[:5]}")
 
 
+def check_package(res):
+    """Dom0 ran the packaged xebekd as its unit would (no new privileges,
+    CAP_CHOWN alone), and the honeypot booted the kernel package's image."""
+    origin = res.check("daemon_from")
+    need(origin.startswith("package "), f"xebekd came from '{origin}', not the xebek package")
+    capbnd = int(res.check("daemon_capbnd") or "-1", 16)
+    need(capbnd == 1 << 0, f"xebekd's capability bounding set is {capbnd:#x}, not CAP_CHOWN alone")
+    need(res.check("daemon_nonewprivs") == "1", "xebekd ran without no_new_privs")
+    path = os.path.join(res.root, "kernel-package.txt")
+    need(os.path.isfile(path), f"missing {path}")
+    with open(path) as f:
+        fields = dict(line.split(": ", 1) for line in f.read().splitlines() if ": " in line)
+    need(fields.get("Package", "").startswith("linux-image-"),
+         f"the honeypot kernel came from no linux-image package: {fields}")
+
+
 CHECKS = {
+    "package": check_package,
     "syscall_table": check_syscall_table,
     "keystrokes": check_keystrokes,
     "control": check_control,

@@ -27,10 +27,18 @@ TempDir::~TempDir() {
   if (!std::getenv("XEBEK_KEEP_TMP")) fs::remove_all(path, ec);
 }
 
-// The programs under test, located at build time (see CMakeLists.txt).
-std::string xebekd_bin() { return XEBEKD_BIN; }
-std::string simdomu_bin() { return SIMDOMU_BIN; }
-std::string xebekctl_bin() { return XEBEKCTL_BIN; }
+// The programs under test: the build's (located at build time, see
+// CMakeLists.txt), or installed ones the environment names, so that the
+// same tests check what a package installed.
+namespace {
+std::string program(const char* env_name, const char* built) {
+  const char* installed = std::getenv(env_name);
+  return installed && *installed ? installed : built;
+}
+}  // namespace
+std::string xebekd_bin() { return program("XEBEK_XEBEKD", XEBEKD_BIN); }
+std::string simdomu_bin() { return program("XEBEK_SIMDOMU", SIMDOMU_BIN); }
+std::string xebekctl_bin() { return program("XEBEK_XEBEKCTL", XEBEKCTL_BIN); }
 std::string vectors() {
   const char* v = std::getenv("XEBEK_VECTORS");
   return v ? v : "tests/vectors";

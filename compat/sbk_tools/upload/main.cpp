@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "sbk_tools/input_options.hpp"
+#include "password_file.hpp"
 #include "sebekd_format/header.hpp"
 #include "server_list.hpp"
 #include "uploader.hpp"
@@ -26,12 +27,13 @@ std::string stream_name_for(const sbk_tools::InputSelection& in) {
 
 int main(int argc, char** argv) {
   UploadConfig c;
-  std::string sensor_ip, servers, engine;
+  std::string sensor_ip, servers, engine, password_file;
   po::options_description visible("Options (the letters are sbk_upload.pl's)");
   visible.add_options()
     ("help,h", "print this help")
     ("user,u", po::value(&c.db.user)->default_value("root"), "database user")
-    ("password,p", po::value(&c.db.password), "database password")
+    ("password,p", po::value(&c.db.password), "database password (visible to every user in ps: prefer --password-file)")
+    ("password-file", po::value(&password_file), "read the database password from the first line of FILE (for example a systemd credential)")
     ("database,d", po::value(&c.db.database)->default_value("walleye_0_3"), "database name")
     ("server,s", po::value(&servers)->default_value("localhost"),
      "server: host, host:port or /path/to/socket (localhost: the Unix socket); several, "
@@ -74,6 +76,19 @@ int main(int argc, char** argv) {
                  "Walleye walleye_0_3 database.\n\n"
               << visible << '\n';
     return 0;
+  }
+  if (!password_file.empty()) {
+    if (vm.count("password")) {
+      std::fprintf(stderr, "xebek-upload: -p and --password-file exclude each other\n");
+      return 2;
+    }
+    std::string error;
+    const auto password = sbk_tools::upload::read_password_file(password_file, error);
+    if (!password) {
+      std::fprintf(stderr, "xebek-upload: %s\n", error.c_str());
+      return 2;
+    }
+    c.db.password = *password;
   }
   if (!sensor_ip.empty() && !sebekd_format::parse_ipv4(sensor_ip, c.sensor_id)) {
     std::fprintf(stderr, "xebek-upload: -i %s is not an IPv4 address\n", sensor_ip.c_str());

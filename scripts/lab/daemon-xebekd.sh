@@ -13,11 +13,13 @@ LOGDIR=/var/log/xebek
 daemon_start() {
   LOGDIR=$1
   # From the package (XEBEKD_CAPS set by xen-lab): its configuration file,
-  # no new privileges and only the capabilities xebekd.service leaves.
+  # and the sandbox of xebekd.service: no new privileges, only the
+  # capabilities it leaves, its system call filter and no sockets.
   set --
   if [ -n "$XEBEKD_CAPS" ]; then
     bnd=$(echo "$XEBEKD_CAPS" | tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
     set -- setpriv --no-new-privs --bounding-set=-all,$bnd --inh-caps=-all -- \
+      syscall-filter --no-sockets /etc/lab/xebekd-syscalls -- \
       "$XEBEKD" --config /etc/xebek/xebekd.conf
   else
     set -- "$XEBEKD"

@@ -18,8 +18,8 @@ daemon_start() {
   set --
   if [ -n "$XEBEKD_CAPS" ]; then
     bnd=$(echo "$XEBEKD_CAPS" | tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
-    set -- setpriv --no-new-privs --bounding-set=-all,$bnd --inh-caps=-all -- \
-      syscall-filter --no-sockets /etc/lab/xebekd-syscalls -- \
+    set -- /usr/bin/setpriv --no-new-privs --bounding-set=-all,$bnd --inh-caps=-all -- \
+      /usr/bin/syscall-filter --no-sockets /etc/lab/xebekd-syscalls -- \
       "$XEBEKD" --config /etc/xebek/xebekd.conf
   else
     set -- "$XEBEKD"

@@ -302,6 +302,15 @@ def check_package(res):
     capbnd = int(res.check("daemon_capbnd") or "-1", 16)
     need(capbnd == 1 << 0, f"xebekd's capability bounding set is {capbnd:#x}, not CAP_CHOWN alone")
     need(res.check("daemon_nonewprivs") == "1", "xebekd ran without no_new_privs")
+    # The package's xebekd.conf sets log-group = adm: the files got it,
+    # through fchown under the unit's system call filter and CAP_CHOWN.
+    import grp
+    import stat
+    stream = os.path.join(res.root, "var", "log", "xebek", "honeypot", "sebek.sbk")
+    need(os.path.isfile(stream), f"missing {stream}")
+    st = os.stat(stream)
+    need(st.st_gid == grp.getgrnam("adm").gr_gid, f"{stream} is not in group adm (gid {st.st_gid})")
+    need(stat.S_IMODE(st.st_mode) == 0o640, f"{stream} has mode {stat.S_IMODE(st.st_mode):o}, not 640")
     path = os.path.join(res.root, "kernel-package.txt")
     need(os.path.isfile(path), f"missing {path}")
     with open(path) as f:

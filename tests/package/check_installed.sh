@@ -12,7 +12,7 @@
 # - the installed xebekd and xebek-simdomu pass the replay conformance test
 #   (the golden Sebek captures through the ring, against sbk_extract's output).
 set -euo pipefail
-pkgdir=$1 replay_test=$2 vectors=$3
+pkgdir=$(realpath "$1") replay_test=$2 vectors=$3
 fail() { echo "package check: FAIL: $*" >&2; exit 1; }
 step() { echo "== $*"; }
 
@@ -78,6 +78,12 @@ done
 systemd-analyze security --offline=yes --root="$root" xebekd.service | tail -1
 systemd-analyze security --offline=yes --root="$root" xebek-upload@example.service | tail -1
 
+step "the test harness runs the programs the environment names"
+# Else the replay below could pass on the build's programs.
+if XEBEK_XEBEKD=/nonexistent/xebekd XEBEK_VECTORS=$vectors "$replay_test" \
+     --gtest_filter='*XPcapStreamIsByteIdentical*' > "$root/negative.out" 2>&1; then
+  fail "the replay test passed with XEBEK_XEBEKD=/nonexistent/xebekd: it ignores the installed programs"
+fi
 step "replay conformance with the installed xebekd and xebek-simdomu"
 XEBEK_XEBEKD=$root/usr/sbin/xebekd XEBEK_SIMDOMU=$root/usr/bin/xebek-simdomu \
   XEBEK_XEBEKCTL=$root/usr/sbin/xebekctl XEBEK_VECTORS=$vectors \

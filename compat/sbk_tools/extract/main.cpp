@@ -32,7 +32,7 @@ void print_help() {
   std::printf("  -p <port>  dest port to look for (default 1101)\n");
   std::printf("  -u <user_name>  User name to setuid to\n");
   std::printf("  -c <path_name>  Path to chroot to\n");
-  std::printf("  -h  this screen\n");
+  std::printf("  -h, --help  this screen\n");
   std::printf("  --version  print the version and exit\n");
 }
 

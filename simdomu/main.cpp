@@ -18,6 +18,7 @@
 
 #include <time.h>
 
+#include "xebek/version.hpp"
 #include "feeder.hpp"
 #include "replay.hpp"
 #include "sebek_input.hpp"
@@ -104,12 +105,27 @@ void run_domain(DomainRun& r, const Settings& st) {
   r.drained = r.feeder->wait_drained(st.drain_timeout);
 }
 
+// The layout help2man turns into xebek-simdomu(1).
+void print_help(const po::options_description& options) {
+  std::cout << "Usage: xebek-simdomu --registry DIR --replay FILE [OPTION]...\n"
+               "  or:  xebek-simdomu --registry DIR --synthetic [OPTION]...\n"
+               "Simulate Xebek honeypot domains for xebekd, without Xen.\n"
+               "\n"
+               "Publishes one or more domains in the registry of xebekd's sim transport and\n"
+               "produces their records into each domain's ring the way the honeypot kernel\n"
+               "does: replayed from a Sebek pcap or sbk_extract stream (one domain per source\n"
+               "address), or synthetic load.\n"
+               "\n"
+            << options << "\n";
+}
+
 // Reads the command line into `st` and `mode`; an exit status when the
 // program ends here (help, or a usage error).
 std::optional<int> parse_settings(int argc, char** argv, Settings& st, std::uint32_t& mode) {
-  po::options_description desc("xebek-simdomu options");
+  po::options_description desc("Options");
   desc.add_options()
-    ("help,h", "show this help")
+    ("help,h", "print this help and exit")
+    ("version", "print the version and exit")
     ("registry", po::value(&st.registry)->required(), "SimTransport registry directory (shared with xebekd)")
     ("name", po::value(&st.name)->default_value("simdomu"), "domain name (a replay of several sources appends -A.B.C.D)")
     ("id", po::value(&st.id)->default_value(1), "domain id (further domains take the next ids)")
@@ -132,7 +148,11 @@ std::optional<int> parse_settings(int argc, char** argv, Settings& st, std::uint
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);
     if (vm.count("help")) {
-      std::cout << desc << "\n";
+      print_help(desc);
+      return 0;
+    }
+    if (vm.count("version")) {
+      xebek::print_version("xebek-simdomu");
       return 0;
     }
     po::notify(vm);

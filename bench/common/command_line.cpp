@@ -2,19 +2,34 @@
 
 #include <iostream>
 
+#include "xebek/version.hpp"
+
 namespace bench {
 
-bool parse_command_line(int argc, char** argv,
-                        const boost::program_options::options_description& options) {
-  namespace po = boost::program_options;
+namespace po = boost::program_options;
+
+std::optional<int> parse_command_line(int argc, char** argv, const Program& program,
+                                      const po::options_description& options) {
+  po::options_description all("Options");
+  all.add_options()("help,h", "print this help and exit")("version", "print the version and exit");
+  all.add(options);
   po::variables_map vm;
-  po::store(po::parse_command_line(argc, argv, options), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << options;
-    return false;
+  try {
+    po::store(po::parse_command_line(argc, argv, all), vm);
+    if (vm.count("help")) {
+      std::cout << "Usage: " << program.name << " [OPTION]...\n" << program.summary << "\n\n" << all;
+      return 0;
+    }
+    if (vm.count("version")) {
+      xebek::print_version(program.name);
+      return 0;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << program.name << ": " << e.what() << " (see --help)\n";
+    return 2;
   }
-  return true;
+  return std::nullopt;
 }
 
 }  // namespace bench

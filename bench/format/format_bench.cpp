@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "command_line.hpp"
 #include "sebekd_format/pcap_file.hpp"
 #include "sebekd_format/stream.hpp"
 
@@ -138,18 +139,17 @@ int main(int argc, char** argv) {
   std::uint64_t small = 5'000'000, large = 500'000;
   int repeat = 3;
   std::string dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-  for (int i = 1; i < argc; i += 2) {
-    const std::string opt = argv[i];
-    if (i + 1 >= argc ||
-        (opt != "--small" && opt != "--large" && opt != "--repeat" && opt != "--dir")) {
-      std::fprintf(stderr, "usage: %s [--small N] [--large N] [--repeat R] [--dir DIR]\n", argv[0]);
-      return 2;
-    }
-    if (opt == "--small") small = std::strtoull(argv[i + 1], nullptr, 10);
-    if (opt == "--large") large = std::strtoull(argv[i + 1], nullptr, 10);
-    if (opt == "--repeat") repeat = std::max(1, std::atoi(argv[i + 1]));
-    if (opt == "--dir") dir = argv[i + 1];
-  }
+  namespace po = boost::program_options;
+  const bench::Program program{"xebek-bench-format",
+      "Measure writing the Sebek v3 stream and pcap formats beside memcpy."};
+  po::options_description opts;
+  opts.add_options()
+    ("small", po::value(&small)->default_value(small), "records of 1-byte payload")
+    ("large", po::value(&large)->default_value(large), "records of 4096-byte payload")
+    ("repeat", po::value(&repeat)->default_value(repeat), "runs of each measurement, the best kept")
+    ("dir", po::value(&dir)->default_value(dir), "directory the files are written into");
+  if (auto done = bench::parse_command_line(argc, argv, program, opts)) return *done;
+  repeat = std::max(1, repeat);
   // Best of `repeat` runs of one measurement.
   auto best = [repeat](auto&& measure) {
     Figure f = measure();

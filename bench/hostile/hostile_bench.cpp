@@ -83,11 +83,10 @@ int main(int argc, char** argv) {
   std::size_t entry_bytes = 1024;
   unsigned repeats = 5;
   bool skip_latency = false, skip_attach = false;
-  po::options_description opts(
-      "xebek-bench-hostile: a quiet domain's latency and xebekd's CPU beside hostile guests, "
-      "and attach time against log size");
+  const bench::Program program{"xebek-bench-hostile",
+      "Measure a quiet domain's latency and xebekd's CPU beside hostile guests, and attach time against log size."};
+  po::options_description opts;
   opts.add_options()
-    ("help,h", "show this help")
     ("seconds", po::value(&lat.seconds)->default_value(4), "measured seconds per attack scenario")
     ("warmup", po::value(&lat.warmup)->default_value(0.5), "seconds each attack runs before the measurement")
     ("rate", po::value(&lat.rate)->default_value(200), "keystrokes per second of the quiet domain")
@@ -99,7 +98,7 @@ int main(int argc, char** argv) {
     ("skip-latency", po::bool_switch(&skip_latency), "only the attach benchmark")
     ("skip-attach", po::bool_switch(&skip_attach), "only the latency benchmark");
   try {
-    if (!bench::parse_command_line(argc, argv, opts)) return 0;
+    if (auto done = bench::parse_command_line(argc, argv, program, opts)) return *done;
     if (lat.seconds <= 0 || lat.rate <= 0 || lat.warmup < 0) throw std::invalid_argument("--seconds and --rate must be > 0, --warmup >= 0");
     if (entry_bytes == 0 || entry_bytes > (1u << 20)) throw std::invalid_argument("--entry-bytes must be 1..1048576");
     if (dir.empty()) dir = "/tmp/xebek-bench-hostile-" + std::to_string(::getpid());

@@ -11,6 +11,7 @@
 
 #include <unistd.h>
 
+#include "command_line.hpp"
 #include "figures.hpp"
 
 namespace {
@@ -34,16 +35,17 @@ int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
   std::uint64_t small = 2'000'000, large = 100'000, sebek_n = 300'000;
   std::string dir = "/dev/shm/xebek-bench-" + std::to_string(::getpid());
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--small")) small = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--large")) large = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--sebek")) sebek_n = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
-    else {
-      std::fprintf(stderr, "usage: %s [--small N] [--large N] [--sebek N] [--dir TMPFS_DIR]\n", argv[0]);
-      return 2;
-    }
-  }
+  namespace po = boost::program_options;
+  const bench::Program program{"xebek-bench-pipeline",
+      "Measure the capture pipeline (ring, xebekd, logs) against the Sebek path and memcpy."};
+  po::options_description opts;
+  opts.add_options()
+    ("small", po::value(&small)->default_value(small), "records of 1-byte payload through the pipeline")
+    ("large", po::value(&large)->default_value(large), "records of 4096-byte payload through the pipeline")
+    ("sebek", po::value(&sebek_n)->default_value(sebek_n), "records through the Sebek path")
+    ("dir", po::value(&dir), "scratch directory, on tmpfs for figures of the pipeline alone "
+                             "(default /dev/shm/xebek-bench-PID)");
+  if (auto done = bench::parse_command_line(argc, argv, program, opts)) return *done;
   try {
     std::printf("Xebek capture pipeline benchmark (logs on %s, 1 MiB ring unless noted)\n\n", dir.c_str());
     for (const std::size_t size : {std::size_t{1}, std::size_t{4096}}) {

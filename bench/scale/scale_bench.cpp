@@ -82,10 +82,10 @@ int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
   bench::ScaleRun run;
   std::string dir, baseline, rows_wanted = "typists,mixed,flooders";
-  po::options_description opts(
-      "xebek-bench-scale: one xebekd serving many typing domains, alone and beside flooding ones");
+  const bench::Program program{"xebek-bench-scale",
+      "Measure one xebekd serving many typing domains, alone and beside flooding ones."};
+  po::options_description opts;
   opts.add_options()
-    ("help,h", "show this help")
     ("typists", po::value(&run.guests.typists)->default_value(256), "domains typing at --rate")
     ("flooders", po::value(&run.guests.flooders)->default_value(4), "domains queueing records flat out")
     ("rate", po::value(&run.guests.typist_rate)->default_value(200), "keystrokes per second of each typist")
@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
      "another xebekd binary (an earlier build, say): every row is run with it too, printed as [base]")
     ("dir", po::value(&dir), "scratch directory on the disk under test (default /tmp/xebek-bench-scale-PID)");
   try {
-    if (!bench::parse_command_line(argc, argv, opts)) return 0;
+    if (auto done = bench::parse_command_line(argc, argv, program, opts)) return *done;
     if (run.guests.typist_rate <= 0 || run.warmup < 0) throw std::invalid_argument("--rate must be > 0, --warmup >= 0");
     if (run.status_interval_ms < 10) throw std::invalid_argument("--status-interval-ms must be >= 10");
     if (run.seconds * 1000 < 2.0 * run.status_interval_ms)

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "child_timing.hpp"
+#include "command_line.hpp"
 #include "support/run_process.hpp"
 #include "support/synth_stream.hpp"
 
@@ -23,22 +24,13 @@ int main(int argc, char** argv) {
   std::size_t records = 1'000'000;
   int repeat = 1;
   std::string vectors = XEBEK_VECTORS;
-  po::options_description opts("bench_analysis options");
-  opts.add_options()("help,h", "this screen")(
+  const bench::Program program{"bench_analysis",
+      "Measure xebek-sessions and xebek-export beside xebek-ks-log on one synthetic stream."};
+  po::options_description opts;
+  opts.add_options()(
       "records,n", po::value(&records)->default_value(records), "records in the stream")(
       "repeat,r", po::value(&repeat)->default_value(repeat), "runs of each, best CPU time kept");
-  po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, opts), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::fprintf(stderr, "bench_analysis: %s\n", e.what());
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << opts;
-    return 0;
-  }
+  if (auto done = bench::parse_command_line(argc, argv, program, opts)) return *done;
   const std::string stream = xebek_test::synth_golden_stream(vectors, records);
   const auto dir = std::filesystem::temp_directory_path() /
                    ("bench_analysis." + std::to_string(getpid()));

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "child_timing.hpp"
+#include "command_line.hpp"
 #include "ks_log_printer.hpp"
 #include "support/run_process.hpp"
 #include "support/synth_stream.hpp"
@@ -64,26 +65,17 @@ int main(int argc, char** argv) {
   int repeat = 3;
   std::string vectors = XEBEK_VECTORS, ks_log = XEBEK_KS_LOG, baseline = KS_LOG_BASELINE;
   bool no_perl = false;
-  po::options_description opts("bench_ks_log options");
-  opts.add_options()("help,h", "this screen")(
+  const bench::Program program{"bench_ks_log",
+      "Measure xebek-ks-log beside memcpy, the bare decoder and a Perl baseline."};
+  po::options_description opts;
+  opts.add_options()(
       "records,n", po::value(&records)->default_value(records), "records in the stream")(
       "repeat,r", po::value(&repeat)->default_value(repeat), "runs of each, best CPU time kept")(
       "no-perl", po::bool_switch(&no_perl), "leave out the Perl baseline")(
       "ks-log", po::value(&ks_log)->default_value(ks_log), "xebek-ks-log binary")(
       "baseline", po::value(&baseline)->default_value(baseline), "Perl baseline script")(
       "vectors", po::value(&vectors)->default_value(vectors), "golden vectors directory");
-  po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, opts), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::fprintf(stderr, "bench_ks_log: %s\n", e.what());
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << opts;
-    return 0;
-  }
+  if (auto done = bench::parse_command_line(argc, argv, program, opts)) return *done;
 
   const std::string stream = xebek_test::synth_golden_stream(vectors, records);
   const auto dir = std::filesystem::temp_directory_path() /

@@ -121,13 +121,15 @@ int main(int argc, char** argv) {
   std::size_t records = 200000;
   unsigned base_port = 24300;
   std::string work = XEBEK_BENCH_WORK_DIR;
-  po::options_description opts("galera_bench options");
-  opts.add_options()("help,h", "help")
+  const bench::Program program{"galera_bench",
+      "Measure 1, 3 and 6 xebek-upload processes into a 3-node Galera cluster beside single servers."};
+  po::options_description opts;
+  opts.add_options()
       ("records", po::value(&records)->default_value(records), "records each uploader uploads")
       ("base-port", po::value(&base_port)->default_value(base_port),
        "first of the lab cluster's private ports (scripts/galera-lab --base-port)")
       ("work", po::value(&work)->default_value(work), "directory for the stream and the servers");
-  if (!bench::parse_command_line(argc, argv, opts)) return 0;
+  if (auto done = bench::parse_command_line(argc, argv, program, opts)) return *done;
   const fs::path dir = fs::path(work) / "galera_bench";
   fs::create_directories(dir);
   const fs::path source(XEBEK_SOURCE_DIR);

@@ -84,8 +84,10 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 int main(int argc, char** argv) {
   std::size_t records = 1000000, baseline_records = 0;
   std::string socket, work = XEBEK_BENCH_WORK_DIR, other_binary;
-  po::options_description opts("upload_bench options");
-  opts.add_options()("help,h", "help")
+  const bench::Program program{"upload_bench",
+      "Measure xebek-upload against a per-record baseline that writes the way sbk_upload.pl does."};
+  po::options_description opts;
+  opts.add_options()
       ("records", po::value(&records)->default_value(records), "records uploaded by xebek-upload")
       ("baseline-records", po::value(&baseline_records),
        "records uploaded by the per-record baseline (default: the same number)")
@@ -94,7 +96,7 @@ int main(int argc, char** argv) {
        "another xebek-upload build (say, an earlier version) timed on the same stream in the "
        "same run, so that before/after figures share the machine's load")
       ("work", po::value(&work)->default_value(work), "directory for the stream and the server");
-  if (!bench::parse_command_line(argc, argv, opts)) return 0;
+  if (auto done = bench::parse_command_line(argc, argv, program, opts)) return *done;
   if (baseline_records == 0 || baseline_records > records) baseline_records = records;
   fs::create_directories(work);
 

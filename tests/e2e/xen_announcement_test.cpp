@@ -9,7 +9,10 @@ using xebek0::parse_xen_announcement;
 namespace {
 std::string refs(unsigned n) {
   std::string s;
-  for (unsigned i = 0; i < n; i++) s += (i ? "," : "") + std::to_string(100 + i);
+  for (unsigned i = 0; i < n; i++) {
+    if (i) s += ',';
+    s += std::to_string(100 + i);
+  }
   return s;
 }
 }  // namespace
@@ -28,7 +31,10 @@ TEST(XenAnnouncement, AcceptsEveryOrderUpToTheRingHeadersLimit) {
   for (unsigned order = 0; order <= XEBEK_RING_ORDER_MAX; ++order) {
     // Refs as large as a guest's grant table allows (5 digits).
     std::string r;
-    for (unsigned i = 0; i < 1u + (1u << order); i++) r += (i ? "," : "") + std::to_string(32767 - i);
+    for (unsigned i = 0; i < 1u + (1u << order); i++) {
+      if (i) r += ',';
+      r += std::to_string(32767 - i);
+    }
     const std::string v = "version=1 order=" + std::to_string(order) + " event-channel=4095 ring-refs=" + r;
     ASSERT_LE(v.size(), 4096u) << "order " << order << " cannot be announced in one xenstore value";
     const auto a = parse_xen_announcement(v);

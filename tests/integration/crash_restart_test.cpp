@@ -76,7 +76,7 @@ TEST(CrashRestart, WrittenButNotCommittedIsNotWrittenTwice) {
   TempDir t;
   simdomu::SimDomainConfig cfg;
   cfg.registry = t.path / "reg";
-  cfg.name = "w";
+  cfg.name = "written-once";
   cfg.id = 8;
   cfg.order = 4;
   simdomu::SimDomain dom(cfg);
@@ -94,8 +94,8 @@ TEST(CrashRestart, WrittenButNotCommittedIsNotWrittenTwice) {
   // Rewind cons: as if the daemon died between writing and committing.
   XEBEK_WRITE(ri->cons, 0u);
   {
-    std::ofstream(t.path / "logs" / "w" / "sebek.sbk", std::ios::app) << std::string(40, 'P');
-    std::ofstream(t.path / "logs" / "w" / "native.xnl", std::ios::app) << std::string(90, 'P');
+    std::ofstream(t.path / "logs" / cfg.name / "sebek.sbk", std::ios::app) << std::string(40, 'P');
+    std::ofstream(t.path / "logs" / cfg.name / "native.xnl", std::ios::app) << std::string(90, 'P');
   }
   for (int i = 0; i < 100; ++i) ASSERT_TRUE(dom.produce(r, {&b, 1}));
   Process d(daemon_args(t), t.path, "xebekd1");
@@ -103,5 +103,5 @@ TEST(CrashRestart, WrittenButNotCommittedIsNotWrittenTwice) {
   d.signal(SIGTERM);
   ASSERT_EQ(d.wait(10), 0) << d.err();
   EXPECT_NE(d.err().find("cut"), std::string::npos) << d.err();
-  check_exactly_once(t.path / "logs" / "w", 600);
+  check_exactly_once(t.path / "logs" / cfg.name, 600);
 }

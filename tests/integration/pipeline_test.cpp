@@ -200,3 +200,29 @@ TEST(Pipeline, DomainThatReinitialisesItsRingIsRemapped) {
   ASSERT_EQ(recs.size(), 150u);
   for (std::size_t i = 0; i < recs.size(); ++i) EXPECT_EQ(recs[i].rec.header.counter, i);
 }
+
+// A replay of a capture from three hosts makes three domains whose names
+// differ only at their end (honeypot-lab-10.0.0.23, -.24, -.25): xebekctl
+// status must show each in full, never cut to look alike.
+TEST(Pipeline, XebekctlStatusShowsLongDomainNamesInFull) {
+  Rig s;
+  s.start({"--mode", "all"});
+  Process replay(s.simdomu({"--name", "honeypot-lab", "--id", "30", "--replay", vectors() + "/edge.pcap",
+                            "--hold"}),
+                 s.tmp.path, "replay");
+  const std::vector<std::string> names{"honeypot-lab-10.0.0.23", "honeypot-lab-10.0.0.24",
+                                       "honeypot-lab-10.0.0.25"};
+  ASSERT_TRUE(wait_until([&] {
+    for (const std::string& n : names)
+      if (!s.domain(n)) return false;
+    return true;
+  }, 10)) << "the replay's three domains did not all attach";
+
+  const RunResult r = run({xebekctl_bin(), "--logdir", s.logs.string(), "status"}, s.tmp.path);
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const std::string& n : names) EXPECT_NE(r.out.find(" " + n + " "), std::string::npos) << r.out;
+
+  replay.signal(SIGTERM);
+  EXPECT_GE(replay.wait(10), 0);
+  ASSERT_EQ(s.stop(), 0) << s.daemon->err();
+}

@@ -172,7 +172,10 @@ RunResult run_upload_with(const std::vector<std::string>& args, const fs::path& 
                           const std::string& run_name) {
   const fs::path err = temp_dir("run_" + run_name) / "stderr";
   std::string cmd = shell_quote(upload_binary().string());
-  for (const std::string& a : args) cmd += " " + shell_quote(a);
+  for (const std::string& a : args) {
+    cmd += ' ';
+    cmd += shell_quote(a);
+  }
   cmd += " <" + shell_quote(input.empty() ? "/dev/null" : input.string()) + " 2>" +
          shell_quote(err.string());
   const int raw = std::system(cmd.c_str());
@@ -190,7 +193,10 @@ void expect_tables_equal(const Table& expected, const Table& actual, const std::
       auto show = [](const std::vector<Row>& rows, std::size_t i) {
         if (i >= rows.size()) return std::string("(no row)");
         std::string s;
-        for (const auto& c : rows[i]) s += (s.empty() ? "" : "\t") + c.substr(0, 60);
+        for (const auto& c : rows[i]) {
+          if (!s.empty()) s += '\t';
+          s += c.substr(0, 60);
+        }
         return s;
       };
       ADD_FAILURE() << what << ": " << expected.rows.size() << " rows expected, "

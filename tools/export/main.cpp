@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "xebek/version.hpp"
 #include "ecs_line.hpp"
 #include "sbk_tools/input_options.hpp"
 #include "sbk_tools/output_buffer.hpp"
@@ -17,22 +18,28 @@ namespace xt = xebek_tools;
 
 int main(int argc, char** argv) {
   constexpr const char* kProgram = "xebek-export";
-  po::options_description visible("options");
-  visible.add_options()("help,h", "this screen")(
+  po::options_description visible("Options");
+  visible.add_options()("help,h", "print this help and exit")("version", "print the version and exit")(
       "format", po::value<std::string>()->value_name("ecs"),
       "output format: ecs (Elastic Common Schema JSON lines)");
   auto cl = sbk_tools::parse_tool_command_line(kProgram, argc, argv, visible);
   if (!cl) return 2;
   if (cl->vm.count("help")) {
-    std::cout << "xebek-export (xebek " XEBEK_VERSION ")\n"
-              << "Usage: xebek-export --format ecs [-F DIR | FILE...]\n"
+    std::cout << "Usage: xebek-export --format ecs [-F DIR | FILE...]\n"
+              << "Export a capture as Elastic Common Schema JSON lines.\n"
+              << "\n"
               << "Writes one JSON line per captured record on stdout, with ECS field names\n"
               << "(@timestamp, event.action, process.pid, process.entity_id, process.args,\n"
               << "user.id, file.path, source.ip, destination.port, host.name, ...). FILE is a\n"
               << "Sebek pcap, an sbk_extract stream (- or none: standard input), a native log\n"
               << "or a xebekd domain log directory; -F follows a live domain log, so that\n"
               << "Filebeat or Vector can tail the output.\n"
+              << "\n"
               << visible;
+    return 0;
+  }
+  if (cl->vm.count("version")) {
+    xebek::print_version(kProgram);
     return 0;
   }
   if (!cl->vm.count("format") || cl->vm["format"].as<std::string>() != "ecs") {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "xebek/version.hpp"
 #include "native_text.hpp"
 
 namespace po = boost::program_options;
@@ -62,7 +63,7 @@ int dump(const std::string& path, const std::string& stream, const native_dump::
 }  // namespace
 
 int main(int argc, char** argv) {
-  po::options_description visible("options");
+  po::options_description visible("Options");
   std::string stream;
   visible.add_options()("help,h", "print this help and exit")("version", "print the version and exit")(
       "stream", po::value(&stream), "the Sebek stream the log refers to (default: the one beside it)")(
@@ -81,16 +82,20 @@ int main(int argc, char** argv) {
   }
   if (vm.count("help")) {
     std::cout << "Usage: " << kProgram << " [--stream FILE] [--no-data] NATIVE_LOG|DOMAIN_DIR...\n"
+              << "Print xebekd native logs as text, one line per event.\n"
+              << "\n"
               << "Prints every event of xebekd native logs, one line each: seq, type, guest and\n"
               << "receive time, process fields, Sebek records and stream end, socket and loss\n"
               << "fields, and the payload, resolved from the Sebek stream the log refers to.\n"
               << "A domain directory is read generation by generation, oldest first.\n"
-              << "Exits 1 when a log is damaged or refers to stream bytes that are missing.\n"
-              << visible;
+              << "\n"
+              << visible << "\n"
+              << "Exit status: 0 on success, 1 when a log is damaged or refers to stream bytes\n"
+              << "that are missing, 2 on a bad command line.\n";
     return 0;
   }
   if (vm.count("version")) {
-    std::cout << kProgram << " (xebek) " XEBEK_VERSION "\n";
+    xebek::print_version(kProgram);
     return 0;
   }
   if (!vm.count("input")) {

@@ -43,7 +43,10 @@ std::string address(std::uint16_t family, const std::array<std::uint8_t, 16>& a,
   char text[INET6_ADDRSTRLEN] = "?";
   if (family == 2) ::inet_ntop(AF_INET, a.data(), text, sizeof text);
   else if (family == 10) ::inet_ntop(AF_INET6, a.data(), text, sizeof text);
-  return family == 10 ? "[" + std::string(text) + "]:" + std::to_string(port) : text + (":" + std::to_string(port));
+  char out[INET6_ADDRSTRLEN + sizeof "[]:65535"];
+  if (family == 10) std::snprintf(out, sizeof out, "[%s]:%u", text, unsigned{port});
+  else std::snprintf(out, sizeof out, "%s:%u", text, unsigned{port});
+  return out;
 }
 
 void append_field(std::string& out, const char* name, std::uint64_t v) {

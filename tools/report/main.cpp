@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "xebek/version.hpp"
 #include "player_assets.hpp"
 #include "report_page.hpp"
 #include "sbk_tools/input_options.hpp"
@@ -52,23 +53,29 @@ std::map<std::string, std::string> read_casts(const xt::CaptureModel& model,
 }  // namespace
 
 int main(int argc, char** argv) {
-  po::options_description visible("options");
-  visible.add_options()("help,h", "this screen")(
+  po::options_description visible("Options");
+  visible.add_options()("help,h", "print this help and exit")("version", "print the version and exit")(
       "out,o", po::value<std::string>()->value_name("DIR"), "directory for index.html (required)")(
       "idle-time-limit", po::value<double>()->value_name("SECONDS"),
       "shorten longer pauses to this when a session is played");
   auto cl = sbk_tools::parse_tool_command_line(kProgram, argc, argv, visible);
   if (!cl) return 2;
   if (cl->vm.count("help")) {
-    std::cout << "xebek-report (xebek " XEBEK_VERSION ")\n"
-              << "Usage: xebek-report --out DIR [FILE...]\n"
+    std::cout << "Usage: xebek-report --out DIR [FILE...]\n"
+              << "Write a self-contained HTML report of a capture.\n"
+              << "\n"
               << "Writes DIR/index.html, a static page that opens from file:// with no server\n"
               << "or network: every terminal session playable with asciinema-player, the\n"
               << "process tree with each process's files, connections and session, and a\n"
               << "timeline. The casts are also written to DIR/casts/. FILE is a Sebek pcap,\n"
               << "an sbk_extract stream (- or none: standard input), a native log or a xebekd\n"
               << "domain log directory.\n"
+              << "\n"
               << visible;
+    return 0;
+  }
+  if (cl->vm.count("version")) {
+    xebek::print_version(kProgram);
     return 0;
   }
   if (!cl->vm.count("out") || !cl->inputs.follow.empty()) {

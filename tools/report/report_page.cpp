@@ -54,7 +54,10 @@ void append_sessions(std::string& out, const PageInputs& in) {
   for (const xt::Session& s : m.sessions.sessions()) {
     if (!s.number) continue;
     std::string users, commands;
-    for (std::uint32_t u : s.uids) users += (users.empty() ? "" : ",") + std::to_string(u);
+    for (std::uint32_t u : s.uids) {
+      if (!users.empty()) users += ',';
+      users += std::to_string(u);
+    }
     for (const std::string& c : s.commands) commands += "<code>" + html(c) + "</code> ";
     out += "<tr><td>" + session_link(s.id) + "</td><td>" + xt::readable_time(s.start_ns) +
            "</td><td>" + xt::readable_time(s.end_ns) + "</td><td>" + html(m.hosts.name(s.host)) +
@@ -137,7 +140,10 @@ void append_timeline(std::string& out, const PageInputs& in) {
       out += "<a href=\"#proc-" + std::to_string(e.process) + "\">" +
              html(process_label(m, static_cast<std::size_t>(e.process))) + "</a>";
     out += "</td><td>" + html(e.what) + "</td><td>" + html(e.detail);
-    if (!e.session.empty()) out += " " + session_link(e.session);
+    if (!e.session.empty()) {
+      out += ' ';
+      out += session_link(e.session);
+    }
     out += "</td></tr>\n";
   }
   out += "</table>\n";

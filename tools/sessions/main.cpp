@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "xebek/version.hpp"
 #include "sbk_tools/input_options.hpp"
 #include "xebek_tools/capture_model.hpp"
 #include "xebek_tools/cast_directory.hpp"
@@ -20,14 +21,16 @@ namespace {
 constexpr const char* kProgram = "xebek-sessions";
 
 void print_help(const po::options_description& visible) {
-  std::cout << "xebek-sessions (xebek " XEBEK_VERSION ")\n"
-            << "Usage: xebek-sessions [--out DIR] [--json] [-F DIR | FILE...]\n"
+  std::cout << "Usage: xebek-sessions [--out DIR] [--json] [-F DIR | FILE...]\n"
+            << "Rebuild a capture's terminal sessions as asciicast v2 files.\n"
+            << "\n"
             << "Rebuilds the terminal sessions of a capture: what was typed (reads on fd 0)\n"
             << "and what the terminal showed (writes on fd 1 and 2 to the same tty), per host\n"
             << "and process lineage. Writes one asciicast v2 file per session into DIR and\n"
             << "prints the session index on stdout. FILE is a Sebek pcap, an sbk_extract\n"
             << "stream (- or none: standard input), a native log or a xebekd domain log\n"
             << "directory; -F (--follow) keeps the casts growing from a live domain log.\n"
+            << "\n"
             << visible;
 }
 
@@ -36,8 +39,8 @@ bool valid_size(int v) { return v >= 1 && v <= 1000; }
 }  // namespace
 
 int main(int argc, char** argv) {
-  po::options_description visible("options");
-  visible.add_options()("help,h", "this screen")(
+  po::options_description visible("Options");
+  visible.add_options()("help,h", "print this help and exit")("version", "print the version and exit")(
       "out,o", po::value<std::string>()->default_value("."), "directory for the .cast files")(
       "json", "print the index as one JSON document instead of tab-separated rows")(
       "width", po::value<int>()->default_value(80), "terminal columns in the cast header")(
@@ -51,6 +54,10 @@ int main(int argc, char** argv) {
   const po::variables_map& vm = cl->vm;
   if (vm.count("help")) {
     print_help(visible);
+    return 0;
+  }
+  if (vm.count("version")) {
+    xebek::print_version(kProgram);
     return 0;
   }
   xt::CastOptions options;

@@ -42,8 +42,11 @@ std::uint32_t parse_mode(const std::string& text) {
 
 std::string mode_to_string(std::uint32_t control) {
   std::string out;
-  for (const auto& [name, bit] : kModes)
-    if (control & bit) out += (out.empty() ? "" : ",") + std::string(name);
+  for (const auto& [name, bit] : kModes) {
+    if (!(control & bit)) continue;
+    if (!out.empty()) out += ',';
+    out += name;
+  }
   return out.empty() ? "none" : out;
 }
 

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "xebek/ring.h"
+#include "xebek/version.hpp"
 
 #include "xebek0/control_mode.hpp"
 #include "xebekd/status_file.hpp"
@@ -38,6 +39,25 @@ int fail(const std::string& msg, int code = 2) {
   return code;
 }
 
+// The layout help2man turns into xebekctl(8).
+void print_help(const po::options_description& options) {
+  std::cout << "Usage: xebekctl [OPTION]... status [--json]\n"
+               "  or:  xebekctl [OPTION]... enable DOMAIN\n"
+               "  or:  xebekctl [OPTION]... disable DOMAIN\n"
+               "  or:  xebekctl [OPTION]... mode DOMAIN MODES\n"
+               "Show xebekd's domains and change their capture at run time.\n"
+               "\n"
+               "status prints every domain xebekd serves, from the status file it rewrites.\n"
+               "enable, disable and mode ask xebekd (through xenstore, or the registry of the\n"
+               "sim transport) to change a domain's capture, and wait until the guest applied\n"
+               "it. DOMAIN is a domain's name or id. MODES is a comma-separated list of\n"
+               "keystrokes, reads, writes, sockets, opens, exec, fork, or all, sebek or none.\n"
+               "\n"
+            << options << "\n"
+               "Exit status: 0 on success, 1 when the request failed or was not applied in\n"
+               "time, 2 on a bad command line.\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -50,23 +70,32 @@ int main(int argc, char** argv) {
     ("xs-path", po::value(&st.xs_path)->default_value("/xebek"), "xen: Dom0-only xenstore directory")
     ("logdir", po::value(&st.logdir), "xebekd's log directory (locates the status file)")
     ("status-file", po::value(&st.status_file), "xebekd's status file (default LOGDIR/xebekd_status)");
-  po::options_description desc("xebekctl [options] status [--json] | enable DOMAIN | disable DOMAIN | mode DOMAIN MODES");
-  desc.add_options()
-    ("help,h", "show this help")
+  po::options_description visible("Options");
+  visible.add_options()
+    ("help,h", "print this help and exit")
+    ("version", "print the version and exit")
     ("config", po::value(&config), "config file")
     ("json", po::bool_switch(&st.json), "status: print JSON")
-    ("wait", po::value(&st.wait)->default_value(5), "enable/disable/mode: seconds to wait until the guest applied it (0: do not wait)")
-    ("command", po::value(&st.command), "")
-    ("domain", po::value(&st.domain), "")
-    ("modes", po::value(&st.modes), "");
-  desc.add(shared);
+    ("wait", po::value(&st.wait)->default_value(5), "enable/disable/mode: seconds to wait until the guest applied it (0: do not wait)");
+  visible.add(shared);
+  po::options_description positionals;
+  positionals.add_options()
+    ("command", po::value(&st.command))
+    ("domain", po::value(&st.domain))
+    ("modes", po::value(&st.modes));
+  po::options_description desc;
+  desc.add(visible).add(positionals);
   po::positional_options_description pos;
   pos.add("command", 1).add("domain", 1).add("modes", 1);
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
     if (vm.count("help")) {
-      std::cout << desc << "\nMODES: comma-separated keystrokes,reads,writes,sockets,opens,exec,fork or all, sebek, none\n";
+      print_help(visible);
+      return 0;
+    }
+    if (vm.count("version")) {
+      xebek::print_version("xebekctl");
       return 0;
     }
     if (vm.count("config")) {

@@ -52,7 +52,10 @@ const char* loss_reason_name(unsigned r) {
 
 std::string errno_name(int err) {
   const char* n = ::strerrorname_np(err);
-  return n ? n : "E" + std::to_string(err);
+  if (n) return n;
+  std::string unnamed = "E";
+  unnamed += std::to_string(err);
+  return unnamed;
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "xebekd: %s\n", e.what());
     return 2;
   }
-  if (!opt) return 0;  // --help
+  if (!opt) return 0;  // --help or --version
   // A file size limit then fails a write with EFBIG, handled like a full
   // disk, instead of killing the daemon.
   std::signal(SIGXFSZ, SIG_IGN);

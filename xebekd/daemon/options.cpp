@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "xebek/ring.h"
+#include "xebek/version.hpp"
 
 #include "sebekd_format/header.hpp"
 #include "xebek0/control_mode.hpp"
@@ -39,6 +40,23 @@ std::pair<std::string, std::string> split_pair(const std::string& entry, const c
   if (eq == std::string::npos || eq == 0 || eq + 1 == entry.size())
     throw std::invalid_argument(std::string("invalid ") + what + " \"" + entry + "\": expected NAME=VALUE");
   return {entry.substr(0, eq), entry.substr(eq + 1)};
+}
+
+// The layout help2man turns into xebekd(8): usage, one-line summary,
+// what it does, the options.
+void print_daemon_help(const po::options_description& options) {
+  std::cout << "Usage: xebekd --logdir DIR [OPTION]...\n"
+               "  or:  xebekd --config FILE [OPTION]...\n"
+               "Capture what intruders do on Xen honeypots, from Dom0.\n"
+               "\n"
+               "One process serves every domain that publishes a Xebek ring and writes, per\n"
+               "domain, the Sebek v3 stream (sebek.sbk), an optional pcap of Sebek frames and\n"
+               "the native lossless log under LOGDIR/DOMAIN. It opens no socket. xebekctl\n"
+               "reads its status file and changes a domain's capture at run time.\n"
+               "\n"
+            << options << "\n"
+               "SIZE is N, NK, NM or NG. Exit status: 0 after SIGINT or SIGTERM, 1 on a run-time\n"
+               "error, 2 on a bad command line or config file.\n";
 }
 
 }  // namespace
@@ -77,15 +95,22 @@ std::optional<DaemonOptions> parse_daemon_options(int argc, char** argv) {
     ("log-group", po::value(&log_group), "group that may read the logs (files 0640, directories 0750), e.g. adm")
     ("status-interval-ms", po::value(&o.status_interval_ms)->default_value(500), "how often the status file is rewritten")
     ("max-batch", po::value(&o.max_batch)->default_value(1024), "records per batch written at once");
-  po::options_description cmdline("xebekd: Xebek's Dom0 capture daemon");
-  cmdline.add_options()("help,h", "show this help")("config", po::value(&config), "config file (key = value lines)");
+  po::options_description cmdline("Options");
+  cmdline.add_options()
+    ("help,h", "print this help and exit")
+    ("version", "print the version and exit")
+    ("config", po::value(&config), "config file (key = value lines)");
   cmdline.add(generic);
 
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, cmdline), vm);
     if (vm.count("help")) {
-      std::cout << cmdline << "\n";
+      print_daemon_help(cmdline);
+      return std::nullopt;
+    }
+    if (vm.count("version")) {
+      xebek::print_version("xebekd");
       return std::nullopt;
     }
     if (vm.count("config")) {

@@ -48,7 +48,8 @@ struct DaemonOptions {
 inline constexpr const char* kStatusFileName = "xebekd_status";
 inline constexpr const char* kInstanceLockName = "xebekd_lock";
 
-// Parses argv (and --config FILE). Returns nullopt after printing --help.
+// Parses argv (and --config FILE). Returns nullopt after printing --help
+// or --version.
 // Throws std::runtime_error with a one-line message on any invalid input.
 std::optional<DaemonOptions> parse_daemon_options(int argc, char** argv);
 

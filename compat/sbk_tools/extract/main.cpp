@@ -8,6 +8,7 @@
 #include <iostream>
 #include <string>
 
+#include "xebek/version.hpp"
 #include "extractor.hpp"
 #include "sbk_tools/privileges.hpp"
 
@@ -18,13 +19,21 @@ namespace {
 constexpr const char* kDefaultInterface = "eth0";
 
 void print_help() {
-  std::printf("xebek-extract (xebek %s), compatible with sbk_extract\n", XEBEK_VERSION);
-  std::printf("  -i <device> get packets from interface\n");
-  std::printf("  -f <file> get packets from pcap file\n");
-  std::printf("  -p <port> dest port to look for\n");
-  std::printf("  -u <user_name> User name to setuid to\n");
-  std::printf("  -c <path_name> Path to chroot to\n");
-  std::printf("  -h  This screen\n");
+  std::printf("Usage: xebek-extract [-i <device> | -f <file>] [-p <port>] [-u <user_name>] [-c <path_name>]\n");
+  std::printf("Extract the Sebek stream from Sebek frames, like sbk_extract.\n");
+  std::printf("\n");
+  std::printf("Reads Sebek frames from a pcap file or a network interface (default %s) and\n",
+              kDefaultInterface);
+  std::printf("writes the sbk_extract stream on standard output for the Sebek server tools.\n");
+  std::printf("\n");
+  std::printf("Options:\n");
+  std::printf("  -i <device>  get packets from interface\n");
+  std::printf("  -f <file>  get packets from pcap file\n");
+  std::printf("  -p <port>  dest port to look for (default 1101)\n");
+  std::printf("  -u <user_name>  User name to setuid to\n");
+  std::printf("  -c <path_name>  Path to chroot to\n");
+  std::printf("  -h, --help  this screen\n");
+  std::printf("  --version  print the version and exit\n");
 }
 
 [[noreturn]] void die(const std::string& what) {
@@ -59,6 +68,7 @@ int main(int argc, char** argv) {
   po::options_description opts("options");
   opts.add_options()
       ("help,h", "this screen")
+      ("version", "print the version and exit")
       ("interface,i", po::value<std::string>(), "get packets from interface")
       ("file,f", po::value<std::string>(), "get packets from pcap file")
       ("port,p", po::value<std::string>()->default_value("1101"), "dest port to look for")
@@ -78,6 +88,10 @@ int main(int argc, char** argv) {
   }
   if (vm.count("help")) {
     print_help();
+    return 0;
+  }
+  if (vm.count("version")) {
+    xebek::print_version("xebek-extract");
     return 0;
   }
   if (vm.count("file") && vm.count("interface")) die("-f and -i cannot be used together");

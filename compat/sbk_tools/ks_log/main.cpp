@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "xebek/version.hpp"
 #include "ks_log_printer.hpp"
 #include "sbk_tools/input_options.hpp"
 #include "sbk_tools/tool_runner.hpp"
@@ -11,18 +12,25 @@
 namespace po = boost::program_options;
 
 int main(int argc, char** argv) {
-  po::options_description visible("options");
-  visible.add_options()("help,h", "this screen");
+  po::options_description visible("Options");
+  visible.add_options()("help,h", "print this help and exit")("version", "print the version and exit");
   auto cl = sbk_tools::parse_tool_command_line("xebek-ks-log", argc, argv, visible);
   if (!cl) return 2;
   const po::variables_map& vm = cl->vm;
   const sbk_tools::InputSelection& inputs = cl->inputs;
   if (vm.count("help")) {
-    std::cout << "xebek-ks-log (xebek " XEBEK_VERSION "), compatible with sbk_ks_log.pl\n"
-              << "Usage: xebek-ks-log [-F DIR | FILE...]   (no FILE or -: standard input)\n"
-              << "Prints the lines typed on the honeypots: keystroke reads of at most 100\n"
-              << "bytes joined per host, pid, inode and fd up to each end of line.\n"
+    std::cout << "Usage: xebek-ks-log [-F DIR | FILE...]\n"
+              << "Print the lines typed on the honeypots, like sbk_ks_log.pl.\n"
+              << "\n"
+              << "Keystroke reads of at most 100 bytes are joined per host, pid, inode and fd\n"
+              << "up to each end of line. FILE is an sbk_extract stream (- or none: standard\n"
+              << "input).\n"
+              << "\n"
               << visible;
+    return 0;
+  }
+  if (vm.count("version")) {
+    xebek::print_version("xebek-ks-log");
     return 0;
   }
   sbk_tools::KsLogPrinter printer;

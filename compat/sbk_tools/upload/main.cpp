@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "xebek/version.hpp"
 #include "sbk_tools/input_options.hpp"
 #include "password_file.hpp"
 #include "sebekd_format/header.hpp"
@@ -30,7 +31,8 @@ int main(int argc, char** argv) {
   std::string sensor_ip, servers, engine, password_file;
   po::options_description visible("Options (the letters are sbk_upload.pl's)");
   visible.add_options()
-    ("help,h", "print this help")
+    ("help,h", "print this help and exit")
+    ("version", "print the version and exit")
     ("user,u", po::value(&c.db.user)->default_value("root"), "database user")
     ("password,p", po::value(&c.db.password), "database password (visible to every user in ps: prefer --password-file)")
     ("password-file", po::value(&password_file), "read the database password from the first line of FILE (for example a systemd credential)")
@@ -71,10 +73,18 @@ int main(int argc, char** argv) {
   const po::variables_map& vm = cl->vm;
   c.inputs = cl->inputs;
   if (vm.count("help")) {
-    std::cout << "xebek-upload [OPTION]... [FILE]...\n"
-                 "Loads Sebek records (an sbk_extract stream, from stdin by default) into a\n"
-                 "Walleye walleye_0_3 database.\n\n"
+    std::cout << "Usage: xebek-upload [OPTION]... [-F DIR | FILE...]\n"
+                 "Load Sebek records into a Walleye database, like sbk_upload.pl.\n"
+                 "\n"
+                 "Reads an sbk_extract stream (- or no FILE: standard input; -F: a live xebekd\n"
+                 "log) and loads its records into a walleye_0_3 database, committing the\n"
+                 "position reached so that a restart resumes where it stopped.\n"
+                 "\n"
               << visible << '\n';
+    return 0;
+  }
+  if (vm.count("version")) {
+    xebek::print_version("xebek-upload");
     return 0;
   }
   if (!password_file.empty()) {

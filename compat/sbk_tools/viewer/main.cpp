@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "xebek/version.hpp"
 #include "ansi_color.hpp"
 #include "sbk_tools/input_options.hpp"
 #include "sbk_tools/tool_runner.hpp"
@@ -16,10 +17,13 @@ namespace po = boost::program_options;
 namespace {
 
 void print_usage(const po::options_description& visible) {
-  std::cout << "xebek-viewer (xebek " XEBEK_VERSION "), compatible with sbk_viewer.pl\n"
-            << "Usage: xebek-viewer [-hvV] [-t <type>] [-p <pid>] [-c <com>] [-F DIR | FILE...]\n"
-            << "Replays what happened on the honeypots: typed lines in red, terminal\n"
-            << "output in blue, sockets in green and opens in black (-V).\n"
+  std::cout << "Usage: xebek-viewer [-hvV] [-t <type>] [-p <pid>] [-c <com>] [-F DIR | FILE...]\n"
+            << "Replay what happened on the honeypots in colour, like sbk_viewer.pl.\n"
+            << "\n"
+            << "Typed lines are shown in red, terminal output in blue, sockets in green\n"
+            << "and opens in black (-V). FILE is an sbk_extract stream (- or none: standard\n"
+            << "input).\n"
+            << "\n"
             << visible;
 }
 
@@ -32,9 +36,9 @@ bool parse_u32(const std::string& text, std::uint32_t& value) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  po::options_description visible("options");
+  po::options_description visible("Options");
   visible.add_options()
-      ("help,h", "this screen")
+      ("help,h", "print this help and exit")("version", "print the version and exit")
       ("verbose,v", po::bool_switch(), "header line (time, host, uid, pid...) for reads and writes")
       ("more-verbose,V", po::bool_switch(), "header lines for socket and open records")
       ("type,t", po::value<std::string>()->value_name("type"),
@@ -49,6 +53,10 @@ int main(int argc, char** argv) {
   const sbk_tools::InputSelection& inputs = cl->inputs;
   if (vm.count("help")) {
     print_usage(visible);
+    return 0;
+  }
+  if (vm.count("version")) {
+    xebek::print_version("xebek-viewer");
     return 0;
   }
 

@@ -2,11 +2,13 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -191,21 +193,47 @@ std::string status_to_json(const DaemonStatus& s) {
   return o.str();
 }
 
+namespace {
+
+// The table's text columns, each as wide as its longest value (and never
+// narrower than the usual one), so that no name is cut: two domains
+// hp-192.168.56.10 and hp-192.168.56.101 must stay apart.
+struct TableWidths {
+  int name = 16, state = 8, ip = 15, mode = 28;
+};
+
+int wider(int width, const std::string& text) { return std::max(width, static_cast<int>(text.size())); }
+
+TableWidths table_widths(const DaemonStatus& s) {
+  TableWidths w;
+  for (const DomainStatus& d : s.domains) {
+    w.name = wider(w.name, d.name);
+    w.state = wider(w.state, d.state);
+    w.ip = wider(w.ip, d.ip);
+    w.mode = wider(w.mode, xebek0::mode_to_string(d.control));
+  }
+  return w;
+}
+
+}  // namespace
+
 std::string status_to_table(const DaemonStatus& s) {
   std::ostringstream o;
-  char line[512];
-  std::snprintf(line, sizeof line, "%-4s %-16s %-8s %-15s %-3s %-28s %10s %12s %8s %8s %10s\n", "id",
-                "name", "state", "ip", "on", "mode", "records", "bytes", "lost", "errors", "lag");
-  o << line;
+  const TableWidths w = table_widths(s);
+  std::vector<char> line(256 + static_cast<std::size_t>(w.name + w.state + w.ip + w.mode));
+  std::snprintf(line.data(), line.size(), "%-4s %-*s %-*s %-*s %-3s %-*s %10s %12s %8s %8s %10s\n", "id",
+                w.name, "name", w.state, "state", w.ip, "ip", "on", w.mode, "mode", "records", "bytes", "lost",
+                "errors", "lag");
+  o << line.data();
   for (const DomainStatus& d : s.domains) {
     std::uint64_t lost = 0;
     for (const auto& [k, v] : d.lost) lost += v;
-    std::snprintf(line, sizeof line, "%-4u %-16.16s %-8.8s %-15s %-3s %-28.28s %10llu %12llu %8llu %8llu %10llu\n",
-                  d.id, d.name.c_str(), d.state.c_str(), d.ip.c_str(),
-                  (d.control & XEBEK_CTL_ENABLE) ? "yes" : "no", xebek0::mode_to_string(d.control).c_str(),
+    std::snprintf(line.data(), line.size(), "%-4u %-*s %-*s %-*s %-3s %-*s %10llu %12llu %8llu %8llu %10llu\n",
+                  d.id, w.name, d.name.c_str(), w.state, d.state.c_str(), w.ip, d.ip.c_str(),
+                  (d.control & XEBEK_CTL_ENABLE) ? "yes" : "no", w.mode, xebek0::mode_to_string(d.control).c_str(),
                   (unsigned long long)d.records, (unsigned long long)d.bytes, (unsigned long long)lost,
                   (unsigned long long)d.protocol_errors, (unsigned long long)d.lag_bytes);
-    o << line;
+    o << line.data();
     for (const auto& [k, v] : d.lost)
       if (v) o << "     lost " << k << ": " << v << "\n";
     for (const auto& [k, v] : d.errors) o << "     protocol error " << k << ": " << v << "\n";

@@ -21,6 +21,7 @@
 
 #include "xebek0/control_mode.hpp"
 #include "xebekd/status_file.hpp"
+#include "xebekd/status_prometheus.hpp"
 
 namespace po = boost::program_options;
 using namespace xebekd;
@@ -29,7 +30,7 @@ namespace {
 
 struct Settings {
   std::string transport = "xen", registry, xs_path = "/xebek", logdir, status_file, command, domain, modes;
-  bool json = false;
+  bool json = false, prometheus = false;
   double wait = 5;
 };
 
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
     ("help,h", "show this help")
     ("config", po::value(&config), "config file")
     ("json", po::bool_switch(&st.json), "status: print JSON")
+    ("prometheus", po::bool_switch(&st.prometheus), "status: print Prometheus metrics (node_exporter textfile format)")
     ("wait", po::value(&st.wait)->default_value(5), "enable/disable/mode: seconds to wait until the guest applied it (0: do not wait)")
     ("command", po::value(&st.command), "")
     ("domain", po::value(&st.domain), "")
@@ -83,9 +85,10 @@ int main(int argc, char** argv) {
 
   if (st.command == "status") {
     if (st.status_file.empty()) return fail("status needs --logdir or --status-file");
+    if (st.json && st.prometheus) return fail("status: --json or --prometheus, not both");
     try {
       const DaemonStatus s = read_status_file(st.status_file);
-      std::cout << (st.json ? status_to_json(s) : status_to_table(s));
+      std::cout << (st.prometheus ? status_to_prometheus(s) : st.json ? status_to_json(s) : status_to_table(s));
       return 0;
     } catch (const std::exception& e) {
       return fail(e.what(), 1);

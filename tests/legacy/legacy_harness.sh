@@ -1,25 +1,23 @@
 #!/usr/bin/env bash
 # Runs the ORIGINAL Sebek server scripts (sbk_ks_log.pl, sbk_viewer.pl,
-# sbk_diag.pl, sbk_upload.pl from $SEBEK_TOOLS_DIR) on streams that Xebek
-# produced, and diffs what they print or store against Xebek's own tools on
-# the same streams. The only normalisation is the order inside the UID/COM
-# lists of keystroke lines (hash order in Perl, sorted in Xebek).
+# sbk_diag.pl, sbk_upload.pl) on streams that Xebek produced, and diffs what
+# they print or store against Xebek's own tools on the same streams. The
+# only normalisation is the order inside the UID/COM lists of keystroke
+# lines (hash order in Perl, sorted in Xebek).
 #
-# Without SEBEK_TOOLS_DIR it exits 77, which CTest reports as skipped.
+# The originals are taken from $SEBEK_TOOLS_DIR, else DEFAULT_TOOLS_DIR
+# (see originals.sh); neither present is a failure.
 #
 #   legacy_harness.sh NAME=PATH...   (bin dirs and helpers, see CMakeLists.txt)
 set -uo pipefail
 
 for kv in "$@"; do declare "${kv%%=*}=${kv#*=}"; done
 : "${KS_LOG:?}" "${VIEWER:?}" "${DIAG:?}" "${EXTRACT:?}" "${SYNTH:?}" "${SORT_LISTS:?}"
-: "${VECTORS:?}" "${WORK:?}" "${UPLOAD:=}" "${MARIADB_FIXTURE:=}"
+: "${VECTORS:?}" "${WORK:?}" "${UPLOAD:=}" "${MARIADB_FIXTURE:=}" "${DEFAULT_TOOLS_DIR:=}"
 
-if [[ -z "${SEBEK_TOOLS_DIR:-}" ]]; then
-  echo "SKIPPED: SEBEK_TOOLS_DIR is not set. Point it at a directory holding the original"
-  echo "Sebek server scripts (sbk_ks_log.pl, sbk_viewer.pl, sbk_diag.pl, sbk_upload.pl)"
-  echo "to run them on Xebek's output and compare with Xebek's tools."
-  exit 77
-fi
+# shellcheck source=originals.sh
+source "$(dirname "$0")/originals.sh"
+resolve_originals "$DEFAULT_TOOLS_DIR"
 for s in sbk_ks_log.pl sbk_viewer.pl sbk_diag.pl; do
   [[ -f "$SEBEK_TOOLS_DIR/$s" ]] || { echo "FAIL: $SEBEK_TOOLS_DIR/$s is missing"; exit 1; }
 done

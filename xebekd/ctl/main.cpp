@@ -22,6 +22,7 @@
 
 #include "xebek0/control_mode.hpp"
 #include "xebekd/status_file.hpp"
+#include "xebekd/status_prometheus.hpp"
 
 namespace po = boost::program_options;
 using namespace xebekd;
@@ -30,7 +31,7 @@ namespace {
 
 struct Settings {
   std::string transport = "xen", registry, xs_path = "/xebek", logdir, status_file, command, domain, modes;
-  bool json = false;
+  bool json = false, prometheus = false;
   double wait = 5;
 };
 
@@ -76,6 +77,7 @@ int main(int argc, char** argv) {
     ("version", "print the version and exit")
     ("config", po::value(&config), "config file")
     ("json", po::bool_switch(&st.json), "status: print JSON")
+    ("prometheus", po::bool_switch(&st.prometheus), "status: print Prometheus metrics (node_exporter textfile format)")
     ("wait", po::value(&st.wait)->default_value(5), "enable/disable/mode: seconds to wait until the guest applied it (0: do not wait)");
   visible.add(shared);
   po::options_description positionals;
@@ -112,9 +114,10 @@ int main(int argc, char** argv) {
 
   if (st.command == "status") {
     if (st.status_file.empty()) return fail("status needs --logdir or --status-file");
+    if (st.json && st.prometheus) return fail("status: --json or --prometheus, not both");
     try {
       const DaemonStatus s = read_status_file(st.status_file);
-      std::cout << (st.json ? status_to_json(s) : status_to_table(s));
+      std::cout << (st.prometheus ? status_to_prometheus(s) : st.json ? status_to_json(s) : status_to_table(s));
       return 0;
     } catch (const std::exception& e) {
       return fail(e.what(), 1);

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "harness.hpp"
+#include "xebekd/status_file.hpp"
 
 using namespace harness;
 
@@ -143,4 +144,39 @@ TEST(StatusPrometheusReplay, ReplayedCaptureGivesValidMetricsThatAgreeWithTheSta
 
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait(10), 0) << daemon.err();
+}
+
+// Names a guest chose, through the real status file and xebekctl: promtool
+// must still accept the metrics, and the names must come out escaped.
+TEST(StatusPrometheusReplay, HostileNamesInTheStatusFileStayValidMetrics) {
+  ASSERT_TRUE(fs::exists(promtool_bin()))
+      << "promtool is missing (" << promtool_bin() << "): install Debian's prometheus package (scripts/install-deps)";
+  TempDir tmp;
+  xebekd::DaemonStatus s;
+  s.pid = 1;
+  for (const auto& [id, name] : std::vector<std::pair<std::uint32_t, std::string>>{
+           {1, "quote\"back\\slash"}, {2, "new\nline\ttab"}, {3, "x\"} fake_metric 1"}, {4, "quote\"back\\slash"}}) {
+    xebekd::DomainStatus d;
+    d.id = id;
+    d.name = name;
+    d.state = "active";
+    d.records = id * 10;
+    d.lost["ring_full"] = id;
+    s.domains.push_back(d);
+  }
+  const fs::path status_file = tmp.path / "xebekd_status";
+  ASSERT_TRUE(xebekd::write_status_file(status_file.string(), s));
+  const RunResult prom = run({xebekctl_bin(), "--status-file", status_file.string(), "status", "--prometheus"}, tmp.path);
+  ASSERT_EQ(prom.code, 0) << prom.err;
+  const fs::path prom_file = tmp.path / "hostile.prom";
+  std::ofstream(prom_file) << prom.out;
+  const RunResult checked =
+      run({"/bin/sh", "-c", "\"$0\" check metrics < \"$1\"", promtool_bin(), prom_file.string()}, tmp.path, 30);
+  EXPECT_EQ(checked.code, 0) << "promtool check metrics:\n" << checked.out << checked.err << "\n" << prom.out;
+  const auto records = samples(prom.out, "xebekd_domain_records_total");
+  EXPECT_EQ(records.size(), 4u) << prom.out;
+  EXPECT_EQ(records.at(R"({domain="quote\"back\\slash",domid="1"})"), "10") << prom.out;
+  EXPECT_EQ(records.at(R"({domain="quote\"back\\slash",domid="4"})"), "40") << prom.out;
+  EXPECT_EQ(records.at(R"({domain="x\"} fake_metric 1",domid="3"})"), "30") << prom.out;
+  EXPECT_EQ(samples(prom.out, "fake_metric").size(), 0u) << prom.out;
 }

@@ -68,7 +68,11 @@ def check_help(name, binary, timeout):
 
 
 def check_version(name, binary, version):
-    p = run([binary, "--version"], 10)
+    try:
+        p = run([binary, "--version"], 10)
+    except subprocess.TimeoutExpired:
+        need(False, f"{name} --version still running after 10 s")
+        return
     need(p.returncode == 0, f"{name} --version exits {p.returncode}: {p.stderr.strip()}")
     first = p.stdout.splitlines()[0] if p.stdout else ""
     want = f"{name} (Xebek) {version}"

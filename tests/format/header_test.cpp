@@ -73,7 +73,8 @@ TEST(Header, GoldenHeadersDecodeToTheTableAndReencodeVerbatim) {
   }
 }
 
-// strncpy(com, comm, 12) semantics for the lengths the issue names.
+// strncpy(com, comm, 12) semantics at the lengths where it changes: empty,
+// shorter than 12, exactly 12 (no NUL left) and longer (cut, no NUL).
 struct CommCase {
   std::string name;
   std::string expected_bytes;  // exactly 12 bytes

@@ -29,7 +29,7 @@ std::string stream_name_for(const sbk_tools::InputSelection& in) {
 int main(int argc, char** argv) {
   UploadConfig c;
   std::string sensor_ip, servers, engine, password_file;
-  po::options_description visible("Options (the letters are sbk_upload.pl's)");
+  po::options_description visible("Options");
   visible.add_options()
     ("help,h", "print this help and exit")
     ("version", "print the version and exit")
@@ -78,7 +78,8 @@ int main(int argc, char** argv) {
                  "\n"
                  "Reads an sbk_extract stream (- or no FILE: standard input; -F: a live xebekd\n"
                  "log) and loads its records into a walleye_0_3 database, committing the\n"
-                 "position reached so that a restart resumes where it stopped.\n"
+                 "position reached so that a restart resumes where it stopped. The option\n"
+                 "letters are sbk_upload.pl's.\n"
                  "\n"
               << visible << '\n';
     return 0;

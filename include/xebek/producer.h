@@ -165,6 +165,7 @@ static inline struct xebek_rec *xebek_p_hdr_at(struct xebek_producer *p,
 	rec->len = len;
 	rec->type = type;
 	rec->seq = seq;
+	rec->group = seq;
 	rec->fd = -1;
 	return rec;
 }
@@ -322,8 +323,38 @@ static inline uint32_t xebek_producer_apply_control(struct xebek_producer *p)
 	return ctl;
 }
 
+/* Where a read or write goes, for the keystroke and terminal rules. */
+#define XEBEK_SRC_FILE 0u /* regular file, device, anything else */
+#define XEBEK_SRC_TTY  1u /* a terminal: a tty or a pty slave */
+#define XEBEK_SRC_PIPE 2u /* a pipe, FIFO or socket (a reverse shell's input) */
+
+/* Whether control word "ctl" asks for a read or write of "len" bytes
+ * (type XEBEK_REC_READ or XEBEK_REC_WRITE) on a file of kind "src". */
+static inline int xebek_control_wants_io(uint32_t ctl, unsigned int type,
+					 unsigned int src, uint64_t len)
+{
+	if (!(ctl & XEBEK_CTL_ENABLE))
+		return 0;
+	if (type == XEBEK_REC_WRITE)
+		return (ctl & XEBEK_CTL_WRITES) ||
+		       (src == XEBEK_SRC_TTY && (ctl & XEBEK_CTL_TTY_OUT));
+	if (type != XEBEK_REC_READ)
+		return 0;
+	if (ctl & XEBEK_CTL_READS)
+		return 1;
+	if (src == XEBEK_SRC_TTY &&
+	    (ctl & (XEBEK_CTL_TTY_IN | XEBEK_CTL_KEYSTROKES)))
+		return 1;
+	if (len != 1u)
+		return 0;
+	return (ctl & XEBEK_CTL_SEBEK_KEYS) ||
+	       (src == XEBEK_SRC_PIPE && (ctl & XEBEK_CTL_KEYSTROKES));
+}
+
 /* Whether control word "ctl" asks for a record of "type" carrying
- * "payload_len" bytes (a hook may also decide this itself, earlier). */
+ * "payload_len" bytes. Reads and writes of unknown origin (records
+ * replayed from a Sebek capture) follow Sebek's own rule: a 1-byte read is
+ * a keystroke. */
 static inline int xebek_control_wants(uint32_t ctl, unsigned int type,
 				      uint32_t payload_len)
 {
@@ -331,10 +362,13 @@ static inline int xebek_control_wants(uint32_t ctl, unsigned int type,
 		return 0;
 	switch (type) {
 	case XEBEK_REC_READ:
-		return (ctl & XEBEK_CTL_READS) ||
-		       ((ctl & XEBEK_CTL_KEYSTROKES) && payload_len == 1u);
+		if (payload_len == 1u && (ctl & XEBEK_CTL_KEYSTROKES))
+			return 1;
+		return xebek_control_wants_io(ctl, type, XEBEK_SRC_FILE,
+					      payload_len);
 	case XEBEK_REC_WRITE:
-		return !!(ctl & XEBEK_CTL_WRITES);
+		return xebek_control_wants_io(ctl, type, XEBEK_SRC_FILE,
+					      payload_len);
 	case XEBEK_REC_OPEN:
 		return !!(ctl & XEBEK_CTL_OPENS);
 	case XEBEK_REC_SOCKET:

@@ -106,7 +106,8 @@ extern "C" {
  * Constants
  * ---------------------------------------------------------------------- */
 #define XEBEK_RING_MAGIC     0x4b424558u  /* "XEBK" in memory order */
-#define XEBEK_RING_VERSION   1u           /* protocol version; bump on change */
+#define XEBEK_RING_VERSION   2u           /* protocol version; bump on change */
+#define XEBEK_RING_VERSION_1 1u           /* the previous one, still read by Dom0 */
 #define XEBEK_PAGE_SIZE      4096u        /* Xen grants 4 KiB pages */
 #define XEBEK_RING_ORDER_MIN 0u           /* 1 data page */
 /* 512 data pages = 2 MiB. The bound is the handshake: the announcement
@@ -124,8 +125,9 @@ extern "C" {
 #define XEBEK_REC_ALIGN      8u
 #define XEBEK_REC_ALIGNED(n) (((n) + (XEBEK_REC_ALIGN - 1u)) & ~(uint32_t)(XEBEK_REC_ALIGN - 1u))
 
-/* Largest record (header + payload). Larger events are truncated by the
- * hook (XEBEK_RF_TRUNCATED) or dropped with XEBEK_LOSS_TOO_BIG. A record
+/* Largest record (header + payload). A larger payload is split by the
+ * hook into pieces (XEBEK_RF_PIECE), each a record of its own; a record
+ * that still does not fit is dropped with XEBEK_LOSS_TOO_BIG. A record
  * must also fit in half the ring so one record can never wedge it. */
 #define XEBEK_REC_MAX        (64u * 1024u)
 
@@ -138,17 +140,35 @@ extern "C" {
  * The modes mirror Sebek's module options.
  * ---------------------------------------------------------------------- */
 #define XEBEK_CTL_ENABLE     (1u << 0) /* capture on at all */
-#define XEBEK_CTL_KEYSTROKES (1u << 1) /* reads of exactly 1 byte (Sebek KEYSTROKES_ONLY) */
+#define XEBEK_CTL_KEYSTROKES (1u << 1) /* terminal input, and reads of exactly
+                                        * 1 byte from pipes and sockets (a
+                                        * reverse shell's keys); a version-1
+                                        * guest: every 1-byte read */
 #define XEBEK_CTL_READS      (1u << 2) /* all reads, any length */
-#define XEBEK_CTL_WRITES     (1u << 3) /* write/writev/pwrite64 (Sebek WRITE_TRACKING) */
+#define XEBEK_CTL_WRITES     (1u << 3) /* all writes (Sebek WRITE_TRACKING) */
 #define XEBEK_CTL_SOCKETS    (1u << 4) /* connect/accept/listen/send/recv (Sebek SOCKET_TRACKING) */
-#define XEBEK_CTL_OPENS      (1u << 5) /* successful opens with their path */
+#define XEBEK_CTL_OPENS      (1u << 5) /* opens with their path, failed ones too */
 #define XEBEK_CTL_EXEC       (1u << 6) /* execve with filename and argv */
 #define XEBEK_CTL_FORK       (1u << 7) /* fork/vfork/clone markers */
-#define XEBEK_CTL_ALL_MODES  (0xfeu)   /* every mode bit above */
-/* What a guest uses until Dom0 says otherwise: Sebek's defaults
- * (keystrokes only, socket tracking) plus opens and process creation. */
+#define XEBEK_CTL_TTY_IN     (1u << 8) /* every read of a terminal (tty or pty
+                                        * slave): one record per syscall with
+                                        * all the bytes the reader received */
+#define XEBEK_CTL_TTY_OUT    (1u << 9) /* every write to a terminal */
+#define XEBEK_CTL_SEBEK_KEYS (1u << 10) /* Sebek's exact KEYSTROKES_ONLY rule:
+                                        * every read of exactly 1 byte, of
+                                        * anything (regular files, devices) */
+#define XEBEK_CTL_SUCCESS_ONLY (1u << 11) /* leave out failed opens and
+                                        * connects (less data, no probes) */
+#define XEBEK_CTL_ALL_MODES  (0x7feu)   /* every capture mode bit above
+                                        * (SUCCESS_ONLY is a filter, not a mode) */
+/* What a guest uses until Dom0 says otherwise: terminal sessions in and
+ * out, keystrokes, sockets, opens, exec and process creation. */
 #define XEBEK_CTL_DEFAULT    (XEBEK_CTL_ENABLE | XEBEK_CTL_KEYSTROKES | \
+                              XEBEK_CTL_TTY_IN | XEBEK_CTL_TTY_OUT | \
+                              XEBEK_CTL_SOCKETS | XEBEK_CTL_OPENS | \
+                              XEBEK_CTL_EXEC | XEBEK_CTL_FORK)
+/* The defaults of a version-1 guest (Sebek's plus opens and fork). */
+#define XEBEK_CTL_DEFAULT_V1 (XEBEK_CTL_ENABLE | XEBEK_CTL_KEYSTROKES | \
                               XEBEK_CTL_SOCKETS | XEBEK_CTL_OPENS | \
                               XEBEK_CTL_FORK)
 
@@ -220,44 +240,104 @@ struct xebek_ring_intf {
  * XEBEK_REC_ALIGNED(len) after the start of this one.
  * ---------------------------------------------------------------------- */
 #define XEBEK_REC_PAD    0u /* filler up to the end of the data area */
-#define XEBEK_REC_READ   1u /* payload: the bytes read (Sebek type 0) */
-#define XEBEK_REC_WRITE  2u /* payload: the bytes written (Sebek type 1) */
-#define XEBEK_REC_OPEN   3u /* payload: absolute path, no NUL (Sebek type 3) */
+#define XEBEK_REC_READ   1u /* payload: the bytes read (Sebek type 0);
+                             * XEBEK_RF_TTY: terminal input */
+#define XEBEK_REC_WRITE  2u /* payload: the bytes written (Sebek type 1);
+                             * XEBEK_RF_TTY: terminal output */
+#define XEBEK_REC_OPEN   3u /* payload: absolute path, no NUL (Sebek type 3);
+                             * XEBEK_RF_FAILED: the path as asked for,
+                             * ret = -errno, fd = -1 */
 #define XEBEK_REC_SOCKET 4u /* payload: struct xebek_sock (Sebek type 2) */
 #define XEBEK_REC_FORK   5u /* no payload; describes the new child:
                              * pid/tgid = child, ppid = parent, comm inherited
                              * (Sebek's zero-length read fork marker) */
-#define XEBEK_REC_EXEC   6u /* payload: filename NUL argv[0] NUL argv[1] NUL ... */
+#define XEBEK_REC_EXEC   6u /* payload: filename NUL argv[0] NUL argv[1] NUL ...;
+                             * XEBEK_RF_TRUNCATED when argv was cut */
 #define XEBEK_REC_LOSS   7u /* payload: struct xebek_loss; process fields zero */
 #define XEBEK_REC_TYPE_MAX XEBEK_REC_LOSS
 
 /* Record flags */
-#define XEBEK_RF_TRUNCATED (1u << 0) /* payload shorter than the syscall moved (ret) */
-#define XEBEK_RF_TTY       (1u << 1) /* read captured at the tty layer (keystroke) */
+#define XEBEK_RF_TRUNCATED (1u << 0) /* payload shorter than the syscall moved:
+                                     * "not_captured" bytes were left out */
+#define XEBEK_RF_TTY       (1u << 1) /* a terminal's (tty or pty slave) input
+                                     * (READ) or output (WRITE) */
 #define XEBEK_RF_SEBEK_CHUNK (1u << 2) /* payload is one Sebek record the producer
                                      * already split and timed (a replayed
                                      * Sebek capture): Dom0 writes it as
                                      * exactly one Sebek record, unsplit */
+#define XEBEK_RF_PIECE     (1u << 3) /* one piece of a payload split over
+                                     * several records: "group" is the seq of
+                                     * the first piece, "offset" where this
+                                     * one's bytes belong (version 2) */
+#define XEBEK_RF_LAST      (1u << 4) /* the last piece of its group */
+#define XEBEK_RF_FAILED    (1u << 5) /* the operation failed: ret is -errno
+                                     * (opens, connects) */
 
+/* Version 2 record header (152 bytes). Ids are as seen from the initial
+ * namespaces; a field a record type has no use for is zero. */
 struct xebek_rec {
-	uint32_t len;      /*  0 header + payload bytes, unpadded (>= 8; a
-	                    *    non-pad record >= sizeof(struct xebek_rec)) */
-	uint16_t type;     /*  4 XEBEK_REC_* */
-	uint16_t flags;    /*  6 XEBEK_RF_* */
-	uint64_t seq;      /*  8 per-ring sequence number: 0 for the first
-	                    *    record, +1 for every non-pad record, so a
-	                    *    restarted Dom0 skips what it already wrote */
-	uint64_t time_ns;  /* 16 CLOCK_REALTIME ns after the syscall returned */
-	uint32_t pid;      /* 24 thread id (Sebek "pid") */
-	uint32_t tgid;     /* 28 process id */
-	uint32_t ppid;     /* 32 parent's tgid (Sebek "parent_pid") */
+	uint32_t len;      /*   0 header + payload bytes, unpadded (>= 8; a
+	                    *     non-pad record >= sizeof(struct xebek_rec)) */
+	uint16_t type;     /*   4 XEBEK_REC_* */
+	uint16_t flags;    /*   6 XEBEK_RF_* */
+	uint64_t seq;      /*   8 per-ring sequence number: 0 for the first
+	                    *     record, +1 for every non-pad record, so a
+	                    *     restarted Dom0 skips what it already wrote */
+	uint64_t time_ns;  /*  16 CLOCK_REALTIME ns after the syscall returned */
+	uint64_t xen_time_ns; /* 24 Xen system time (ns since the host booted):
+	                    *     the guest cannot set it, so it orders history
+	                    *     even when the guest's clock is changed */
+	uint32_t pid;      /*  32 thread id (Sebek "pid") */
+	uint32_t tgid;     /*  36 process id */
+	uint32_t ppid;     /*  40 parent's tgid (Sebek "parent_pid") */
+	uint32_t sid;      /*  44 session id (pid of the session leader) */
+	uint32_t uid;      /*  48 real uid */
+	uint32_t euid;     /*  52 effective uid: setuid escalation shows here */
+	uint32_t fsuid;    /*  56 filesystem uid */
+	uint32_t gid;      /*  60 real gid */
+	uint32_t egid;     /*  64 effective gid */
+	int32_t  fd;       /*  68 file descriptor, -1 if none */
+	uint64_t inode;    /*  72 inode number of fd's file (socket inode for sockets) */
+	uint32_t dev;      /*  80 device of that inode's filesystem (Linux's
+	                    *     new_encode_dev: minor low byte, major, minor high) */
+	uint32_t tty;      /*  84 terminal: for XEBEK_RF_TTY records the one read
+	                    *     or written, else the controlling terminal;
+	                    *     device number as "dev", 0 none */
+	int64_t  ret;      /*  88 the syscall's return value (-errno on failure) */
+	uint32_t open_flags; /* 96 O_* flags: as opened (open), else the file's */
+	uint32_t mode;     /* 100 open: the creation mode asked for; else the
+	                    *     file's i_mode (type bits: tty, pipe, socket) */
+	uint16_t sock_type; /* 104 socket records: SOCK_STREAM, SOCK_DGRAM, ... */
+	uint16_t sock_proto; /* 106 socket records: IPPROTO_* */
+	uint32_t _pad0;    /* 108 zero */
+	uint64_t group;    /* 112 XEBEK_RF_PIECE: seq of the group's first piece;
+	                    *     else the record's own seq */
+	uint64_t offset;   /* 120 XEBEK_RF_PIECE: offset of this piece's first
+	                    *     byte in the whole payload; else 0 */
+	uint64_t not_captured; /* 128 XEBEK_RF_TRUNCATED: payload bytes the
+	                    *     syscall moved that no record carries */
+	uint8_t  comm[16]; /* 136 task comm, NUL-padded (15 chars + NUL in Linux) */
+	/* 152: payload (len - sizeof(struct xebek_rec) bytes) */
+};
+
+/* Version 1 record header (80 bytes), as written by guests of protocol
+ * version 1; Dom0 still reads their rings. */
+struct xebek_rec_v1 {
+	uint32_t len;      /*  0 as above */
+	uint16_t type;     /*  4 XEBEK_REC_PAD .. XEBEK_REC_LOSS */
+	uint16_t flags;    /*  6 XEBEK_RF_TRUNCATED, _TTY, _SEBEK_CHUNK */
+	uint64_t seq;      /*  8 */
+	uint64_t time_ns;  /* 16 */
+	uint32_t pid;      /* 24 */
+	uint32_t tgid;     /* 28 */
+	uint32_t ppid;     /* 32 */
 	uint32_t uid;      /* 36 real uid */
-	int32_t  fd;       /* 40 file descriptor, -1 if none */
+	int32_t  fd;       /* 40 */
 	uint32_t _pad0;    /* 44 zero */
-	uint64_t inode;    /* 48 inode number of fd's file (socket inode for sockets) */
-	int64_t  ret;      /* 56 the syscall's return value */
-	uint8_t  comm[16]; /* 64 task comm, NUL-padded (15 chars + NUL in Linux) */
-	/* 80: payload (len - sizeof(struct xebek_rec) bytes) */
+	uint64_t inode;    /* 48 */
+	int64_t  ret;      /* 56 */
+	uint8_t  comm[16]; /* 64 */
+	/* 80: payload */
 };
 
 #define XEBEK_AF_INET  2u  /* Linux AF_INET */
@@ -305,10 +385,27 @@ XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_ring_intf, drops) == 72, "drops 
 XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_ring_intf, control_applied) == 136, "control_applied offset");
 XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_ring_intf, cons) == 192, "cons offset");
 XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_ring_intf, control) == 204, "control offset");
-XEBEK_STATIC_ASSERT(sizeof(struct xebek_rec) == 80, "record header layout");
-XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec, inode) == 48, "inode offset");
-XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec, comm) == 64, "comm offset");
+XEBEK_STATIC_ASSERT(sizeof(struct xebek_rec) == 152, "record header layout");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec, xen_time_ns) == 24, "xen_time_ns offset");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec, pid) == 32, "pid offset");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec, sid) == 44, "sid offset");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec, euid) == 52, "euid offset");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec, egid) == 64, "egid offset");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec, fd) == 68, "fd offset");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec, inode) == 72, "inode offset");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec, dev) == 80, "dev offset");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec, tty) == 84, "tty offset");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec, ret) == 88, "ret offset");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec, open_flags) == 96, "open_flags offset");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec, sock_type) == 104, "sock_type offset");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec, group) == 112, "group offset");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec, offset) == 120, "offset offset");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec, not_captured) == 128, "not_captured offset");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec, comm) == 136, "comm offset");
 XEBEK_STATIC_ASSERT(sizeof(struct xebek_rec) % XEBEK_REC_ALIGN == 0, "header keeps alignment");
+XEBEK_STATIC_ASSERT(sizeof(struct xebek_rec_v1) == 80, "version 1 record header layout");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec_v1, inode) == 48, "version 1 inode offset");
+XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec_v1, comm) == 64, "version 1 comm offset");
 XEBEK_STATIC_ASSERT(sizeof(struct xebek_sock) == 48, "socket payload layout");
 XEBEK_STATIC_ASSERT(sizeof(struct xebek_loss) == 16, "loss payload layout");
 

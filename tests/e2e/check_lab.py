@@ -192,6 +192,63 @@ def check_fork(res):
          f"no fork marker for a child of the shell (pid {pid})")
 
 
+def typed_line_end(recs, text, comm="sh"):
+    """Counter of the Enter keystroke that ended the typed line "text"."""
+    buf = {}
+    for r in recs:
+        if r["type"] != 0 or r["comm"] != comm or not r["data"]:
+            continue
+        key = (r["pid"], r["inode"], r["fd"])
+        cur = buf.get(key, b"") + r["data"]
+        if re.search(rb"[\r\n]", r["data"]):
+            if text.encode() in cur:
+                return r["counter"]
+            cur = b""
+        buf[key] = cur
+    raise CheckFailed(f"the typed line {text!r} is not in the keystroke records of {comm}")
+
+
+def check_terminal_output(res):
+    """In the default mode (no write tracking) the shell's output reaches
+    the Sebek stream as terminal writes, after the keystrokes that caused it."""
+    recs = res.records()
+    enter = typed_line_end(recs, "echo TTY-OUT-$((6*7))")
+    out = [r for r in recs if r["type"] == 1 and b"TTY-OUT-42" in r["data"]]
+    need(out, "the output TTY-OUT-42 of a typed echo is not in the stream as a write")
+    need(any(r["counter"] > enter and r["comm"] == "sh" for r in out),
+         f"the terminal output is not after its input (Enter at counter {enter}): {out[:2]}")
+
+
+def check_terminal_password(res):
+    """A line read with echo off by one canonical read is one record."""
+    recs = [r for r in res.records() if r["type"] == 0 and r["comm"] == "dd"]
+    whole = [r for r in recs if r["data"] == b"hunter2-s3cret\n"]
+    need(len(whole) == 1, f"the password line is in {len(whole)} read records of dd, not 1 "
+         f"(dd reads: {[r['data'][:20] for r in recs][:8]})")
+    need("PW-READ-15" in res.console(1), "dd did not read the 15-byte password line")
+
+
+def check_terminal_read_builtin(res):
+    lines = keystroke_lines(res.records())
+    need(any(l["text"] == "typed into read" and l["comm"] == "sh" for l in lines),
+         "a line typed to the read builtin is not in the keystroke log")
+    need("GOT-typed into read" in res.console(1), "the read builtin did not get the line")
+
+
+def check_keystroke_rule(res):
+    """1-byte reads of /dev/zero by dd: none in keystroke mode, all 1000
+    in Sebek's own mode (sebek-keystrokes)."""
+    console = res.console(1)
+    need("DD-KEYSTROKE-MODE" in console and "DD-SEBEK-MODE" in console,
+         "the two dd runs did not both complete")
+    reads = [r for r in res.records() if r["type"] == 0 and r["comm"] == "dd"
+             and r["data"] == b"\0"]
+    pids = {r["pid"] for r in reads}
+    need(len(reads) == 1000 and len(pids) == 1,
+         f"{len(reads)} one-byte reads of /dev/zero from {len(pids)} dd process(es); "
+         "expected 1000 from the dd run in sebek-keystrokes mode alone")
+
+
 def check_stealth(res):
     p = res.probes()
     need(p.get("lookaround") == "done", "the in-guest probe did not complete")
@@ -333,6 +390,10 @@ CHECKS = {
     "recreate": check_recreate,
     "restore": check_restore,
     "late_daemon": check_late_daemon,
+    "terminal_output": check_terminal_output,
+    "terminal_password": check_terminal_password,
+    "terminal_read_builtin": check_terminal_read_builtin,
+    "keystroke_rule": check_keystroke_rule,
 }
 
 

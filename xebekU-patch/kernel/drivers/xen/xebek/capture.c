@@ -1,0 +1,525 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Xebek capture: turns hook calls into ring records with Sebek's
+ * semantics (see include/linux/xebek.h for the call sites).
+ *
+ * Terminals: every read of a terminal (tty or pty slave) and every write
+ * to one is gathered by the tty core from its own kernel buffers and
+ * recorded once per syscall, whatever its size, with XEBEK_RF_TTY. A pty
+ * master is the other end (sshd, script) and is left out, as tty
+ * auditing does: its reads are the slave's output and its writes the
+ * slave's input, both recorded on the slave. The read and write syscall
+ * sites skip terminals, so nothing is recorded twice.
+ *
+ * Other reads: the "keystrokes" mode takes 1-byte reads of pipes and
+ * sockets (a reverse shell's keys), "sebek-keystrokes" Sebek's own rule
+ * (every 1-byte read) and "reads" everything. Writes, opens (absolute path
+ * of the opened file; the path as asked for when the open failed),
+ * sockets (Sebek's socketcall numbers), fork markers and execs follow
+ * their mode bits.
+ *
+ * A payload larger than one record is split into pieces (XEBEK_RF_PIECE,
+ * one group, offsets) up to a cap per syscall; past it the record says
+ * XEBEK_RF_TRUNCATED and how many bytes were left out.
+ *
+ * The fields of a record are gathered before the producer's lock is taken;
+ * under it, with interrupts off, only the copy into the ring happens.
+ * User memory is read with copy_from_user_nofault() there (a fault drops
+ * the record and counts it).
+ */
+#include <linux/binfmts.h>
+#include <linux/cred.h>
+#include <linux/dcache.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/kdev_t.h>
+#include <linux/limits.h>
+#include <linux/mm.h>
+#include <linux/net.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/socket.h>
+#include <linux/timekeeping.h>
+#include <linux/tty.h>
+#include <linux/uaccess.h>
+#include <linux/uio.h>
+#include <linux/xebek.h>
+#include <net/inet_sock.h>
+#include <net/sock.h>
+#include "xebek.h"
+
+/* Scratch for a path; preemption is off while in use. */
+static DEFINE_PER_CPU(char[PATH_MAX], xebek_scratch);
+
+/* Bytes of payload recorded per syscall at most. */
+static size_t xebek_cap(void)
+{
+	return (size_t)CONFIG_XEBEK_PAYLOAD_CAP_KB * 1024;
+}
+
+static u32 xebek_ctl_now(void)
+{
+	return READ_ONCE(xebek_ctl);
+}
+
+static bool xebek_wants(unsigned int type)
+{
+	return xebek_control_wants(xebek_ctl_now(), type, 0);
+}
+
+static unsigned int xebek_src_of(struct file *file)
+{
+	umode_t mode = file_inode(file)->i_mode;
+
+	if (xebek_tty_file(file))
+		return XEBEK_SRC_TTY;
+	if (S_ISFIFO(mode) || S_ISSOCK(mode))
+		return XEBEK_SRC_PIPE;
+	return XEBEK_SRC_FILE;
+}
+
+static u32 xebek_ctty(void)
+{
+	struct tty_struct *tty = get_current_tty();
+	u32 dev = 0;
+
+	if (tty) {
+		dev = new_encode_dev(tty_devnum(tty));
+		tty_kref_put(tty);
+	}
+	return dev;
+}
+
+/* Lowest descriptor of the current task that refers to "file", or -1:
+ * for sites that see only the file (tty layer, readv, sendmsg).
+ */
+static int xebek_fd_of(struct file *file)
+{
+	struct files_struct *files = current->files;
+	struct fdtable *fdt;
+	unsigned int i;
+	int fd = -1;
+
+	if (!files || !file)
+		return -1;
+	rcu_read_lock();
+	fdt = files_fdtable(files);
+	for (i = 0; i < fdt->max_fds; i++) {
+		if (rcu_access_pointer(fdt->fd[i]) == file) {
+			fd = i;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return fd;
+}
+
+/* The header of a record about task "t" and, if given, "file". */
+static void xebek_fill(struct xebek_rec *rec, unsigned int type,
+		       struct task_struct *t, int fd, struct file *file,
+		       long ret)
+{
+	const struct cred *cred;
+
+	memset(rec, 0, sizeof(*rec));
+	rec->type = type;
+	rec->time_ns = ktime_get_real_ns();
+	rec->xen_time_ns = xebek_xen_time();
+	rec->pid = t->pid;
+	rec->tgid = t->tgid;
+	rcu_read_lock();
+	rec->ppid = task_tgid_nr(rcu_dereference(t->real_parent));
+	rec->sid = pid_nr(task_session(t));
+	cred = __task_cred(t);
+	rec->uid = from_kuid_munged(&init_user_ns, cred->uid);
+	rec->euid = from_kuid_munged(&init_user_ns, cred->euid);
+	rec->fsuid = from_kuid_munged(&init_user_ns, cred->fsuid);
+	rec->gid = from_kgid_munged(&init_user_ns, cred->gid);
+	rec->egid = from_kgid_munged(&init_user_ns, cred->egid);
+	rcu_read_unlock();
+	rec->fd = fd;
+	rec->ret = ret;
+	rec->tty = xebek_ctty();
+	if (file) {
+		struct inode *inode = file_inode(file);
+
+		rec->inode = inode->i_ino;
+		rec->dev = new_encode_dev(inode->i_sb->s_dev);
+		rec->open_flags = file->f_flags;
+		rec->mode = inode->i_mode;
+	}
+	/* comm may change under us (prctl): take a snapshot, keep the NUL. */
+	memcpy(rec->comm, t->comm, sizeof(rec->comm));
+	rec->comm[sizeof(rec->comm) - 1] = 0;
+}
+
+/* Copies "n" payload bytes starting "off" bytes into the source. */
+typedef int (*xebek_copy_fn)(void *dst, const void *src, size_t off,
+			     size_t n);
+
+static int xebek_copy_kernel(void *dst, const void *src, size_t off, size_t n)
+{
+	memcpy(dst, (const char *)src + off, n);
+	return 0;
+}
+
+static int xebek_copy_user(void *dst, const void *src, size_t off, size_t n)
+{
+	const char __user *buf = (const char __user *)src;
+
+	return copy_from_user_nofault(dst, buf + off, n) ? -EFAULT : 0;
+}
+
+/* src: an iov_iter as it was before the operation advanced it. */
+static int xebek_copy_iov(void *dst, const void *src, size_t off, size_t n)
+{
+	const struct iov_iter *iter = src;
+	const struct iovec *iov = iter->iov;
+	unsigned long nr = iter->nr_segs;
+	size_t skip = iter->iov_offset + off, done = 0;
+
+	for (; nr && skip >= iov->iov_len; nr--, iov++)
+		skip -= iov->iov_len;
+	for (; nr && done < n; nr--, iov++, skip = 0) {
+		size_t k = min_t(size_t, iov->iov_len - skip, n - done);
+
+		if (copy_from_user_nofault((char *)dst + done,
+					   iov->iov_base + skip, k))
+			return -EFAULT;
+		done += k;
+	}
+	return done == n ? 0 : -EFAULT;
+}
+
+static void xebek_put_one(struct xebek_rec *tmpl, size_t n, xebek_copy_fn copy,
+			  const void *src, size_t off)
+{
+	struct xebek_rec *rec;
+	unsigned long flags;
+
+	rec = xebek_begin_from(tmpl, n, &flags);
+	if (!rec)
+		return;
+	if (n && copy(xebek_rec_payload(rec), src, off, n)) {
+		xebek_abort(XEBEK_LOSS_FAULT, flags);
+		return;
+	}
+	if (tmpl->group == XEBEK_GROUP_NEW)
+		tmpl->group = rec->seq;
+	xebek_commit(flags);
+}
+
+/*
+ * Queues a record of "total" payload bytes plus "missed" bytes the caller
+ * could not gather: one record if it fits, else pieces; beyond the cap
+ * the rest is counted in not_captured.
+ */
+static void xebek_emit(struct xebek_rec *tmpl, size_t total, size_t missed,
+		       xebek_copy_fn copy, const void *src)
+{
+	size_t max = xebek_max_payload();
+	size_t take = min(total, xebek_cap());
+	size_t off, n;
+
+	missed += total - take;
+	if (missed) {
+		tmpl->flags |= XEBEK_RF_TRUNCATED;
+		tmpl->not_captured = missed;
+	}
+	if (take <= max) {
+		xebek_put_one(tmpl, take, copy, src, 0);
+		return;
+	}
+	tmpl->flags |= XEBEK_RF_PIECE;
+	tmpl->group = XEBEK_GROUP_NEW;
+	for (off = 0; off < take; off += n) {
+		n = min(max, take - off);
+		tmpl->offset = off;
+		if (off + n == take)
+			tmpl->flags |= XEBEK_RF_LAST;
+		xebek_put_one(tmpl, n, copy, src, off);
+	}
+}
+
+static void xebek_io(unsigned int type, int fd, struct file *file,
+		     xebek_copy_fn copy, const void *src, ssize_t ret)
+{
+	struct xebek_rec tmpl;
+
+	if (ret <= 0)
+		return;
+	if (xebek_tty_file(file))
+		return;		/* recorded by the tty core */
+	if (!xebek_control_wants_io(xebek_ctl_now(), type, xebek_src_of(file),
+				    ret))
+		return;
+	if (fd < 0)
+		fd = xebek_fd_of(file);
+	xebek_fill(&tmpl, type, current, fd, file, ret);
+	xebek_emit(&tmpl, ret, 0, copy, src);
+}
+
+void __xebek_read(int fd, struct file *file, const char __user *buf,
+		  ssize_t ret)
+{
+	xebek_io(XEBEK_REC_READ, fd, file, xebek_copy_user,
+		 (const void __force *)buf, ret);
+}
+
+void __xebek_readv(struct file *file, const struct iov_iter *iter,
+		   ssize_t ret)
+{
+	if (!user_backed_iter(iter) || iter_is_ubuf(iter))
+		return;
+	xebek_io(XEBEK_REC_READ, -1, file, xebek_copy_iov, iter, ret);
+}
+
+void __xebek_write(int fd, struct file *file, const char __user *buf,
+		   ssize_t ret)
+{
+	xebek_io(XEBEK_REC_WRITE, fd, file, xebek_copy_user,
+		 (const void __force *)buf, ret);
+}
+
+void __xebek_writev(struct file *file, const struct iov_iter *iter,
+		    ssize_t ret)
+{
+	if (!user_backed_iter(iter) || iter_is_ubuf(iter))
+		return;
+	xebek_io(XEBEK_REC_WRITE, -1, file, xebek_copy_iov, iter, ret);
+}
+
+static bool xebek_pty_master(struct tty_struct *tty)
+{
+	return tty->driver->type == TTY_DRIVER_TYPE_PTY &&
+	       tty->driver->subtype == PTY_TYPE_MASTER;
+}
+
+void __xebek_tty_begin(struct xebek_tty_io *io, struct tty_struct *tty,
+		       bool output)
+{
+	u32 ctl = xebek_ctl_now();
+	u32 want = output ? XEBEK_CTL_WRITES | XEBEK_CTL_TTY_OUT :
+		   XEBEK_CTL_READS | XEBEK_CTL_TTY_IN | XEBEK_CTL_KEYSTROKES |
+		   XEBEK_CTL_SEBEK_KEYS;
+
+	if (!(ctl & XEBEK_CTL_ENABLE) || !(ctl & want) || xebek_pty_master(tty))
+		return;
+	io->buf = NULL;
+	io->len = 0;
+	io->size = 0;
+	io->missed = 0;
+	io->on = true;
+}
+
+/* Called between the line discipline's chunks, where the caller may
+ * sleep: the buffer grows by doubling up to the cap.
+ */
+void __xebek_tty_add(struct xebek_tty_io *io, const char *p, size_t n)
+{
+	size_t room, want;
+	char *nbuf;
+
+	if (io->len + n > io->size && io->size < xebek_cap()) {
+		want = max3(io->len + n, io->size * 2, (size_t)256);
+		want = min(want, xebek_cap());
+		nbuf = krealloc(io->buf, want, GFP_KERNEL | __GFP_NOWARN);
+		if (nbuf) {
+			io->buf = nbuf;
+			io->size = want;
+		}
+	}
+	room = io->size - io->len;
+	if (n > room) {
+		io->missed += n - room;
+		n = room;
+	}
+	memcpy(io->buf + io->len, p, n);
+	io->len += n;
+}
+
+void __xebek_tty_end(struct xebek_tty_io *io, struct tty_struct *tty,
+		     struct file *file, bool output, ssize_t ret)
+{
+	unsigned int type = output ? XEBEK_REC_WRITE : XEBEK_REC_READ;
+	size_t moved = io->len + io->missed;
+	struct xebek_rec tmpl;
+
+	io->on = false;
+	if (moved && xebek_control_wants_io(xebek_ctl_now(), type,
+					    XEBEK_SRC_TTY, moved)) {
+		xebek_fill(&tmpl, type, current, xebek_fd_of(file), file,
+			   ret);
+		tmpl.flags |= XEBEK_RF_TTY;
+		tmpl.tty = new_encode_dev(tty_devnum(tty));
+		xebek_emit(&tmpl, io->len, io->missed, xebek_copy_kernel,
+			   io->buf);
+	}
+	kfree(io->buf);
+	io->buf = NULL;
+}
+
+void __xebek_open(int fd, struct file *file, const struct open_how *how)
+{
+	struct xebek_rec tmpl;
+	char *buf, *path;
+
+	if (!xebek_wants(XEBEK_REC_OPEN))
+		return;
+	xebek_fill(&tmpl, XEBEK_REC_OPEN, current, fd, file, fd);
+	tmpl.open_flags = how->flags;
+	tmpl.mode = how->mode;
+	buf = get_cpu_ptr(xebek_scratch);
+	/* d_path() takes no sleeping lock; it fails on paths > PATH_MAX. */
+	path = d_path(&file->f_path, buf, PATH_MAX);
+	if (IS_ERR(path))
+		xebek_emit(&tmpl, 0, 0, xebek_copy_kernel, NULL);
+	else
+		xebek_emit(&tmpl, strlen(path), 0, xebek_copy_kernel, path);
+	put_cpu_ptr(xebek_scratch);
+}
+
+void __xebek_open_failed(const char *name, const struct open_how *how,
+			 long err)
+{
+	struct xebek_rec tmpl;
+
+	if (!xebek_wants(XEBEK_REC_OPEN) ||
+	    (xebek_ctl_now() & XEBEK_CTL_SUCCESS_ONLY))
+		return;
+	xebek_fill(&tmpl, XEBEK_REC_OPEN, current, -1, NULL, err);
+	tmpl.flags |= XEBEK_RF_FAILED;
+	tmpl.open_flags = how->flags;
+	tmpl.mode = how->mode;
+	xebek_emit(&tmpl, strnlen(name, PATH_MAX), 0, xebek_copy_kernel, name);
+}
+
+static void xebek_copy_addr(struct xebek_sock *s, u8 *addr, __be16 *port,
+			    const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET && s->family == XEBEK_AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+
+		memcpy(addr, &in->sin_addr, 4);
+		*port = in->sin_port;
+	} else if (ss->ss_family == AF_INET6 && s->family == XEBEK_AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+
+		memcpy(addr, &in6->sin6_addr, 16);
+		*port = in6->sin6_port;
+	}
+}
+
+static void xebek_sock_addrs(struct xebek_sock *s, struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+
+	s->local_port = inet->inet_sport;
+	s->remote_port = inet->inet_dport;
+	if (s->family == XEBEK_AF_INET) {
+		memcpy(s->local_addr, &inet->inet_rcv_saddr, 4);
+		memcpy(s->remote_addr, &inet->inet_daddr, 4);
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	else {
+		memcpy(s->local_addr, &sk->sk_v6_rcv_saddr, 16);
+		memcpy(s->remote_addr, &sk->sk_v6_daddr, 16);
+	}
+#endif
+}
+
+void __xebek_socket(int call, int fd, struct socket *sock,
+		    const struct sockaddr_storage *addr, long ret)
+{
+	struct xebek_sock s = { };
+	struct xebek_rec tmpl;
+	struct sock *sk;
+	__be16 rport;
+
+	if (!sock || !sock->sk || !xebek_wants(XEBEK_REC_SOCKET))
+		return;
+	if (ret < 0 && (xebek_ctl_now() & XEBEK_CTL_SUCCESS_ONLY))
+		return;
+	sk = sock->sk;
+	if (sk->sk_family != AF_INET && sk->sk_family != AF_INET6)
+		return;		/* Sebek tracks internet sockets only */
+	s.family = sk->sk_family == AF_INET ? XEBEK_AF_INET : XEBEK_AF_INET6;
+	s.call = call;
+	s.proto = sk->sk_protocol;
+	xebek_sock_addrs(&s, sk);
+	/* An explicit address (connect, sendto, ...) names the peer even
+	 * when the call failed or the socket stays unconnected.
+	 */
+	if (addr) {
+		rport = s.remote_port;
+		xebek_copy_addr(&s, s.remote_addr, &rport, addr);
+		s.remote_port = rport;
+	}
+	if (fd < 0)
+		fd = xebek_fd_of(sock->file);
+	xebek_fill(&tmpl, XEBEK_REC_SOCKET, current, fd, sock->file, ret);
+	tmpl.inode = SOCK_INODE(sock)->i_ino;
+	tmpl.sock_type = sock->type;
+	tmpl.sock_proto = sk->sk_protocol;
+	if (ret < 0)
+		tmpl.flags |= XEBEK_RF_FAILED;
+	xebek_emit(&tmpl, sizeof(s), 0, xebek_copy_kernel, &s);
+}
+
+void __xebek_fork(struct task_struct *child)
+{
+	struct xebek_rec tmpl;
+
+	/* Sebek's fork marker describes the child; kernel threads are not
+	 * anybody's activity.
+	 */
+	if ((child->flags & PF_KTHREAD) || !xebek_wants(XEBEK_REC_FORK))
+		return;
+	xebek_fill(&tmpl, XEBEK_REC_FORK, child, -1, NULL, 0);
+	xebek_emit(&tmpl, 0, 0, xebek_copy_kernel, NULL);
+}
+
+/* Runs where exec may sleep: the arguments are copied in first, with
+ * faults allowed, into memory of our own.
+ */
+void __xebek_exec(struct linux_binprm *bprm)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long start, end;
+	size_t flen, alen = 0, args = 0;
+	struct xebek_rec tmpl;
+	char *buf;
+
+	if (!mm || !xebek_wants(XEBEK_REC_EXEC))
+		return;
+	start = READ_ONCE(mm->arg_start);
+	end = READ_ONCE(mm->arg_end);
+	if (end > start)
+		args = end - start;
+	flen = strnlen(bprm->filename, PATH_MAX - 1);
+	alen = min(args, xebek_cap());
+	buf = kvmalloc(flen + 1 + alen, GFP_KERNEL | __GFP_NOWARN);
+	if (!buf && alen) {
+		alen = 0;
+		buf = kvmalloc(flen + 1, GFP_KERNEL | __GFP_NOWARN);
+	}
+	if (!buf) {
+		xebek_drop(XEBEK_LOSS_OTHER);
+		return;
+	}
+	/* filename NUL argv[0] NUL argv[1] NUL ... as the new image sees it */
+	memcpy(buf, bprm->filename, flen);
+	buf[flen++] = 0;
+	if (alen && copy_from_user(buf + flen, (void __user *)start, alen))
+		alen = 0;
+	xebek_fill(&tmpl, XEBEK_REC_EXEC, current, -1, bprm->file, 0);
+	xebek_emit(&tmpl, flen + alen, args - alen, xebek_copy_kernel, buf);
+	kvfree(buf);
+}

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Xebek capture hooks, called from the syscall implementations.
+ *
+ * Included only by the files that hold a hook site, so that changing it
+ * rebuilds a handful of objects instead of the tree. Every hook is a
+ * static branch: while capture is off it costs one no-op. The out-of-line
+ * halves never block on the ring: they drop (and count) a record rather
+ * than wait for room. Those called with locks held (read, write, open,
+ * socket, fork) never sleep and never allocate; the terminal and exec
+ * hooks run where the caller may sleep and gather their payload in
+ * memory of their own first.
+ */
+#ifndef _LINUX_XEBEK_H
+#define _LINUX_XEBEK_H
+
+#include <linux/types.h>
+
+struct file;
+struct iov_iter;
+struct linux_binprm;
+struct open_how;
+struct sockaddr_storage;
+struct socket;
+struct task_struct;
+struct tty_struct;
+
+/* Socket calls, numbered like socketcall(2) as Sebek records them. */
+#define XEBEK_SOCK_CONNECT	3
+#define XEBEK_SOCK_LISTEN	4
+#define XEBEK_SOCK_ACCEPT	5
+#define XEBEK_SOCK_SENDTO	11
+#define XEBEK_SOCK_RECVFROM	12
+#define XEBEK_SOCK_SENDMSG	16
+#define XEBEK_SOCK_RECVMSG	17
+
+/*
+ * The bytes one read or write syscall moved through a terminal, gathered
+ * chunk by chunk by the tty core (from its own kernel buffers) and
+ * recorded once when the syscall is done. Lives on the caller's stack.
+ */
+struct xebek_tty_io {
+	char *buf;		/* gathered bytes, kmalloc'd on demand */
+	size_t len;		/* bytes in buf */
+	size_t size;		/* room in buf */
+	size_t missed;		/* bytes past the cap or lost to no memory */
+	bool on;		/* capture wanted at begin */
+};
+
+#ifdef CONFIG_XEBEK
+#include <linux/jump_label.h>
+
+DECLARE_STATIC_KEY_FALSE(xebek_capture_key);
+
+void __xebek_read(int fd, struct file *file, const char __user *buf,
+		  ssize_t ret);
+void __xebek_readv(struct file *file, const struct iov_iter *iter,
+		   ssize_t ret);
+void __xebek_write(int fd, struct file *file, const char __user *buf,
+		   ssize_t ret);
+void __xebek_writev(struct file *file, const struct iov_iter *iter,
+		    ssize_t ret);
+void __xebek_tty_begin(struct xebek_tty_io *io, struct tty_struct *tty,
+		       bool output);
+void __xebek_tty_add(struct xebek_tty_io *io, const char *p, size_t n);
+void __xebek_tty_end(struct xebek_tty_io *io, struct tty_struct *tty,
+		     struct file *file, bool output, ssize_t ret);
+void __xebek_open(int fd, struct file *file, const struct open_how *how);
+void __xebek_open_failed(const char *name, const struct open_how *how,
+			 long err);
+void __xebek_socket(int call, int fd, struct socket *sock,
+		    const struct sockaddr_storage *addr, long ret);
+void __xebek_fork(struct task_struct *child);
+void __xebek_exec(struct linux_binprm *bprm);
+/* Defined by the tty core: does this file read and write a tty? */
+bool xebek_tty_file(const struct file *file);
+
+#define XEBEK_HOOK(call)						\
+	do {								\
+		if (static_branch_unlikely(&xebek_capture_key))		\
+			call;						\
+	} while (0)
+
+static inline void xebek_read(int fd, struct file *file,
+			      const char __user *buf, ssize_t ret)
+{
+	XEBEK_HOOK(__xebek_read(fd, file, buf, ret));
+}
+
+static inline void xebek_readv(struct file *file, const struct iov_iter *iter,
+			       ssize_t ret)
+{
+	XEBEK_HOOK(__xebek_readv(file, iter, ret));
+}
+
+static inline void xebek_write(int fd, struct file *file,
+			       const char __user *buf, ssize_t ret)
+{
+	XEBEK_HOOK(__xebek_write(fd, file, buf, ret));
+}
+
+static inline void xebek_writev(struct file *file,
+				const struct iov_iter *iter, ssize_t ret)
+{
+	XEBEK_HOOK(__xebek_writev(file, iter, ret));
+}
+
+/* Begin decides; add and end follow that decision even if capture is
+ * switched meanwhile, so a gathered buffer is always freed.
+ */
+static inline void xebek_tty_begin(struct xebek_tty_io *io,
+				   struct tty_struct *tty, bool output)
+{
+	io->on = false;
+	XEBEK_HOOK(__xebek_tty_begin(io, tty, output));
+}
+
+static inline void xebek_tty_add(struct xebek_tty_io *io, const char *p,
+				 size_t n)
+{
+	if (unlikely(io->on))
+		__xebek_tty_add(io, p, n);
+}
+
+static inline void xebek_tty_end(struct xebek_tty_io *io,
+				 struct tty_struct *tty, struct file *file,
+				 bool output, ssize_t ret)
+{
+	if (unlikely(io->on))
+		__xebek_tty_end(io, tty, file, output, ret);
+}
+
+static inline void xebek_open(int fd, struct file *file,
+			      const struct open_how *how)
+{
+	XEBEK_HOOK(__xebek_open(fd, file, how));
+}
+
+static inline void xebek_open_failed(const char *name,
+				     const struct open_how *how, long err)
+{
+	XEBEK_HOOK(__xebek_open_failed(name, how, err));
+}
+
+static inline void xebek_socket(int call, int fd, struct socket *sock,
+				const struct sockaddr_storage *addr, long ret)
+{
+	XEBEK_HOOK(__xebek_socket(call, fd, sock, addr, ret));
+}
+
+static inline void xebek_fork(struct task_struct *child)
+{
+	XEBEK_HOOK(__xebek_fork(child));
+}
+
+static inline void xebek_exec(struct linux_binprm *bprm)
+{
+	XEBEK_HOOK(__xebek_exec(bprm));
+}
+
+#else /* !CONFIG_XEBEK */
+
+static inline void xebek_read(int fd, struct file *file,
+			      const char __user *buf, ssize_t ret) { }
+static inline void xebek_readv(struct file *file, const struct iov_iter *iter,
+			       ssize_t ret) { }
+static inline void xebek_write(int fd, struct file *file,
+			       const char __user *buf, ssize_t ret) { }
+static inline void xebek_writev(struct file *file,
+				const struct iov_iter *iter, ssize_t ret) { }
+static inline void xebek_tty_begin(struct xebek_tty_io *io,
+				   struct tty_struct *tty, bool output) { }
+static inline void xebek_tty_add(struct xebek_tty_io *io, const char *p,
+				 size_t n) { }
+static inline void xebek_tty_end(struct xebek_tty_io *io,
+				 struct tty_struct *tty, struct file *file,
+				 bool output, ssize_t ret) { }
+static inline void xebek_open(int fd, struct file *file,
+			      const struct open_how *how) { }
+static inline void xebek_open_failed(const char *name,
+				     const struct open_how *how, long err) { }
+static inline void xebek_socket(int call, int fd, struct socket *sock,
+				const struct sockaddr_storage *addr,
+				long ret) { }
+static inline void xebek_fork(struct task_struct *child) { }
+static inline void xebek_exec(struct linux_binprm *bprm) { }
+
+#endif /* CONFIG_XEBEK */
+#endif /* _LINUX_XEBEK_H */

@@ -15,10 +15,11 @@
 #define _LINUX_XEBEK_H
 
 #include <linux/types.h>
+#include <linux/uio.h>
 
 struct file;
-struct iov_iter;
 struct linux_binprm;
+struct msghdr;
 struct open_how;
 struct sockaddr_storage;
 struct socket;
@@ -47,6 +48,20 @@ struct xebek_tty_io {
 	bool on;		/* capture wanted at begin */
 };
 
+/*
+ * A socket payload in flight: the bytes travel through a kernel buffer of
+ * Xebek's, so that what is recorded is exactly what the protocol sent or
+ * delivered (a sibling thread rewriting the user's buffer cannot change
+ * it). Lives on the caller's stack.
+ */
+struct xebek_sock_io {
+	struct iov_iter user;	/* the caller's iterator, swapped out */
+	struct kvec kv;		/* the kernel buffer the protocol sees */
+	size_t missed;		/* bytes past the cap */
+	bool on;		/* capture wanted at begin */
+	bool swapped;		/* msg_iter is the kernel buffer */
+};
+
 #ifdef CONFIG_XEBEK
 #include <linux/jump_label.h>
 
@@ -70,6 +85,14 @@ void __xebek_open_failed(const char *name, const struct open_how *how,
 			 long err);
 void __xebek_socket(int call, int fd, struct socket *sock,
 		    const struct sockaddr_storage *addr, long ret);
+void __xebek_send_begin(struct xebek_sock_io *io, struct socket *sock,
+			struct msghdr *msg);
+void __xebek_send_end(struct xebek_sock_io *io, struct socket *sock,
+		      struct msghdr *msg, int ret);
+void __xebek_recv_begin(struct xebek_sock_io *io, struct socket *sock,
+			struct msghdr *msg);
+int __xebek_recv_end(struct xebek_sock_io *io, struct socket *sock,
+		     struct msghdr *msg, int ret);
 void __xebek_fork(struct task_struct *child);
 void __xebek_exec(struct linux_binprm *bprm);
 /* Defined by the tty core: does this file read and write a tty? */
@@ -148,6 +171,41 @@ static inline void xebek_socket(int call, int fd, struct socket *sock,
 	XEBEK_HOOK(__xebek_socket(call, fd, sock, addr, ret));
 }
 
+/* Around a protocol's sendmsg/recvmsg; as for terminals, begin decides. */
+static inline void xebek_send_begin(struct xebek_sock_io *io,
+				    struct socket *sock, struct msghdr *msg)
+{
+	io->on = false;
+	XEBEK_HOOK(__xebek_send_begin(io, sock, msg));
+}
+
+static inline void xebek_send_end(struct xebek_sock_io *io,
+				  struct socket *sock, struct msghdr *msg,
+				  int ret)
+{
+	if (unlikely(io->on))
+		__xebek_send_end(io, sock, msg, ret);
+}
+
+static inline void xebek_recv_begin(struct xebek_sock_io *io,
+				    struct socket *sock, struct msghdr *msg)
+{
+	io->on = false;
+	XEBEK_HOOK(__xebek_recv_begin(io, sock, msg));
+}
+
+/* Returns the result to give the caller: -EFAULT if the received bytes
+ * could not be delivered to its buffer.
+ */
+static inline int xebek_recv_end(struct xebek_sock_io *io,
+				 struct socket *sock, struct msghdr *msg,
+				 int ret)
+{
+	if (unlikely(io->on))
+		return __xebek_recv_end(io, sock, msg, ret);
+	return ret;
+}
+
 static inline void xebek_fork(struct task_struct *child)
 {
 	XEBEK_HOOK(__xebek_fork(child));
@@ -182,6 +240,19 @@ static inline void xebek_open_failed(const char *name,
 static inline void xebek_socket(int call, int fd, struct socket *sock,
 				const struct sockaddr_storage *addr,
 				long ret) { }
+static inline void xebek_send_begin(struct xebek_sock_io *io,
+				    struct socket *sock, struct msghdr *msg) { }
+static inline void xebek_send_end(struct xebek_sock_io *io,
+				  struct socket *sock, struct msghdr *msg,
+				  int ret) { }
+static inline void xebek_recv_begin(struct xebek_sock_io *io,
+				    struct socket *sock, struct msghdr *msg) { }
+static inline int xebek_recv_end(struct xebek_sock_io *io,
+				 struct socket *sock, struct msghdr *msg,
+				 int ret)
+{
+	return ret;
+}
 static inline void xebek_fork(struct task_struct *child) { }
 static inline void xebek_exec(struct linux_binprm *bprm) { }
 

@@ -11,6 +11,13 @@
  * slave's input, both recorded on the slave. The read and write syscall
  * sites skip terminals, so nothing is recorded twice.
  *
+ * Socket payloads are taken where every send and receive meets
+ * (sock_sendmsg_nosec, sock_recvmsg_nosec: send, recv, the mmsg family,
+ * read and write on a socket, io_uring): the bytes pass through a kernel
+ * buffer of Xebek's, so the record holds exactly what the protocol sent
+ * or delivered. Sends with "writes", receives with "reads", and a 1-byte
+ * receive is a keystroke (a reverse shell).
+ *
  * Other reads: the "keystrokes" mode takes 1-byte reads of pipes and
  * sockets (a reverse shell's keys), "sebek-keystrokes" Sebek's own rule
  * (every 1-byte read) and "reads" everything. Writes, opens (absolute path
@@ -177,7 +184,7 @@ static int xebek_copy_user(void *dst, const void *src, size_t off, size_t n)
 	return copy_from_user_nofault(dst, buf + off, n) ? -EFAULT : 0;
 }
 
-/* src: an iov_iter as it was before the operation advanced it. */
+/* src: a user-backed iov_iter as it was before the operation advanced it. */
 static int xebek_copy_iov(void *dst, const void *src, size_t off, size_t n)
 {
 	const struct iov_iter *iter = src;
@@ -185,6 +192,11 @@ static int xebek_copy_iov(void *dst, const void *src, size_t off, size_t n)
 	unsigned long nr = iter->nr_segs;
 	size_t skip = iter->iov_offset + off, done = 0;
 
+	if (iter_is_ubuf(iter))
+		return copy_from_user_nofault(dst, iter->ubuf + skip, n) ?
+		       -EFAULT : 0;
+	if (!iter_is_iovec(iter))
+		return -EFAULT;
 	for (; nr && skip >= iov->iov_len; nr--, iov++)
 		skip -= iov->iov_len;
 	for (; nr && done < n; nr--, iov++, skip = 0) {
@@ -257,6 +269,8 @@ static void xebek_io(unsigned int type, int fd, struct file *file,
 		return;
 	if (xebek_tty_file(file))
 		return;		/* recorded by the tty core */
+	if (S_ISSOCK(file_inode(file)->i_mode))
+		return;		/* recorded by the socket layer */
 	if (!xebek_control_wants_io(xebek_ctl_now(), type, xebek_src_of(file),
 				    ret))
 		return;
@@ -276,7 +290,7 @@ void __xebek_read(int fd, struct file *file, const char __user *buf,
 void __xebek_readv(struct file *file, const struct iov_iter *iter,
 		   ssize_t ret)
 {
-	if (!user_backed_iter(iter) || iter_is_ubuf(iter))
+	if (!user_backed_iter(iter))
 		return;
 	xebek_io(XEBEK_REC_READ, -1, file, xebek_copy_iov, iter, ret);
 }
@@ -291,7 +305,7 @@ void __xebek_write(int fd, struct file *file, const char __user *buf,
 void __xebek_writev(struct file *file, const struct iov_iter *iter,
 		    ssize_t ret)
 {
-	if (!user_backed_iter(iter) || iter_is_ubuf(iter))
+	if (!user_backed_iter(iter))
 		return;
 	xebek_io(XEBEK_REC_WRITE, -1, file, xebek_copy_iov, iter, ret);
 }
@@ -471,6 +485,150 @@ void __xebek_socket(int call, int fd, struct socket *sock,
 	if (ret < 0)
 		tmpl.flags |= XEBEK_RF_FAILED;
 	xebek_emit(&tmpl, sizeof(s), 0, xebek_copy_kernel, &s);
+}
+
+/* Socket payloads: only those of user tasks (a kernel user of a socket,
+ * such as a network filesystem, has no file and is nobody's activity).
+ */
+static bool xebek_sock_user(struct socket *sock)
+{
+	return sock->file && !(current->flags & PF_KTHREAD);
+}
+
+/* In keystroke mode a receive may be a reverse shell's key: buffers up to
+ * this size go through Xebek's copy, larger ones only with "reads".
+ */
+#define XEBEK_KEYS_BOUNCE_MAX	16384
+
+static void xebek_sock_payload(unsigned int type, struct socket *sock,
+			       const void *buf, size_t n, size_t missed,
+			       long ret)
+{
+	struct xebek_rec tmpl;
+
+	xebek_fill(&tmpl, type, current, xebek_fd_of(sock->file), sock->file,
+		   ret);
+	tmpl.inode = SOCK_INODE(sock)->i_ino;
+	tmpl.sock_type = sock->type;
+	tmpl.sock_proto = sock->sk ? sock->sk->sk_protocol : 0;
+	xebek_emit(&tmpl, n, missed, xebek_copy_kernel, buf);
+}
+
+static bool xebek_sock_io_alloc(struct xebek_sock_io *io, size_t n)
+{
+	size_t take = min(n, xebek_cap());
+	void *buf = kvmalloc(take, GFP_KERNEL | __GFP_NOWARN);
+
+	if (!buf) {
+		xebek_drop(XEBEK_LOSS_OTHER);
+		return false;
+	}
+	io->kv.iov_base = buf;
+	io->kv.iov_len = take;
+	io->missed = n - take;
+	io->swapped = false;
+	io->on = true;
+	return true;
+}
+
+static void xebek_sock_io_free(struct xebek_sock_io *io)
+{
+	kvfree(io->kv.iov_base);
+	io->kv.iov_base = NULL;
+	io->on = false;
+}
+
+void __xebek_send_begin(struct xebek_sock_io *io, struct socket *sock,
+			struct msghdr *msg)
+{
+	u32 ctl = xebek_ctl_now();
+	size_t n = msg_data_left(msg);
+	struct iov_iter copy;
+
+	if (!(ctl & XEBEK_CTL_ENABLE) || !(ctl & XEBEK_CTL_WRITES) || !n ||
+	    !xebek_sock_user(sock) || !xebek_sock_io_alloc(io, n))
+		return;
+	copy = msg->msg_iter;
+	if (copy_from_iter(io->kv.iov_base, io->kv.iov_len, &copy) !=
+	    io->kv.iov_len) {
+		xebek_sock_io_free(io);	/* the protocol faults as well */
+		return;
+	}
+	/* The protocol sends our copy, unless it needs the user's pages
+	 * (zero copy) or the message is larger than the cap.
+	 */
+	if (!io->missed && !(msg->msg_flags & MSG_ZEROCOPY)) {
+		io->user = msg->msg_iter;
+		iov_iter_kvec(&msg->msg_iter, ITER_SOURCE, &io->kv, 1,
+			      io->kv.iov_len);
+		io->swapped = true;
+	}
+}
+
+void __xebek_send_end(struct xebek_sock_io *io, struct socket *sock,
+		      struct msghdr *msg, int ret)
+{
+	size_t sent;
+
+	if (io->swapped) {
+		msg->msg_iter = io->user;
+		if (ret > 0)
+			iov_iter_advance(&msg->msg_iter, ret);
+	}
+	if (ret > 0) {
+		sent = min_t(size_t, ret, io->kv.iov_len);
+		xebek_sock_payload(XEBEK_REC_WRITE, sock, io->kv.iov_base, sent,
+				   ret - sent, ret);
+	}
+	xebek_sock_io_free(io);
+}
+
+void __xebek_recv_begin(struct xebek_sock_io *io, struct socket *sock,
+			struct msghdr *msg)
+{
+	u32 ctl = xebek_ctl_now();
+	size_t n = msg_data_left(msg);
+
+	if (!(ctl & XEBEK_CTL_ENABLE) || !n || !xebek_sock_user(sock))
+		return;
+	if (!(ctl & XEBEK_CTL_READS) &&
+	    (!(ctl & (XEBEK_CTL_KEYSTROKES | XEBEK_CTL_SEBEK_KEYS)) ||
+	     n > XEBEK_KEYS_BOUNCE_MAX))
+		return;
+	if (!xebek_sock_io_alloc(io, n))
+		return;
+	io->user = msg->msg_iter;
+	/* The protocol delivers into our buffer; the caller's gets a copy
+	 * of it afterwards. A message larger than the cap goes straight to
+	 * the caller and its first bytes are read back from there.
+	 */
+	if (!io->missed) {
+		iov_iter_kvec(&msg->msg_iter, ITER_DEST, &io->kv, 1,
+			      io->kv.iov_len);
+		io->swapped = true;
+	}
+}
+
+int __xebek_recv_end(struct xebek_sock_io *io, struct socket *sock,
+		     struct msghdr *msg, int ret)
+{
+	size_t got = ret > 0 ? min_t(size_t, ret, io->kv.iov_len) : 0;
+	long result = ret;
+
+	if (io->swapped) {
+		msg->msg_iter = io->user;
+		if (got && copy_to_iter(io->kv.iov_base, got, &msg->msg_iter) !=
+		    got)
+			result = -EFAULT;
+	} else if (got && xebek_copy_iov(io->kv.iov_base, &io->user, 0, got)) {
+		got = 0;
+	}
+	if (got && xebek_control_wants_io(xebek_ctl_now(), XEBEK_REC_READ,
+					  XEBEK_SRC_PIPE, got))
+		xebek_sock_payload(XEBEK_REC_READ, sock, io->kv.iov_base, got,
+				   ret - got, result);
+	xebek_sock_io_free(io);
+	return result;
 }
 
 void __xebek_fork(struct task_struct *child)

@@ -21,6 +21,7 @@ struct file;
 struct linux_binprm;
 struct msghdr;
 struct open_how;
+struct pipe_inode_info;
 struct sockaddr_storage;
 struct socket;
 struct task_struct;
@@ -75,6 +76,8 @@ void __xebek_write(int fd, struct file *file, const char __user *buf,
 		   ssize_t ret);
 void __xebek_writev(struct file *file, const struct iov_iter *iter,
 		    ssize_t ret);
+void __xebek_splice_read(struct file *in, struct pipe_inode_info *pipe,
+			 unsigned int head, unsigned int head_len, long ret);
 void __xebek_tty_begin(struct xebek_tty_io *io, struct tty_struct *tty,
 		       bool output);
 void __xebek_tty_add(struct xebek_tty_io *io, const char *p, size_t n);
@@ -126,6 +129,19 @@ static inline void xebek_writev(struct file *file,
 				const struct iov_iter *iter, ssize_t ret)
 {
 	XEBEK_HOOK(__xebek_writev(file, iter, ret));
+}
+
+/*
+ * After a file's splice_read into "pipe": the bytes start "head_len" bytes
+ * into buffer head - 1 (if the file appended to it) and go on from buffer
+ * "head", the values the pipe had before the call.
+ */
+static inline void xebek_splice_read(struct file *in,
+				     struct pipe_inode_info *pipe,
+				     unsigned int head, unsigned int head_len,
+				     long ret)
+{
+	XEBEK_HOOK(__xebek_splice_read(in, pipe, head, head_len, ret));
 }
 
 /* Begin decides; add and end follow that decision even if capture is
@@ -226,6 +242,10 @@ static inline void xebek_write(int fd, struct file *file,
 			       const char __user *buf, ssize_t ret) { }
 static inline void xebek_writev(struct file *file,
 				const struct iov_iter *iter, ssize_t ret) { }
+static inline void xebek_splice_read(struct file *in,
+				     struct pipe_inode_info *pipe,
+				     unsigned int head, unsigned int head_len,
+				     long ret) { }
 static inline void xebek_tty_begin(struct xebek_tty_io *io,
 				   struct tty_struct *tty, bool output) { }
 static inline void xebek_tty_add(struct xebek_tty_io *io, const char *p,

@@ -47,6 +47,7 @@
 #include <linux/mm.h>
 #include <linux/net.h>
 #include <linux/percpu.h>
+#include <linux/pipe_fs_i.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
@@ -184,14 +185,25 @@ static int xebek_copy_user(void *dst, const void *src, size_t off, size_t n)
 	return copy_from_user_nofault(dst, buf + off, n) ? -EFAULT : 0;
 }
 
-/* src: a user-backed iov_iter as it was before the operation advanced it. */
+/* src: an iov_iter as it was before the operation advanced it: user
+ * memory (read or write syscalls, AIO) or kernel pages (io_uring's fixed
+ * buffers, a pipe's pages spliced to a file).
+ */
 static int xebek_copy_iov(void *dst, const void *src, size_t off, size_t n)
 {
 	const struct iov_iter *iter = src;
 	const struct iovec *iov = iter->iov;
 	unsigned long nr = iter->nr_segs;
 	size_t skip = iter->iov_offset + off, done = 0;
+	struct iov_iter pages;
 
+	if (iov_iter_is_bvec(iter) || iov_iter_is_kvec(iter)) {
+		/* a copy to read from, whichever way the operation used it */
+		pages = *iter;
+		pages.data_source = true;
+		iov_iter_advance(&pages, off);
+		return copy_from_iter(dst, n, &pages) == n ? 0 : -EFAULT;
+	}
 	if (iter_is_ubuf(iter))
 		return copy_from_user_nofault(dst, iter->ubuf + skip, n) ?
 		       -EFAULT : 0;
@@ -205,6 +217,36 @@ static int xebek_copy_iov(void *dst, const void *src, size_t off, size_t n)
 		if (copy_from_user_nofault((char *)dst + done,
 					   iov->iov_base + skip, k))
 			return -EFAULT;
+		done += k;
+	}
+	return done == n ? 0 : -EFAULT;
+}
+
+/* Where a splice_read put its bytes in a pipe (see xebek_splice_read()). */
+struct xebek_pipe_span {
+	struct pipe_inode_info *pipe;
+	unsigned int head;	/* first buffer filled, or head - 1 appended */
+	unsigned int skip;	/* bytes of buffer "head" that were there before */
+};
+
+static int xebek_copy_pipe(void *dst, const void *src, size_t off, size_t n)
+{
+	const struct xebek_pipe_span *span = src;
+	struct pipe_inode_info *pipe = span->pipe;
+	unsigned int mask = pipe->ring_size - 1, i = span->head;
+	size_t skip = span->skip + off, done = 0;
+
+	for (; i != pipe->head && done < n; i++, skip = 0) {
+		struct pipe_buffer *buf = &pipe->bufs[i & mask];
+		size_t k;
+
+		if (skip >= buf->len) {
+			skip -= buf->len;
+			continue;
+		}
+		k = min_t(size_t, buf->len - skip, n - done);
+		memcpy_from_page((char *)dst + done, buf->page,
+				 buf->offset + skip, k);
 		done += k;
 	}
 	return done == n ? 0 : -EFAULT;
@@ -265,7 +307,7 @@ static void xebek_io(unsigned int type, int fd, struct file *file,
 {
 	struct xebek_rec tmpl;
 
-	if (ret <= 0)
+	if (ret <= 0 || (current->flags & PF_KTHREAD))
 		return;
 	if (xebek_tty_file(file))
 		return;		/* recorded by the tty core */
@@ -290,7 +332,8 @@ void __xebek_read(int fd, struct file *file, const char __user *buf,
 void __xebek_readv(struct file *file, const struct iov_iter *iter,
 		   ssize_t ret)
 {
-	if (!user_backed_iter(iter))
+	if (!user_backed_iter(iter) && !iov_iter_is_bvec(iter) &&
+	    !iov_iter_is_kvec(iter))
 		return;
 	xebek_io(XEBEK_REC_READ, -1, file, xebek_copy_iov, iter, ret);
 }
@@ -305,9 +348,32 @@ void __xebek_write(int fd, struct file *file, const char __user *buf,
 void __xebek_writev(struct file *file, const struct iov_iter *iter,
 		    ssize_t ret)
 {
-	if (!user_backed_iter(iter))
+	if (!user_backed_iter(iter) && !iov_iter_is_bvec(iter) &&
+	    !iov_iter_is_kvec(iter))
 		return;
 	xebek_io(XEBEK_REC_WRITE, -1, file, xebek_copy_iov, iter, ret);
+}
+
+void __xebek_splice_read(struct file *in, struct pipe_inode_info *pipe,
+			 unsigned int head, unsigned int head_len, long ret)
+{
+	struct xebek_pipe_span span = { .pipe = pipe, .head = head };
+	struct xebek_rec tmpl;
+	unsigned int src;
+
+	if (ret <= 0 || (current->flags & PF_KTHREAD) || xebek_tty_file(in))
+		return;
+	/* Sockets too: a splice from a socket bypasses its recvmsg. */
+	src = xebek_src_of(in);
+	if (!xebek_control_wants_io(xebek_ctl_now(), XEBEK_REC_READ, src, ret))
+		return;
+	if (head_len) {
+		/* the file's first bytes were appended to the last buffer */
+		span.head = head - 1;
+		span.skip = head_len;
+	}
+	xebek_fill(&tmpl, XEBEK_REC_READ, current, xebek_fd_of(in), in, ret);
+	xebek_emit(&tmpl, ret, 0, xebek_copy_pipe, &span);
 }
 
 static bool xebek_pty_master(struct tty_struct *tty)

@@ -20,7 +20,6 @@
 struct file;
 struct linux_binprm;
 struct msghdr;
-struct open_how;
 struct pipe_inode_info;
 struct sockaddr_storage;
 struct socket;
@@ -83,8 +82,8 @@ void __xebek_tty_begin(struct xebek_tty_io *io, struct tty_struct *tty,
 void __xebek_tty_add(struct xebek_tty_io *io, const char *p, size_t n);
 void __xebek_tty_end(struct xebek_tty_io *io, struct tty_struct *tty,
 		     struct file *file, bool output, ssize_t ret);
-void __xebek_open(int fd, struct file *file, const struct open_how *how);
-void __xebek_open_failed(const char *name, const struct open_how *how,
+void __xebek_open(int fd, struct file *file, u64 flags, umode_t mode);
+void __xebek_open_failed(const char *name, u64 flags, umode_t mode,
 			 long err);
 void __xebek_socket(int call, int fd, struct socket *sock,
 		    const struct sockaddr_storage *addr, long ret);
@@ -169,16 +168,19 @@ static inline void xebek_tty_end(struct xebek_tty_io *io,
 		__xebek_tty_end(io, tty, file, output, ret);
 }
 
-static inline void xebek_open(int fd, struct file *file,
-			      const struct open_how *how)
+/* Before fd_install() (afterwards the file may be closed); fd -1 for a
+ * file that gets no descriptor (an io_uring fixed file slot).
+ */
+static inline void xebek_open(int fd, struct file *file, u64 flags,
+			      umode_t mode)
 {
-	XEBEK_HOOK(__xebek_open(fd, file, how));
+	XEBEK_HOOK(__xebek_open(fd, file, flags, mode));
 }
 
-static inline void xebek_open_failed(const char *name,
-				     const struct open_how *how, long err)
+static inline void xebek_open_failed(const char *name, u64 flags,
+				     umode_t mode, long err)
 {
-	XEBEK_HOOK(__xebek_open_failed(name, how, err));
+	XEBEK_HOOK(__xebek_open_failed(name, flags, mode, err));
 }
 
 static inline void xebek_socket(int call, int fd, struct socket *sock,
@@ -253,10 +255,10 @@ static inline void xebek_tty_add(struct xebek_tty_io *io, const char *p,
 static inline void xebek_tty_end(struct xebek_tty_io *io,
 				 struct tty_struct *tty, struct file *file,
 				 bool output, ssize_t ret) { }
-static inline void xebek_open(int fd, struct file *file,
-			      const struct open_how *how) { }
-static inline void xebek_open_failed(const char *name,
-				     const struct open_how *how, long err) { }
+static inline void xebek_open(int fd, struct file *file, u64 flags,
+			      umode_t mode) { }
+static inline void xebek_open_failed(const char *name, u64 flags,
+				     umode_t mode, long err) { }
 static inline void xebek_socket(int call, int fd, struct socket *sock,
 				const struct sockaddr_storage *addr,
 				long ret) { }

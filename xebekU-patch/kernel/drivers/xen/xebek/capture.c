@@ -446,16 +446,16 @@ void __xebek_tty_end(struct xebek_tty_io *io, struct tty_struct *tty,
 	io->buf = NULL;
 }
 
-void __xebek_open(int fd, struct file *file, const struct open_how *how)
+void __xebek_open(int fd, struct file *file, u64 flags, umode_t mode)
 {
 	struct xebek_rec tmpl;
 	char *buf, *path;
 
 	if (!xebek_wants(XEBEK_REC_OPEN))
 		return;
-	xebek_fill(&tmpl, XEBEK_REC_OPEN, current, fd, file, fd);
-	tmpl.open_flags = how->flags;
-	tmpl.mode = how->mode;
+	xebek_fill(&tmpl, XEBEK_REC_OPEN, current, fd, file, fd < 0 ? 0 : fd);
+	tmpl.open_flags = flags;
+	tmpl.mode = mode;
 	buf = get_cpu_ptr(xebek_scratch);
 	/* d_path() takes no sleeping lock; it fails on paths > PATH_MAX. */
 	path = d_path(&file->f_path, buf, PATH_MAX);
@@ -466,7 +466,7 @@ void __xebek_open(int fd, struct file *file, const struct open_how *how)
 	put_cpu_ptr(xebek_scratch);
 }
 
-void __xebek_open_failed(const char *name, const struct open_how *how,
+void __xebek_open_failed(const char *name, u64 flags, umode_t mode,
 			 long err)
 {
 	struct xebek_rec tmpl;
@@ -476,8 +476,8 @@ void __xebek_open_failed(const char *name, const struct open_how *how,
 		return;
 	xebek_fill(&tmpl, XEBEK_REC_OPEN, current, -1, NULL, err);
 	tmpl.flags |= XEBEK_RF_FAILED;
-	tmpl.open_flags = how->flags;
-	tmpl.mode = how->mode;
+	tmpl.open_flags = flags;
+	tmpl.mode = mode;
 	xebek_emit(&tmpl, strnlen(name, PATH_MAX), 0, xebek_copy_kernel, name);
 }
 

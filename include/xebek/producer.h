@@ -370,6 +370,7 @@ static inline int xebek_control_wants(uint32_t ctl, unsigned int type,
 		return xebek_control_wants_io(ctl, type, XEBEK_SRC_FILE,
 					      payload_len);
 	case XEBEK_REC_OPEN:
+	case XEBEK_REC_CLOSE:
 		return !!(ctl & XEBEK_CTL_OPENS);
 	case XEBEK_REC_SOCKET:
 		return !!(ctl & XEBEK_CTL_SOCKETS);

@@ -147,7 +147,8 @@ extern "C" {
 #define XEBEK_CTL_READS      (1u << 2) /* all reads, any length */
 #define XEBEK_CTL_WRITES     (1u << 3) /* all writes (Sebek WRITE_TRACKING) */
 #define XEBEK_CTL_SOCKETS    (1u << 4) /* connect/accept/listen/send/recv (Sebek SOCKET_TRACKING) */
-#define XEBEK_CTL_OPENS      (1u << 5) /* opens with their path, failed ones too */
+#define XEBEK_CTL_OPENS      (1u << 5) /* opens with their path, failed ones
+                                        * too, and closes */
 #define XEBEK_CTL_EXEC       (1u << 6) /* execve with filename and argv */
 #define XEBEK_CTL_FORK       (1u << 7) /* fork/vfork/clone markers */
 #define XEBEK_CTL_TTY_IN     (1u << 8) /* every read of a terminal (tty or pty
@@ -254,7 +255,11 @@ struct xebek_ring_intf {
 #define XEBEK_REC_EXEC   6u /* payload: filename NUL argv[0] NUL argv[1] NUL ...;
                              * XEBEK_RF_TRUNCATED when argv was cut */
 #define XEBEK_REC_LOSS   7u /* payload: struct xebek_loss; process fields zero */
-#define XEBEK_REC_TYPE_MAX XEBEK_REC_LOSS
+#define XEBEK_REC_CLOSE  8u /* no payload: close of fd (its file's inode, dev,
+                             * flags, mode), so a file's or socket's lifetime
+                             * is known; version 2, no Sebek type */
+#define XEBEK_REC_TYPE_MAX XEBEK_REC_CLOSE
+#define XEBEK_REC_TYPE_MAX_V1 XEBEK_REC_LOSS
 
 /* Record flags */
 #define XEBEK_RF_TRUNCATED (1u << 0) /* payload shorter than the syscall moved:
@@ -349,7 +354,10 @@ struct xebek_sock {
 	uint16_t family;         /*  0 XEBEK_AF_INET or XEBEK_AF_INET6 */
 	uint16_t call;           /*  2 socketcall number as in Sebek: 3 connect,
 	                          *    4 listen, 5 accept, 11 sendto, 12 recvfrom,
-	                          *    16 sendmsg, 17 recvmsg (1 socket, 2 bind) */
+	                          *    16 sendmsg, 17 recvmsg; and, version 2
+	                          *    only, 1 socket, 2 bind (local_* is the
+	                          *    address asked for), which Sebek never
+	                          *    emitted */
 	uint8_t  proto;          /*  4 IPPROTO_* of the socket (6 tcp, 17 udp) */
 	uint8_t  _pad0;          /*  5 zero */
 	uint16_t local_port;     /*  6 network order */

@@ -27,6 +27,8 @@ struct task_struct;
 struct tty_struct;
 
 /* Socket calls, numbered like socketcall(2) as Sebek records them. */
+#define XEBEK_SOCK_SOCKET	1
+#define XEBEK_SOCK_BIND		2
 #define XEBEK_SOCK_CONNECT	3
 #define XEBEK_SOCK_LISTEN	4
 #define XEBEK_SOCK_ACCEPT	5
@@ -95,6 +97,7 @@ void __xebek_recv_begin(struct xebek_sock_io *io, struct socket *sock,
 			struct msghdr *msg);
 int __xebek_recv_end(struct xebek_sock_io *io, struct socket *sock,
 		     struct msghdr *msg, int ret);
+void __xebek_close(int fd, struct file *file);
 void __xebek_fork(struct task_struct *child);
 void __xebek_exec(struct linux_binprm *bprm);
 /* Defined by the tty core: does this file read and write a tty? */
@@ -224,6 +227,14 @@ static inline int xebek_recv_end(struct xebek_sock_io *io,
 	return ret;
 }
 
+/* With the descriptor already taken out of the table, before the file is
+ * released.
+ */
+static inline void xebek_close(int fd, struct file *file)
+{
+	XEBEK_HOOK(__xebek_close(fd, file));
+}
+
 static inline void xebek_fork(struct task_struct *child)
 {
 	XEBEK_HOOK(__xebek_fork(child));
@@ -275,6 +286,7 @@ static inline int xebek_recv_end(struct xebek_sock_io *io,
 {
 	return ret;
 }
+static inline void xebek_close(int fd, struct file *file) { }
 static inline void xebek_fork(struct task_struct *child) { }
 static inline void xebek_exec(struct linux_binprm *bprm) { }
 

@@ -534,10 +534,15 @@ void __xebek_socket(int call, int fd, struct socket *sock,
 	s.call = call;
 	s.proto = sk->sk_protocol;
 	xebek_sock_addrs(&s, sk);
-	/* An explicit address (connect, sendto, ...) names the peer even
-	 * when the call failed or the socket stays unconnected.
+	/* An explicit address names the peer (connect, sendto, ...) even
+	 * when the call failed or the socket stays unconnected; for bind it
+	 * is the local address asked for.
 	 */
-	if (addr) {
+	if (addr && call == XEBEK_SOCK_BIND) {
+		rport = s.local_port;
+		xebek_copy_addr(&s, s.local_addr, &rport, addr);
+		s.local_port = rport;
+	} else if (addr) {
 		rport = s.remote_port;
 		xebek_copy_addr(&s, s.remote_addr, &rport, addr);
 		s.remote_port = rport;
@@ -695,6 +700,16 @@ int __xebek_recv_end(struct xebek_sock_io *io, struct socket *sock,
 				   ret - got, result);
 	xebek_sock_io_free(io);
 	return result;
+}
+
+void __xebek_close(int fd, struct file *file)
+{
+	struct xebek_rec tmpl;
+
+	if (!xebek_wants(XEBEK_REC_CLOSE) || (current->flags & PF_KTHREAD))
+		return;
+	xebek_fill(&tmpl, XEBEK_REC_CLOSE, current, fd, file, 0);
+	xebek_emit(&tmpl, 0, 0, xebek_copy_kernel, NULL);
 }
 
 void __xebek_fork(struct task_struct *child)

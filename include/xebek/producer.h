@@ -377,6 +377,7 @@ static inline int xebek_control_wants(uint32_t ctl, unsigned int type,
 	case XEBEK_REC_FORK:
 		return !!(ctl & XEBEK_CTL_FORK);
 	case XEBEK_REC_EXEC:
+	case XEBEK_REC_PROCVM:
 		return !!(ctl & XEBEK_CTL_EXEC);
 	default:
 		return 0;

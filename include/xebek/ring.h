@@ -149,7 +149,8 @@ extern "C" {
 #define XEBEK_CTL_SOCKETS    (1u << 4) /* connect/accept/listen/send/recv (Sebek SOCKET_TRACKING) */
 #define XEBEK_CTL_OPENS      (1u << 5) /* opens with their path, failed ones
                                         * too, and closes */
-#define XEBEK_CTL_EXEC       (1u << 6) /* execve with filename and argv */
+#define XEBEK_CTL_EXEC       (1u << 6) /* execve with filename and argv, and
+                                        * process_vm_readv/writev */
 #define XEBEK_CTL_FORK       (1u << 7) /* fork/vfork/clone markers */
 #define XEBEK_CTL_TTY_IN     (1u << 8) /* every read of a terminal (tty or pty
                                         * slave): one record per syscall with
@@ -258,7 +259,10 @@ struct xebek_ring_intf {
 #define XEBEK_REC_CLOSE  8u /* no payload: close of fd (its file's inode, dev,
                              * flags, mode), so a file's or socket's lifetime
                              * is known; version 2, no Sebek type */
-#define XEBEK_REC_TYPE_MAX XEBEK_REC_CLOSE
+#define XEBEK_REC_PROCVM 9u /* payload: struct xebek_procvm; ret = bytes moved
+                             * by process_vm_readv/writev; version 2, no
+                             * Sebek type */
+#define XEBEK_REC_TYPE_MAX XEBEK_REC_PROCVM
 #define XEBEK_REC_TYPE_MAX_V1 XEBEK_REC_LOSS
 
 /* Record flags */
@@ -368,6 +372,12 @@ struct xebek_sock {
 	uint32_t _pad2;          /* 44 zero */
 };
 
+/* Payload of XEBEK_REC_PROCVM: whose memory the caller read or wrote. */
+struct xebek_procvm {
+	uint32_t target_pid;  /* 0 the other process's tgid */
+	uint32_t write;       /* 4 1: process_vm_writev, 0: process_vm_readv */
+};
+
 /* Payload of XEBEK_REC_LOSS: "count" records were dropped for "reason"
  * since the previous loss record of that reason. */
 struct xebek_loss {
@@ -416,6 +426,7 @@ XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec_v1, inode) == 48, "version 1
 XEBEK_STATIC_ASSERT(XEBEK_OFFSETOF(struct xebek_rec_v1, comm) == 64, "version 1 comm offset");
 XEBEK_STATIC_ASSERT(sizeof(struct xebek_sock) == 48, "socket payload layout");
 XEBEK_STATIC_ASSERT(sizeof(struct xebek_loss) == 16, "loss payload layout");
+XEBEK_STATIC_ASSERT(sizeof(struct xebek_procvm) == 8, "process_vm payload layout");
 
 #ifdef __cplusplus
 }

@@ -98,6 +98,7 @@ void __xebek_recv_begin(struct xebek_sock_io *io, struct socket *sock,
 int __xebek_recv_end(struct xebek_sock_io *io, struct socket *sock,
 		     struct msghdr *msg, int ret);
 void __xebek_close(int fd, struct file *file);
+void __xebek_process_vm(struct task_struct *target, int write, ssize_t ret);
 void __xebek_fork(struct task_struct *child);
 void __xebek_exec(struct linux_binprm *bprm);
 /* Defined by the tty core: does this file read and write a tty? */
@@ -235,6 +236,12 @@ static inline void xebek_close(int fd, struct file *file)
 	XEBEK_HOOK(__xebek_close(fd, file));
 }
 
+static inline void xebek_process_vm(struct task_struct *target, int write,
+				    ssize_t ret)
+{
+	XEBEK_HOOK(__xebek_process_vm(target, write, ret));
+}
+
 static inline void xebek_fork(struct task_struct *child)
 {
 	XEBEK_HOOK(__xebek_fork(child));
@@ -287,6 +294,8 @@ static inline int xebek_recv_end(struct xebek_sock_io *io,
 	return ret;
 }
 static inline void xebek_close(int fd, struct file *file) { }
+static inline void xebek_process_vm(struct task_struct *target, int write,
+				    ssize_t ret) { }
 static inline void xebek_fork(struct task_struct *child) { }
 static inline void xebek_exec(struct linux_binprm *bprm) { }
 

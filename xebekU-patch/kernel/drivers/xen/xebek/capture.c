@@ -712,6 +712,17 @@ void __xebek_close(int fd, struct file *file)
 	xebek_emit(&tmpl, 0, 0, xebek_copy_kernel, NULL);
 }
 
+void __xebek_process_vm(struct task_struct *target, int write, ssize_t ret)
+{
+	struct xebek_procvm pvm = { .target_pid = target->tgid, .write = !!write };
+	struct xebek_rec tmpl;
+
+	if (!xebek_wants(XEBEK_REC_PROCVM))
+		return;
+	xebek_fill(&tmpl, XEBEK_REC_PROCVM, current, -1, NULL, ret);
+	xebek_emit(&tmpl, sizeof(pvm), 0, xebek_copy_kernel, &pvm);
+}
+
 void __xebek_fork(struct task_struct *child)
 {
 	struct xebek_rec tmpl;

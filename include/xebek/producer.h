@@ -121,6 +121,15 @@ static inline void xebek_producer_set_instance(struct xebek_producer *p,
 	XEBEK_WRITE(p->intf->instance, instance);
 }
 
+/* Free bytes in the data area as of Dom0's last published cons (0 when
+ * cons is not one Dom0 could have written). */
+static inline uint32_t xebek_producer_room(struct xebek_producer *p)
+{
+	uint32_t used = p->prod - XEBEK_READ(p->intf->cons);
+
+	return used > p->size ? 0u : p->size - used;
+}
+
 /* Counts one dropped record for "reason" (also usable by a hook that gives
  * up before reserving, e.g. on a fault while gathering its fields). */
 static inline void xebek_producer_drop(struct xebek_producer *p,

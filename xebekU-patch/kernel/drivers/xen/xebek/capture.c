@@ -273,13 +273,16 @@ static void xebek_put_one(struct xebek_rec *tmpl, size_t n, xebek_copy_fn copy,
 /*
  * Queues a record of "total" payload bytes plus "missed" bytes the caller
  * could not gather: one record if it fits, else pieces; beyond the cap
- * the rest is counted in not_captured.
+ * the rest is counted in not_captured. Pieces wait for room while Dom0
+ * drains the ring (a large payload is larger than the ring), except where
+ * the caller must not sleep ("atomic").
  */
-static void xebek_emit(struct xebek_rec *tmpl, size_t total, size_t missed,
-		       xebek_copy_fn copy, const void *src)
+static void __xebek_emit(struct xebek_rec *tmpl, size_t total, size_t missed,
+			 xebek_copy_fn copy, const void *src, bool atomic)
 {
 	size_t max = xebek_max_payload();
 	size_t take = min(total, xebek_cap());
+	bool wait = !atomic;
 	size_t off, n;
 
 	missed += total - take;
@@ -298,8 +301,17 @@ static void xebek_emit(struct xebek_rec *tmpl, size_t total, size_t missed,
 		tmpl->offset = off;
 		if (off + n == take)
 			tmpl->flags |= XEBEK_RF_LAST;
+		/* once Dom0 stopped draining, the rest goes or drops at once */
+		if (wait)
+			wait = xebek_wait_room(n);
 		xebek_put_one(tmpl, n, copy, src, off);
 	}
+}
+
+static void xebek_emit(struct xebek_rec *tmpl, size_t total, size_t missed,
+		       xebek_copy_fn copy, const void *src)
+{
+	__xebek_emit(tmpl, total, missed, copy, src, false);
 }
 
 static void xebek_io(unsigned int type, int fd, struct file *file,
@@ -460,9 +472,10 @@ void __xebek_open(int fd, struct file *file, u64 flags, umode_t mode)
 	/* d_path() takes no sleeping lock; it fails on paths > PATH_MAX. */
 	path = d_path(&file->f_path, buf, PATH_MAX);
 	if (IS_ERR(path))
-		xebek_emit(&tmpl, 0, 0, xebek_copy_kernel, NULL);
+		__xebek_emit(&tmpl, 0, 0, xebek_copy_kernel, NULL, true);
 	else
-		xebek_emit(&tmpl, strlen(path), 0, xebek_copy_kernel, path);
+		__xebek_emit(&tmpl, strlen(path), 0, xebek_copy_kernel, path,
+			     true);
 	put_cpu_ptr(xebek_scratch);
 }
 
@@ -585,9 +598,12 @@ static void xebek_sock_payload(unsigned int type, struct socket *sock,
 	xebek_emit(&tmpl, n, missed, xebek_copy_kernel, buf);
 }
 
+/* Larger messages are read from the user's buffer instead. */
+#define XEBEK_SOCK_BOUNCE_MAX	(1024 * 1024)
+
 static bool xebek_sock_io_alloc(struct xebek_sock_io *io, size_t n)
 {
-	size_t take = min(n, xebek_cap());
+	size_t take = min3(n, xebek_cap(), (size_t)XEBEK_SOCK_BOUNCE_MAX);
 	void *buf = kvmalloc(take, GFP_KERNEL | __GFP_NOWARN);
 
 	if (!buf) {

@@ -26,6 +26,7 @@
  */
 #include <linux/gfp.h>
 #include <linux/init.h>
+#include <linux/delay.h>
 #include <linux/interrupt.h>
 #include <linux/jump_label.h>
 #include <linux/kernel.h>
@@ -166,6 +167,41 @@ void xebek_commit(unsigned long irqflags)
 		xebek_prod.notify = xebek_notify;
 	}
 	spin_unlock_irqrestore(&xebek_lock, irqflags);
+}
+
+/* Dom0 counts as gone once it has consumed nothing for this long. */
+#define XEBEK_WAIT_IDLE_MS	20
+
+bool xebek_wait_room(u32 payload_len)
+{
+	/* the record, a pad in front of it at worst, and pending losses */
+	u32 need = 2 * XEBEK_REC_ALIGNED(sizeof(struct xebek_rec) + payload_len) +
+		   XEBEK_LOSS_NR * XEBEK_REC_ALIGNED(sizeof(struct xebek_rec) +
+						     sizeof(struct xebek_loss));
+	unsigned long idle_until = 0, flags;
+	u32 room, cons, last = 0;
+	bool first = true;
+
+	for (;;) {
+		spin_lock_irqsave(&xebek_lock, flags);
+		if (!xebek_intf) {
+			spin_unlock_irqrestore(&xebek_lock, flags);
+			return false;
+		}
+		room = xebek_producer_room(&xebek_prod);
+		cons = READ_ONCE(xebek_prod.intf->cons);
+		spin_unlock_irqrestore(&xebek_lock, flags);
+		if (room >= need)
+			return true;
+		if (first || cons != last) {
+			first = false;
+			last = cons;
+			idle_until = jiffies + msecs_to_jiffies(XEBEK_WAIT_IDLE_MS);
+		} else if (time_after(jiffies, idle_until)) {
+			return false;
+		}
+		usleep_range(200, 500);
+	}
 }
 
 void xebek_drop(unsigned int reason)

@@ -30,6 +30,12 @@ struct xebek_rec *xebek_begin_from(const struct xebek_rec *tmpl,
 #define XEBEK_GROUP_NEW (~0ULL)
 void xebek_commit(unsigned long irqflags);
 void xebek_abort(unsigned int reason, unsigned long irqflags);
+/*
+ * Sleeps until a record of "payload_len" bytes fits in the ring, while Dom0
+ * keeps consuming; false once it has stopped (or the ring is gone). For
+ * the pieces of a large payload, where the caller may sleep.
+ */
+bool xebek_wait_room(u32 payload_len);
 /* Counts a record given up before it was reserved. */
 void xebek_drop(unsigned int reason);
 /* Largest payload a record may carry in this ring. */

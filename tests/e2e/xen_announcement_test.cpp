@@ -51,7 +51,7 @@ TEST(XenAnnouncement, RejectsWrongRefCount) {
 TEST(XenAnnouncement, RejectsMalformedFields) {
   const std::string ok_refs = " ring-refs=" + refs(2);
   EXPECT_FALSE(parse_xen_announcement(""));
-  EXPECT_FALSE(parse_xen_announcement("version=2 order=0 event-channel=1" + ok_refs));
+  EXPECT_FALSE(parse_xen_announcement("version=3 order=0 event-channel=1" + ok_refs));
   EXPECT_FALSE(parse_xen_announcement("version=1 order=10 event-channel=1 ring-refs=" + refs(1025)));
   EXPECT_FALSE(parse_xen_announcement("version=1 order=0 event-channel=-1" + ok_refs));
   EXPECT_FALSE(parse_xen_announcement("version=1 order=0 event-channel=99999999999" + ok_refs));

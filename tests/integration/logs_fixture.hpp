@@ -66,6 +66,13 @@ inline std::vector<Event> keystrokes(std::uint64_t first_seq, std::size_t n, con
     v[i].fd = 0;
     std::memcpy(v[i].comm.data(), "sh", 2);
     v[i].data = {byte, 1};
+    // As a version-2 guest reports terminal input: its session, its own
+    // group, Xen time going on.
+    v[i].flags = xebekd::kFlagTty;
+    v[i].detail.sid = 42;
+    v[i].detail.tty = 136u << 8;
+    v[i].detail.group = v[i].seq;
+    v[i].detail.xen_time_ns = 9'000'000'000ull + i * 997;
   }
   return v;
 }

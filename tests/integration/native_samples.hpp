@@ -40,6 +40,7 @@ inline Event base(std::uint64_t seq, EventType type, const char* comm) {
   e.fd = 3;
   e.inode = 131'000 + seq;
   std::memcpy(e.comm.data(), comm, std::strlen(comm));
+  e.detail = xebekd::implied_detail(e);  // what a version-1 guest reports
   return e;
 }
 
@@ -132,6 +133,7 @@ inline Samples every_kind() {
   loss.inode = 0;
   loss.lost = 17;
   loss.loss_reason = 0;
+  loss.detail = xebekd::implied_detail(loss);
   add(loss);
 
   Event odd_time = base(seq++, EventType::Read, "bash");  // beyond Sebek's u32 seconds
@@ -154,8 +156,79 @@ inline Samples every_kind() {
   jump.fd = 0;
   jump.retval = 1;
   jump.data = s.keep("\r");
+  jump.detail = xebekd::implied_detail(jump);
   add(jump);
   return s;
+}
+
+// What a version-2 guest adds: every kind of detail, appended after
+// every_kind() (its seqs continue from `first_seq`).
+inline void add_version2_kinds(Samples& s, std::uint64_t first_seq) {
+  std::uint64_t seq = first_seq;
+  auto terminal = [&](EventType type, const char* comm, const char* bytes) {
+    Event e = base(seq++, type, comm);
+    e.fd = 0;
+    e.flags = xebekd::kFlagTty;
+    e.data = s.keep(bytes);
+    e.retval = static_cast<std::int64_t>(e.data.size());
+    e.detail.xen_time_ns = 5'000'000'000ull + e.seq * 777;
+    e.detail.sid = 4200;
+    e.detail.tty = (136u << 8) | 0u;  // /dev/pts/0
+    e.detail.dev = 0x16;
+    e.detail.mode = 020620;
+    e.detail.open_flags = 02;
+    e.detail.gid = e.detail.egid = 1000;
+    return e;
+  };
+  s.events.push_back(terminal(EventType::Read, "su", "hunter2\n"));
+  s.events.push_back(terminal(EventType::Read, "su", "x"));  // like the one before
+  s.events.push_back(terminal(EventType::Write, "su", "Password: "));
+
+  Event root = base(seq++, EventType::Open, "passwd");  // setuid: euid 0, uid 1000
+  root.retval = 4;
+  root.fd = 4;
+  root.data = s.keep("/etc/shadow");
+  root.detail.euid = root.detail.fsuid = 0;
+  root.detail.open_flags = 0101;
+  root.detail.mode = 0600;
+  root.detail.xen_time_ns = 6'000'000'000ull;
+  s.events.push_back(root);
+
+  Event failed = base(seq++, EventType::Open, "cat");
+  failed.flags = xebekd::kFlagFailed;
+  failed.retval = -13;
+  failed.fd = 0;
+  failed.inode = 0;
+  failed.data = s.keep("/root/secret");
+  s.events.push_back(failed);
+
+  Event close = base(seq++, EventType::Close, "cat");
+  close.detail.dev = 0x801;
+  s.events.push_back(close);
+
+  Event vm = base(seq++, EventType::ProcVm, "gdb");
+  vm.flags = xebekd::kFlagProcVmWrite;
+  vm.retval = 4096;
+  vm.detail.target_pid = 777;
+  s.events.push_back(vm);
+
+  Event sock = base(seq++, EventType::Socket, "udpd");  // bind(): native only
+  sock.socket.family = 2;
+  sock.socket.call = 2;
+  sock.socket.proto = 17;
+  sock.socket.local_addr = {0, 0, 0, 0};
+  sock.socket.local_port = 5353;
+  sock.detail.sock_type = 2;
+  sock.detail.sock_proto = 17;
+  s.events.push_back(sock);
+
+  Event joined = base(seq + 3, EventType::Write, "dd");  // pieces seq..seq+3, cut by the guest's cap
+  joined.flags = xebekd::kFlagTruncated;
+  joined.retval = 9000;
+  joined.data = s.keep(pattern(5000, 9));
+  joined.detail.group = seq;
+  joined.detail.not_captured = 4000;
+  s.events.push_back(joined);
 }
 
 }  // namespace native_samples

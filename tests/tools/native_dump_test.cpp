@@ -40,6 +40,21 @@ TEST(NativeDump, BothLayoutsGiveTheSameEvents) {
   EXPECT_EQ(v1.out, v2.out);
 }
 
+TEST(NativeDump, TheCurrentLayoutAddsTheDetailOfVersion2Guests) {
+  const auto v2 = run_process({XEBEK_NATIVE_DUMP, golden("native-v2")});
+  const auto v3 = run_process({XEBEK_NATIVE_DUMP, golden("native-v3")});
+  ASSERT_EQ(v3.exit_code, 0) << v3.err;
+  EXPECT_EQ(v3.out.substr(0, v2.out.size()), v2.out) << "the legacy events read differently";
+  const std::string added = v3.out.substr(v2.out.size());
+  EXPECT_EQ(lines(added), 9u) << added;
+  for (const char* want : {"type=read ", "tty_io=1", "sid=4200", "tty=34816", "data=\"hunter2\\x0a\"",
+                           "comm=\"passwd\"", "uid=1000 fd=4", "euid=0 fsuid=0", "open_flags=65",
+                           "failed=1", "ret=-13", "type=close ", "type=process_vm ",
+                           "target_pid=777 vm=write", "call=2 proto=17", "sock_type=2 sock_proto=17",
+                           "truncated=1", "not_captured=4000", "xen_time_ns=6000000000"})
+    EXPECT_NE(added.find(want), std::string::npos) << want << " missing in\n" << added;
+}
+
 TEST(NativeDump, AMissingStreamIsAnErrorNamingIt) {
   const fs::path dir = fs::temp_directory_path() / ("native-dump-" + std::to_string(::getpid()));
   fs::create_directories(dir);

@@ -17,6 +17,8 @@ const char* type_name(xebekd::EventType t) {
     case xebekd::EventType::Fork: return "fork";
     case xebekd::EventType::Exec: return "exec";
     case xebekd::EventType::Loss: return "loss";
+    case xebekd::EventType::Close: return "close";
+    case xebekd::EventType::ProcVm: return "process_vm";
   }
   return "unknown";
 }
@@ -56,6 +58,35 @@ void append_field(std::string& out, const char* name, std::uint64_t v) {
   out += std::to_string(v);
 }
 
+// The fields of ring protocol version 2. The flags by name, so that a
+// reader need not know their bits.
+void append_detail(std::string& out, const xebekd::Event& e) {
+  const xebekd::EventDetail& d = e.detail;
+  if (e.flags & xebekd::kFlagTty) out += " tty_io=1";
+  if (e.flags & xebekd::kFlagFailed) out += " failed=1";
+  if (e.flags & xebekd::kFlagTruncated) out += " truncated=1";
+  append_field(out, "euid", d.euid);
+  append_field(out, "fsuid", d.fsuid);
+  append_field(out, "gid", d.gid);
+  append_field(out, "egid", d.egid);
+  append_field(out, "sid", d.sid);
+  append_field(out, "tty", d.tty);
+  append_field(out, "dev", d.dev);
+  append_field(out, "open_flags", d.open_flags);
+  append_field(out, "mode", d.mode);
+  append_field(out, "xen_time_ns", d.xen_time_ns);
+  append_field(out, "group", d.group);
+  if (e.flags & xebekd::kFlagTruncated) append_field(out, "not_captured", d.not_captured);
+  if (e.type == xebekd::EventType::Socket) {
+    append_field(out, "sock_type", d.sock_type);
+    append_field(out, "sock_proto", d.sock_proto);
+  }
+  if (e.type == xebekd::EventType::ProcVm) {
+    append_field(out, "target_pid", d.target_pid);
+    out += (e.flags & xebekd::kFlagProcVmWrite) ? " vm=write" : " vm=read";
+  }
+}
+
 }  // namespace
 
 void append_entry_line(std::string& out, const xebekd::NativeEntry& n, const TextOptions& opt) {
@@ -78,6 +109,7 @@ void append_entry_line(std::string& out, const xebekd::NativeEntry& n, const Tex
   while (clen < e.comm.size() && e.comm[clen]) ++clen;
   append_escaped(out, reinterpret_cast<const std::uint8_t*>(e.comm.data()), clen);
   append_field(out, "flags", e.flags);
+  append_detail(out, e);
   append_field(out, "sebek_records", n.meta.sebek_records);
   append_field(out, "stream_end", n.meta.stream_end);
   if (e.type == xebekd::EventType::Socket) {

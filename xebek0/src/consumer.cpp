@@ -9,7 +9,37 @@
 namespace xebek0 {
 namespace {
 
-constexpr uint32_t kHdr = sizeof(xebek_rec);
+constexpr uint32_t kHdrV1 = sizeof(xebek_rec_v1);
+
+uint32_t header_size(unsigned version) {
+  return version == XEBEK_RING_VERSION_1 ? kHdrV1 : uint32_t{sizeof(xebek_rec)};
+}
+
+// The flags each version defines; others are cleared from the private copy.
+constexpr uint16_t kFlagsV1 = XEBEK_RF_TRUNCATED | XEBEK_RF_TTY | XEBEK_RF_SEBEK_CHUNK;
+constexpr uint16_t kFlagsV2 = kFlagsV1 | XEBEK_RF_PIECE | XEBEK_RF_LAST | XEBEK_RF_FAILED;
+
+// A version-1 header in the version-2 layout.
+xebek_rec widen(const xebek_rec_v1& o) {
+  xebek_rec h{};
+  h.len = o.len;
+  h.type = o.type;
+  h.flags = o.flags & kFlagsV1;
+  h.seq = o.seq;
+  h.group = o.seq;
+  h.time_ns = o.time_ns;
+  h.pid = o.pid;
+  h.tgid = o.tgid;
+  h.ppid = o.ppid;
+  h.uid = o.uid;
+  h.euid = o.uid;
+  h.fsuid = o.uid;
+  h.fd = o.fd;
+  h.inode = o.inode;
+  h.ret = o.ret;
+  std::memcpy(h.comm, o.comm, sizeof h.comm);
+  return h;
+}
 
 // Copies n bytes (a multiple of 8, from an 8-byte aligned address) out of
 // guest memory, one untorn 64-bit load per word, so the compiler can never
@@ -33,6 +63,9 @@ Consumer::Consumer(MappedRing& ring, ConsumerOptions opts)
     : ring_(ring),
       opts_(opts),
       size_(ring.size()),
+      version_(ring.version()),
+      hdr_size_(header_size(ring.version())),
+      type_max_(ring.version() == XEBEK_RING_VERSION_1 ? XEBEK_REC_TYPE_MAX_V1 : XEBEK_REC_TYPE_MAX),
       max_rec_(std::min<uint32_t>(XEBEK_REC_MAX, ring.size() / 2)) {
   if (opts_.max_batch == 0) opts_.max_batch = 1;
   batch_.reserve(std::min<size_t>(opts_.max_batch, 4096));
@@ -66,11 +99,12 @@ bool Consumer::check_identity() {
   uint16_t version = XEBEK_READ(ri->version);
   uint32_t hdr = XEBEK_READ(ri->hdr_size);
   uint8_t order = XEBEK_READ(ri->order);
-  if (magic != XEBEK_RING_MAGIC || version != XEBEK_RING_VERSION || hdr != kHdr) {
+  const bool known = version_ == XEBEK_RING_VERSION || version_ == XEBEK_RING_VERSION_1;
+  if (!known || magic != XEBEK_RING_MAGIC || version != version_ || hdr != hdr_size_) {
     error(ProtocolError::BadIdentity,
           "magic/version/header size " + std::to_string(magic) + "/" +
               std::to_string(version) + "/" + std::to_string(hdr) +
-              " do not match protocol version " + std::to_string(XEBEK_RING_VERSION));
+              " do not match the announced protocol version " + std::to_string(version_));
     return false;
   }
   if (order != ring_.order()) {
@@ -156,11 +190,24 @@ std::optional<uint32_t> Consumer::read_prod() {
   return prod;
 }
 
+// The header at "off", at most n bytes of it (a padding record may be as
+// short as 8), copied once and widened to the version-2 layout.
+void Consumer::copy_header(uint32_t off, uint32_t n, xebek_rec& out) const {
+  if (version_ == XEBEK_RING_VERSION_1) {
+    xebek_rec_v1 v1{};
+    copy_shared(&v1, ring_.data() + off, std::min(n, kHdrV1));
+    out = widen(v1);
+    return;
+  }
+  copy_shared(&out, ring_.data() + off, std::min<uint32_t>(n, sizeof out));
+  out.flags &= kFlagsV2;
+}
+
 Consumer::Frame Consumer::read_frame(uint32_t prod, Record& rec) {
   const uint32_t off = read_ & (size_ - 1);
   const uint32_t room = size_ - off;    // multiple of 8, >= 8
   const uint32_t avail = prod - read_;  // multiple of 8, >= 8
-  copy_shared(&rec.hdr, ring_.data() + off, std::min({kHdr, room, avail}));
+  copy_header(off, std::min({hdr_size_, room, avail}), rec.hdr);
   const xebek_rec& h = rec.hdr;
   // Error text only, built when needed: the hot path formats nothing.
   const auto at = [pos = read_] { return " at " + std::to_string(pos); };
@@ -183,7 +230,7 @@ Consumer::Frame Consumer::read_frame(uint32_t prod, Record& rec) {
     read_ += room;
     return Frame::Skip;
   }
-  if (h.len < kHdr) {
+  if (h.len < hdr_size_) {
     error(ProtocolError::ShortLength, "length " + std::to_string(h.len) + at());
     return Frame::Broken;
   }
@@ -204,10 +251,10 @@ Consumer::Frame Consumer::read_frame(uint32_t prod, Record& rec) {
   }
   // Framing of this record is sound from here on: whatever else is wrong
   // with it, the next record starts at read_ + step.
-  rec.payload = {ring_.data() + off + kHdr, h.len - kHdr};
+  rec.payload = {ring_.data() + off + hdr_size_, h.len - hdr_size_};
   read_pos_ = read_;
   read_ += step;
-  if (h.type > XEBEK_REC_TYPE_MAX) {
+  if (h.type > type_max_) {
     error(ProtocolError::UnknownType, "type " + std::to_string(h.type) + at());
     return Frame::Skip;
   }
@@ -237,8 +284,42 @@ bool Consumer::read_payload(Record& rec) {
       error(ProtocolError::LossHuge, "loss count " + std::to_string(rec.loss.count) + at());
       rec.loss.count = kMaxLossPerRecord;  // the private copy: capped, never wrapped
     }
+  } else if (rec.hdr.type == XEBEK_REC_PROCVM) {
+    if (plen != sizeof(xebek_procvm)) {
+      error(ProtocolError::BadPayload, "process_vm payload of " + std::to_string(plen) + at());
+      return false;
+    }
+    copy_shared(&rec.procvm, rec.payload.data(), sizeof(xebek_procvm));
+  } else if ((rec.hdr.type == XEBEK_REC_CLOSE || rec.hdr.type == XEBEK_REC_FORK) && plen != 0) {
+    error(ProtocolError::BadPayload, "payload of " + std::to_string(plen) + " on a record that has none" + at());
+    return false;
   }
+  check_piece(rec.hdr);
   return true;
+}
+
+// Piece fields steer reassembly in xebekd, so they must be coherent: a
+// piece of a payload-carrying type whose group is not after it. Anything
+// else is kept as a whole record of its own.
+void Consumer::check_piece(xebek_rec& h) {
+  const bool splittable =
+      h.type == XEBEK_REC_READ || h.type == XEBEK_REC_WRITE || h.type == XEBEK_REC_EXEC;
+  if (!(h.flags & XEBEK_RF_PIECE)) {
+    if (h.flags & XEBEK_RF_LAST)
+      error(ProtocolError::BadPiece, "last-piece flag without piece flag at " + std::to_string(read_pos_));
+    h.flags &= ~XEBEK_RF_LAST;
+    h.group = h.seq;
+    h.offset = 0;
+    return;
+  }
+  if (!splittable || h.group > h.seq) {
+    error(ProtocolError::BadPiece, "piece of type " + std::to_string(h.type) + " group " +
+                                       std::to_string(h.group) + " seq " + std::to_string(h.seq) +
+                                       " at " + std::to_string(read_pos_));
+    h.flags &= ~(XEBEK_RF_PIECE | XEBEK_RF_LAST);
+    h.group = h.seq;
+    h.offset = 0;
+  }
 }
 
 bool Consumer::track_seq(const xebek_rec& h) {

@@ -14,7 +14,27 @@ constexpr std::pair<const char*, std::uint32_t> kModes[] = {
     {"writes", XEBEK_CTL_WRITES},         {"sockets", XEBEK_CTL_SOCKETS},
     {"opens", XEBEK_CTL_OPENS},           {"exec", XEBEK_CTL_EXEC},
     {"fork", XEBEK_CTL_FORK},
+    {"tty-in", XEBEK_CTL_TTY_IN},         {"tty-out", XEBEK_CTL_TTY_OUT},
+    {"sebek-keystrokes", XEBEK_CTL_SEBEK_KEYS},
+    {"success-only", XEBEK_CTL_SUCCESS_ONLY},
 };
+// Sets of modes by one name: what a guest does by default, and Sebek's
+// own defaults (keystrokes, sockets, opens, fork) for operators who want
+// the data Sebek gave them.
+constexpr std::pair<const char*, std::uint32_t> kSets[] = {
+    {"all", XEBEK_CTL_ALL_MODES},
+    {"default", XEBEK_CTL_DEFAULT & XEBEK_CTL_ALL_MODES},
+    {"sebek", XEBEK_CTL_DEFAULT_V1 & XEBEK_CTL_ALL_MODES},
+    {"none", 0},
+};
+
+bool lookup(const std::string& word, std::uint32_t& bits) {
+  for (const auto& [name, bit] : kSets)
+    if (word == name) return bits |= bit, true;
+  for (const auto& [name, bit] : kModes)
+    if (word == name) return bits |= bit, true;
+  return false;
+}
 
 }  // namespace
 
@@ -25,16 +45,11 @@ std::uint32_t parse_mode(const std::string& text) {
   bool any = false;
   while (std::getline(in, word, ',')) {
     any = true;
-    if (word == "all") { bits |= XEBEK_CTL_ALL_MODES; continue; }
-    if (word == "none") continue;
-    if (word == "sebek") { bits |= XEBEK_CTL_DEFAULT & XEBEK_CTL_ALL_MODES; continue; }
-    bool found = false;
-    for (const auto& [name, bit] : kModes)
-      if (word == name) { bits |= bit; found = true; }
-    if (!found)
-      throw std::invalid_argument(
-          "unknown capture mode \"" + word +
-          "\" (use keystrokes, reads, writes, sockets, opens, exec, fork, all, sebek, none)");
+    if (!lookup(word, bits))
+      throw std::invalid_argument("unknown capture mode \"" + word +
+                                  "\" (use keystrokes, tty-in, tty-out, reads, writes, sockets, opens, "
+                                  "exec, fork, sebek-keystrokes, success-only, default, sebek, all, "
+                                  "none)");
   }
   if (!any) throw std::invalid_argument("empty capture mode");
   return bits;

@@ -24,6 +24,7 @@ const char* to_string(ProtocolError e) {
     case ProtocolError::NotifyFlood: return "notify_flood";
     case ProtocolError::SeqBackwards: return "seq_backwards";
     case ProtocolError::LossHuge: return "loss_huge";
+    case ProtocolError::BadPiece: return "bad_piece";
     case ProtocolError::Count_: break;
   }
   return "unknown";
@@ -40,6 +41,7 @@ bool is_fatal(ProtocolError e) {
     case ProtocolError::NotifyFlood:
     case ProtocolError::SeqBackwards:
     case ProtocolError::LossHuge:
+    case ProtocolError::BadPiece:
       return false;
     default:
       return true;

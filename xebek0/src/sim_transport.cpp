@@ -54,8 +54,15 @@ int fetch_eventfd(int pidfd, int fd, const std::string& what, const std::string&
 
 class SimMappedRing final : public MappedRing {
  public:
-  SimMappedRing(DomainInfo dom, unsigned order, void* mem, size_t len, int evt, int ctl)
-      : dom_(std::move(dom)), order_(order), mem_(mem), len_(len), evt_(evt), ctl_(ctl) {}
+  SimMappedRing(DomainInfo dom, unsigned order, unsigned version, void* mem, size_t len, int evt,
+                int ctl)
+      : dom_(std::move(dom)),
+        order_(order),
+        version_(version),
+        mem_(mem),
+        len_(len),
+        evt_(evt),
+        ctl_(ctl) {}
   ~SimMappedRing() override {
     ::munmap(mem_, len_);
     ::close(evt_);
@@ -67,6 +74,7 @@ class SimMappedRing final : public MappedRing {
     return static_cast<const uint8_t*>(mem_) + XEBEK_PAGE_SIZE;
   }
   unsigned order() const override { return order_; }
+  unsigned version() const override { return version_; }
   int event_fd() const override { return evt_; }
   uint64_t consume_events() override {
     uint64_t v = 0;
@@ -82,6 +90,7 @@ class SimMappedRing final : public MappedRing {
  private:
   DomainInfo dom_;
   unsigned order_;
+  unsigned version_;
   void* mem_;
   size_t len_;
   int evt_, ctl_;
@@ -179,7 +188,7 @@ std::unique_ptr<MappedRing> SimTransport::map(const DomainInfo& dom) {
   auto e = load_entry(registry_, dom.name, &why);
   if (!e) throw TransportError("domain " + dom.name + ": " + why);
   if (e->id != dom.id) throw TransportError("domain " + dom.name + ": id changed");
-  if (e->version != XEBEK_RING_VERSION)
+  if (e->version != XEBEK_RING_VERSION && e->version != XEBEK_RING_VERSION_1)
     throw TransportError("domain " + dom.name + ": protocol version " +
                          std::to_string(e->version) + " not supported");
   const size_t len = XEBEK_PAGE_SIZE + size_t{XEBEK_RING_SIZE(e->order)};
@@ -216,7 +225,7 @@ std::unique_ptr<MappedRing> SimTransport::map(const DomainInfo& dom) {
     throw;
   }
   ::close(pidfd);
-  return std::make_unique<SimMappedRing>(dom, e->order, mem, len, evt, ctl);
+  return std::make_unique<SimMappedRing>(dom, e->order, e->version, mem, len, evt, ctl);
 }
 
 std::optional<std::string> SimTransport::domain_ip(const DomainInfo& dom) {

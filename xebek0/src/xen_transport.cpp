@@ -39,7 +39,7 @@ bool parse_u32(std::string_view s, uint32_t& out) {
 class XenRing final : public MappedRing {
  public:
   XenRing(DomainInfo dom, xengnttab_handle* gnt, const XenAnnouncement& a)
-      : dom_(std::move(dom)), gnt_(gnt), order_(a.order) {
+      : dom_(std::move(dom)), gnt_(gnt), order_(a.order), version_(a.version) {
     const std::string who = "domain " + std::to_string(dom_.id) + " (" + dom_.name + ")";
     intf_ = static_cast<xebek_ring_intf*>(xengnttab_map_grant_ref(
         gnt_, dom_.id, a.refs[0], PROT_READ | PROT_WRITE));
@@ -81,6 +81,7 @@ class XenRing final : public MappedRing {
   xebek_ring_intf* intf() const override { return intf_; }
   const uint8_t* data() const override { return data_; }
   unsigned order() const override { return order_; }
+  unsigned version() const override { return version_; }
   int event_fd() const override { return xenevtchn_fd(xce_); }
 
   uint64_t consume_events() override {
@@ -116,6 +117,7 @@ class XenRing final : public MappedRing {
   DomainInfo dom_;
   xengnttab_handle* gnt_;
   unsigned order_;
+  unsigned version_;
   uint32_t npages_ = 0;
   xebek_ring_intf* intf_ = nullptr;
   uint8_t* data_ = nullptr;
@@ -187,7 +189,7 @@ std::optional<XenAnnouncement> parse_xen_announcement(const std::string& v) {
     }
   }
   if (!have_version || !have_order || !have_port || !have_refs) return std::nullopt;
-  if (a.version != XEBEK_RING_VERSION) return std::nullopt;
+  if (a.version != XEBEK_RING_VERSION && a.version != XEBEK_RING_VERSION_1) return std::nullopt;
   if (a.refs.size() != 1u + (1u << a.order)) return std::nullopt;
   std::vector<uint32_t> sorted = a.refs;
   std::sort(sorted.begin(), sorted.end());

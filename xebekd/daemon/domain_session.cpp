@@ -104,10 +104,12 @@ DomainSession::DomainSession(const DaemonOptions& opt, const xebek0::DomainInfo&
 }
 
 DomainSession::~DomainSession() {
-  // What was dropped and not yet reported still becomes a loss entry.
-  if (refused_.empty() && !dropped_pending_.empty()) {
+  // What was dropped and not yet reported still becomes a loss entry, and
+  // a payload whose last pieces never came is written as far as it got.
+  if (refused_.empty()) {
     queue_dropped_losses(true);
-    write_pending();
+    pieces_.flush(pending());
+    if (!pending().empty()) write_pending();
   }
 }
 
@@ -180,6 +182,7 @@ bool DomainSession::write_pending() {
   quota_.charge(r.bytes);
   floor_.used(r.bytes);
   batch.clear();
+  pieces_.release();
   if (&batch == &refused_) refused_.shrink_to_fit();  // a domain holds no batch between turns
   consumer_->commit();
   return true;
@@ -245,7 +248,9 @@ bool DomainSession::drain(unsigned max_batches) {
     queue_dropped_losses(true);  // reported before what follows them
     std::vector<Event>& batch = pending();
     batch.reserve(batch.size() + recs.size());
-    for (const auto& r : recs) batch.push_back(event_from_record(r));
+    for (const auto& r : recs)
+      pieces_.add(event_from_record(r), r.hdr.flags & XEBEK_RF_PIECE, r.hdr.flags & XEBEK_RF_LAST,
+                  r.hdr.offset, batch);
     if (!write_pending()) return false;
   }
   // While dropping, the losses still reach the logs once a second.
@@ -297,9 +302,10 @@ DomainStatus DomainSession::status() const {
     d.lost[loss_reason_name(r)] = (total != dropped_total_.end() ? total->second : 0) +
                                   (open != dropped_pending_.end() ? open->second : 0);
   }
-  d.protocol_errors = s.protocol_errors;
+  d.protocol_errors = s.protocol_errors + pieces_.overlaps();
   for (unsigned k = 0; k < xebek0::kProtocolErrorKinds; ++k)
     if (s.by_kind[k]) d.errors[xebek0::to_string(static_cast<xebek0::ProtocolError>(k))] = s.by_kind[k];
+  if (pieces_.overlaps()) d.errors["piece_overlap"] = pieces_.overlaps();
   d.lag_bytes = s.lag_bytes;
   d.write_failures = write_failures_;
   d.disk_full = !refused_.empty();

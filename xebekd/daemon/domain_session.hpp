@@ -18,6 +18,7 @@
 #include "options.hpp"
 #include "xebekd/disk_budget.hpp"
 #include "xebekd/domain_logs.hpp"
+#include "xebekd/piece_assembler.hpp"
 #include "xebekd/status_file.hpp"
 
 namespace xebekd {
@@ -85,6 +86,8 @@ class DomainSession {
   std::unique_ptr<xebek0::MappedRing> ring_;
   std::unique_ptr<DomainLogs> logs_;
   std::unique_ptr<xebek0::Consumer> consumer_;
+  // Payloads split over several records, joined before they are written.
+  PieceAssembler pieces_;
   Recovery recovery_;
   FreeSpaceFloor& floor_;
   DiskQuota quota_;

@@ -13,6 +13,8 @@ const char* action_name(Action a) {
     case Action::Fork: return "fork";
     case Action::Exec: return "exec";
     case Action::Loss: return "loss";
+    case Action::Close: return "close";
+    case Action::ProcVm: return "process_vm";
     case Action::Unknown: break;
   }
   return "unknown";

@@ -126,6 +126,8 @@ void ProcessTable::note(Process& p, const Activity& a) {
     case Action::Exec: keep_bounded(p.execs, p.execs_total, parse_exec(a)); break;
     case Action::Fork:
     case Action::Loss:
+    case Action::Close:
+    case Action::ProcVm:
     case Action::Unknown: break;
   }
 }

@@ -51,6 +51,8 @@ Action native_action(xebekd::EventType t) {
     case xebekd::EventType::Fork: return Action::Fork;
     case xebekd::EventType::Exec: return Action::Exec;
     case xebekd::EventType::Loss: return Action::Loss;
+    case xebekd::EventType::Close: return Action::Close;
+    case xebekd::EventType::ProcVm: return Action::ProcVm;
   }
   return Action::Unknown;
 }

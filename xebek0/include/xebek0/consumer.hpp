@@ -42,6 +42,8 @@ enum class ProtocolError : unsigned {
   NotifyFlood,     // far more signals than the consumer asked for
   SeqBackwards,    // sequence number not above the previous one (record kept)
   LossHuge,        // loss count beyond what a ring can drop (capped)
+  BadPiece,        // piece flags on a record that cannot be split, or a
+                   // group/offset that cannot be (record kept whole)
   Count_
 };
 inline constexpr unsigned kProtocolErrorKinds =
@@ -142,7 +144,9 @@ class Consumer {
   enum class Frame { Record, Skip, Broken };
   std::optional<uint32_t> read_prod();
   Frame read_frame(uint32_t prod, Record& rec);
+  void copy_header(uint32_t off, uint32_t n, xebek_rec& out) const;
   bool read_payload(Record& rec);
+  void check_piece(xebek_rec& h);
   bool track_seq(const xebek_rec& h);
   void error(ProtocolError e, const std::string& detail);
   bool check_identity();
@@ -151,6 +155,9 @@ class Consumer {
   MappedRing& ring_;
   ConsumerOptions opts_;
   uint32_t size_;       // Dom0's copy of the ring size
+  unsigned version_;    // the protocol version the guest announced
+  uint32_t hdr_size_;   // that version's record header size
+  uint16_t type_max_;   // ... and its highest record type
   uint32_t max_rec_;    // largest valid record
   uint32_t cons_ = 0;   // what Dom0 last published as cons
   uint32_t read_ = 0;   // next record to read (>= cons_)

@@ -60,6 +60,9 @@ class MappedRing {
   // interface page.
   virtual unsigned order() const = 0;
   uint32_t size() const { return XEBEK_RING_SIZE(order()); }
+  // The protocol version the guest announced (validated: 1 or 2). The
+  // Consumer reads the ring in that version's record layout.
+  virtual unsigned version() const { return XEBEK_RING_VERSION; }
 
   // A file descriptor that becomes readable when the guest signalled; put
   // it in an epoll set. After it fired call consume_events().

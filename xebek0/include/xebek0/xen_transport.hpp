@@ -7,7 +7,7 @@
 //   <xs_path>/<domid>         "n0"
 //   <xs_path>/<domid>/ring    "n0 w<domid>": created empty by Dom0 when the
 //                             domain appears; the guest writes
-//                             "version=1 order=<o> event-channel=<port>
+//                             "version=<1|2> order=<o> event-channel=<port>
 //                              ring-refs=<intf>,<d0>,<d1>,..." into it
 //   <xs_path>/<domid>/control "n0": control word requested by xebekctl
 //

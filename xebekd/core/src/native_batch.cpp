@@ -32,19 +32,21 @@ void NativeBatchWriter::open_batch() {
   b.data_first = data_.iov().size();
   b.data_bytes = 0;
   next_seq_.reset();
+  detail_.reset();
 }
 
 void NativeBatchWriter::add(const Event& e, const StreamPlacement& placed, const LogPosition& after) {
   Open& b = batches_[used_ - 1];
   if (b.head.count == 0) b.head.first_seq = e.seq;
   const std::uint64_t implied = next_seq_ ? *next_seq_ : e.seq;
-  if (!append_ref_entry(e, implied, b.head.stream_start, placed, b.index)) {
+  if (!append_ref_entry(e, implied, b.head.stream_start, placed, detail_, b.index)) {
     append_full_entry(e, b.index);
     data_.append(e.data);
     b.data_bytes += e.data.size();
   }
   ++b.head.count;
   next_seq_ = e.seq + 1;
+  detail_.note(e.detail);
   if (!ctx_.resume_seq || e.seq > *ctx_.resume_seq) ctx_.resume_seq = e.seq;
   at_ = after;
   if (b.index.size() >= kBatchIndexTarget || b.data_bytes >= kBatchDataTarget) {

@@ -39,7 +39,8 @@ bool read_file(const std::string& path, std::vector<std::uint8_t>& out) {
 
 // Whether a head describes a well-formed batch within `avail` bytes.
 bool head_fits(const BatchHead& h, std::uint64_t avail) {
-  if (h.magic != native::kBatchMagic || h.version != native::kVersion) return false;
+  if (h.magic != native::kBatchMagic) return false;
+  if (h.version != native::kVersion && h.version != native::kVersion2) return false;
   if (h.index_len > native::kMaxBatchIndex) return false;
   const std::uint64_t min = sizeof(BatchHead) + std::uint64_t(h.index_len) + sizeof(BatchTail);
   if (h.total_len < min || h.total_len > avail) return false;
@@ -89,6 +90,7 @@ class BatchReader {
   BatchHead head_{};
   SebekMapper mapper_;
   std::uint64_t implied_seq_ = 0;
+  native::DetailContext detail_;  // the entry before, in this batch
   std::uint64_t stream_pos_ = 0, pcap_pos_ = 0;
   sebekd_format::Header first_{};    // first Sebek record of the entry being resolved
   bool joined_ = false;      // its payload went to s_.joined
@@ -109,6 +111,7 @@ std::uint64_t BatchReader::read() {
   const auto data = batch.subspan(sizeof(BatchHead) + head_.index_len,
                                   head_.total_len - sizeof(BatchHead) - head_.index_len - sizeof(BatchTail));
   implied_seq_ = head_.first_seq;
+  detail_.reset();
   mapper_.set_next_counter(head_.first_counter);
   stream_pos_ = head_.stream_start;
   pcap_pos_ = head_.pcap_start;
@@ -123,11 +126,12 @@ std::uint64_t BatchReader::read() {
 void BatchReader::read_entry(std::span<const std::uint8_t> index, std::size_t& pos,
                              std::span<const std::uint8_t> data, std::size_t& data_pos, std::uint32_t i) {
   native::DecodedEntry d;
-  const std::size_t used = native::decode_entry(index.subspan(pos), d);
+  const std::size_t used = native::decode_entry(index.subspan(pos), d, head_.version, detail_);
   if (used == 0) fail("entry " + std::to_string(i) + " is malformed");
   pos += used;
   NativeEntry n;
   n.offset = off_;
+  n.version = head_.version;
   joined_ = false;
   if (d.full) {
     if (data.size() - data_pos < d.data_len) fail("entry " + std::to_string(i) + " runs past the data area");
@@ -144,6 +148,7 @@ void BatchReader::read_entry(std::span<const std::uint8_t> index, std::size_t& p
     n.event.data = payload;
   }
   implied_seq_ = n.event.seq + 1;
+  detail_.note(n.event.detail);
   add_meta(n, i);
   if (joined_) fixups_.emplace_back(s_.entries.size(), s_.joined.size() - n.event.data.size());
   s_.entries.push_back(n);

@@ -47,6 +47,7 @@ std::optional<V1Entry> parse_v1_fixed(std::span<const std::uint8_t, sizeof(Nativ
   std::memcpy(e.socket.remote_addr.data(), f.remote_addr, 16);
   e.lost = f.lost;
   e.loss_reason = f.loss_reason;
+  e.detail = implied_detail(e);
   NativeMeta& m = v.entry.meta;
   m.recv_time_ns = f.recv_time_ns;
   m.domid = f.domid;

@@ -1,5 +1,6 @@
 #include "xebekd/sebek_mapping.hpp"
 
+#include <algorithm>
 #include <string_view>
 
 #include "sebekd_format/split.hpp"
@@ -14,12 +15,42 @@ sebekd_format::Comm sebek_comm(const std::array<char, kNativeCommSize>& comm) {
 
 namespace {
 
-std::uint32_t ipv4_of(const std::array<std::uint8_t, 16>& a) {
-  return (std::uint32_t{a[0]} << 24) | (std::uint32_t{a[1]} << 16) |
-         (std::uint32_t{a[2]} << 8) | std::uint32_t{a[3]};
+constexpr std::uint16_t kAfInet = 2;
+constexpr std::uint16_t kAfInet6 = 10;
+
+// ::ffff:a.b.c.d, the form a dual-stack socket gives an IPv4 peer.
+bool v4_mapped(const std::array<std::uint8_t, 16>& a) {
+  for (int i = 0; i < 10; ++i)
+    if (a[i]) return false;
+  return a[10] == 0xff && a[11] == 0xff;
+}
+
+bool unspecified(const std::array<std::uint8_t, 16>& a) {
+  return std::all_of(a.begin(), a.end(), [](std::uint8_t b) { return b == 0; });
+}
+
+bool is_sebek_call(SocketCall c) {
+  return c == 3 || c == 4 || c == 5 || c == 11 || c == 12 || c == 16 || c == 17;
+}
+
+// The IPv4 address in an address of `family` (IPv4 in the first 4 bytes,
+// v4-mapped IPv6 in the last 4).
+std::uint32_t ipv4_of(std::uint16_t family, const std::array<std::uint8_t, 16>& a) {
+  const std::size_t at = family == kAfInet6 ? 12 : 0;
+  return (std::uint32_t{a[at]} << 24) | (std::uint32_t{a[at + 1]} << 16) |
+         (std::uint32_t{a[at + 2]} << 8) | std::uint32_t{a[at + 3]};
 }
 
 }  // namespace
+
+bool sebek_carries(const Event& e) {
+  if (!is_sebek_call(e.socket.call) || (e.flags & kFlagFailed)) return false;
+  if (e.socket.family == kAfInet) return true;
+  // A dual-stack listener's IPv4 peer: the local end is v4-mapped too, or
+  // the unspecified address of a socket bound to "::".
+  return e.socket.family == kAfInet6 && v4_mapped(e.socket.remote_addr) &&
+         (v4_mapped(e.socket.local_addr) || unspecified(e.socket.local_addr));
+}
 
 sebekd_format::Header SebekMapper::header(const Event& e, std::uint16_t type) const {
   sebekd_format::Header h;
@@ -40,9 +71,9 @@ sebekd_format::Header SebekMapper::header(const Event& e, std::uint16_t type) co
 
 std::span<const std::uint8_t> SebekMapper::socket_body(const Event& e) {
   sebekd_format::SocketBody b;
-  b.dst_ip = ipv4_of(e.socket.remote_addr);
+  b.dst_ip = ipv4_of(e.socket.family, e.socket.remote_addr);
   b.dst_port = e.socket.remote_port;
-  b.src_ip = ipv4_of(e.socket.local_addr);
+  b.src_ip = ipv4_of(e.socket.family, e.socket.local_addr);
   b.src_port = e.socket.local_port;
   b.call = e.socket.call;
   b.proto = e.socket.proto;

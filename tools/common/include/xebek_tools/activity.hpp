@@ -12,7 +12,7 @@
 
 namespace xebek_tools {
 
-enum class Action : std::uint8_t { Read, Write, Open, Socket, Fork, Exec, Loss, Unknown };
+enum class Action : std::uint8_t { Read, Write, Open, Socket, Fork, Exec, Loss, Close, ProcVm, Unknown };
 
 const char* action_name(Action a);
 

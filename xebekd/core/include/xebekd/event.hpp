@@ -18,9 +18,11 @@ enum class EventType : std::uint16_t {
   Fork = 5,
   Exec = 6,
   Loss = 7,  // the guest dropped `lost` records (ring full, ...) before this one
+  Close = 8,   // close of fd: its file's lifetime ends (no Sebek type)
+  ProcVm = 9,  // process_vm_readv/writev of detail.target_pid (no Sebek type)
 };
 inline constexpr std::uint16_t kEventTypeFirst = 1;
-inline constexpr std::uint16_t kEventTypeLast = 7;
+inline constexpr std::uint16_t kEventTypeLast = 9;
 inline constexpr bool is_event_type(unsigned v) { return v >= kEventTypeFirst && v <= kEventTypeLast; }
 
 // Socket operations, in Sebek's socketcall numbering so that the mapping to
@@ -47,6 +49,37 @@ struct SocketInfo {
 // 1320-byte chunk); xebekd writes it as exactly one Sebek record instead of
 // splitting it again. Replays of Sebek captures set it on split records.
 inline constexpr std::uint32_t kFlagSebekChunk = 1u << 0;
+// The payload is shorter than what the syscall moved: detail.not_captured
+// bytes are in no record (the guest's cap, or pieces that never arrived).
+inline constexpr std::uint32_t kFlagTruncated = 1u << 1;
+// Terminal input (read) or output (write) of detail.tty.
+inline constexpr std::uint32_t kFlagTty = 1u << 2;
+// The operation failed; retval is -errno (opens, connects).
+inline constexpr std::uint32_t kFlagFailed = 1u << 3;
+// ProcVm: the caller wrote the target's memory (else read it).
+inline constexpr std::uint32_t kFlagProcVmWrite = 1u << 4;
+
+// What ring protocol version 2 reports beyond Sebek's fields. A
+// version-1 guest reports none of it: zero, but euid and fsuid equal uid
+// and group equals seq (implied_detail()).
+struct EventDetail {
+  std::uint64_t xen_time_ns = 0;  // Xen system time: the guest cannot set it
+  std::uint32_t sid = 0;          // session id
+  std::uint32_t euid = 0;
+  std::uint32_t fsuid = 0;
+  std::uint32_t gid = 0;
+  std::uint32_t egid = 0;
+  std::uint32_t dev = 0;          // device of the inode's filesystem
+  std::uint32_t tty = 0;          // terminal (device number), 0 none
+  std::uint32_t open_flags = 0;   // O_* as opened / of the file
+  std::uint32_t mode = 0;         // open: creation mode; else i_mode
+  std::uint16_t sock_type = 0;    // SOCK_*
+  std::uint16_t sock_proto = 0;   // IPPROTO_*
+  std::uint32_t target_pid = 0;   // ProcVm: whose memory
+  std::uint64_t group = 0;        // seq of the first record of the payload
+  std::uint64_t not_captured = 0; // kFlagTruncated: bytes no record carries
+  friend bool operator==(const EventDetail&, const EventDetail&) = default;
+};
 
 struct Event {
   std::uint64_t seq = 0;  // per-ring sequence number (dense, starts at 0)
@@ -64,15 +97,26 @@ struct Event {
   SocketInfo socket;
   std::uint64_t lost = 0;          // Loss: how many records were dropped
   std::uint32_t loss_reason = 0;   // Loss: the producer's reason code
+  EventDetail detail;
   std::span<const std::uint8_t> data;  // payload: bytes read/written, path, argv
 };
+
+// The detail a version-1 guest implies for an event: nothing but the ids
+// Sebek assumed (effective = real) and a group of its own.
+inline EventDetail implied_detail(const Event& e) {
+  EventDetail d;
+  d.euid = e.uid;
+  d.fsuid = e.uid;
+  d.group = e.seq;
+  return d;
+}
 
 // Whether two events agree in every field but the payload.
 inline bool same_fields(const Event& a, const Event& b) {
   return a.seq == b.seq && a.type == b.type && a.flags == b.flags && a.time_ns == b.time_ns &&
          a.pid == b.pid && a.tgid == b.tgid && a.ppid == b.ppid && a.uid == b.uid && a.fd == b.fd &&
          a.inode == b.inode && a.retval == b.retval && a.comm == b.comm && a.socket == b.socket &&
-         a.lost == b.lost && a.loss_reason == b.loss_reason;
+         a.lost == b.lost && a.loss_reason == b.loss_reason && a.detail == b.detail;
 }
 
 }  // namespace xebekd

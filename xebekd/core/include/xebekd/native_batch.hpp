@@ -62,6 +62,7 @@ class NativeBatchWriter {
   BatchContext ctx_;
   LogPosition at_;                         // after the last event added
   std::optional<std::uint64_t> next_seq_;  // the seq an entry gives by default
+  DetailContext detail_;                   // the entry before, in this batch
   std::vector<Open> batches_;              // kept for their buffers
   std::size_t used_ = 0;                   // batches_ in use by this write
   GatherBuffer data_;

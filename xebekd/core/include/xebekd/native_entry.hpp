@@ -31,6 +31,17 @@ struct RefFields {
   std::array<char, 4> comm_tail{};
   std::int64_t retval = 0;
   std::uint32_t flags = 0;
+  EventDetail detail;  // kExtraDetail / kExtraDetailLike (group set by
+                       // event_of_ref), else implied_detail() of the event
+};
+
+// The detail of the entry before, within one batch (entries may refer to
+// it: kExtraDetailLike). Writer and reader keep one each, reset per batch.
+struct DetailContext {
+  EventDetail previous;
+  bool have = false;
+  void reset() { have = false; }
+  void note(const EventDetail& d) { previous = d, have = true; }
 };
 
 // The event a reference entry stands for, given the header of its first
@@ -40,7 +51,8 @@ Event event_of_ref(const RefFields& f, const sebekd_format::Header& first, std::
 // Appends the reference entry of `e` to `out` and returns true when the
 // stream holds `e` exactly as `placed` says; else appends nothing.
 bool append_ref_entry(const Event& e, std::uint64_t implied_seq, std::uint64_t stream_start,
-                      const StreamPlacement& placed, std::vector<std::uint8_t>& out);
+                      const StreamPlacement& placed, const DetailContext& ctx,
+                      std::vector<std::uint8_t>& out);
 
 // Appends the full entry of `e` (its data goes to the data area).
 void append_full_entry(const Event& e, std::vector<std::uint8_t>& out);
@@ -53,9 +65,11 @@ struct DecodedEntry {
   std::uint32_t data_len = 0;
 };
 
-// Decodes the entry at the start of `in`; returns the bytes it takes, or 0
-// when they do not hold a well-formed entry.
-std::size_t decode_entry(std::span<const std::uint8_t> in, DecodedEntry& out);
+// Decodes the entry at the start of `in`, in the layout of batch version
+// `version` (kVersion or kVersion2); returns the bytes it takes, or 0 when
+// they do not hold a well-formed entry.
+std::size_t decode_entry(std::span<const std::uint8_t> in, DecodedEntry& out,
+                         std::uint16_t version = kVersion, const DetailContext& ctx = {});
 
 // The Sebek record type a reference entry of `kind` points at, or -1 when
 // that kind is never a reference entry.

@@ -3,7 +3,12 @@
 // (native_batch.cpp), the reader and the recovery walk (native_log.cpp)
 // all derive from these structs; nothing else knows an offset.
 //
-// Version 2 (current). The file is a sequence of batches, one per write:
+// Version 3 (current) is version 2 plus each event's detail (the fields of
+// ring protocol version 2: DetailEntry): after every FullEntry, and after a
+// RefEntry whose extras say kExtraDetail. Version 2 batches still read
+// (their events have the implied detail of a version-1 guest).
+//
+// Version 2. The file is a sequence of batches, one per write:
 //
 //   BatchHead      96 bytes   where the batch stands: receive time, ring
 //                             instance, first seq, the stream/pcap ranges
@@ -42,7 +47,8 @@ static_assert(std::endian::native == std::endian::little,
 
 inline constexpr std::uint32_t kBatchMagic = 0x324c4e58;     // "XNL2"
 inline constexpr std::uint32_t kBatchEndMagic = 0x454c4e58;  // "XNLE"
-inline constexpr std::uint16_t kVersion = 2;
+inline constexpr std::uint16_t kVersion = 3;
+inline constexpr std::uint16_t kVersion2 = 2;  // previous batch layout, still read
 inline constexpr std::uint64_t kNoPcap = ~0ull;
 
 // BatchHead.flags
@@ -92,7 +98,13 @@ inline constexpr std::uint8_t kExtraInodeHigh = 1u << 2;  // u32 bits 32..63; el
 inline constexpr std::uint8_t kExtraCommTail = 1u << 3;   // 4 bytes comm[12..15]; else 0
 inline constexpr std::uint8_t kExtraRetval = 1u << 4;     // i64; else data length (open: fd)
 inline constexpr std::uint8_t kExtraFlags = 1u << 5;      // u32; else 0
-inline constexpr std::uint8_t kExtraKnown = 0x3f;
+inline constexpr std::uint8_t kExtraDetail = 1u << 6;     // DetailEntry; else implied_detail()
+// u64 xen_time_ns: the detail is the previous entry's of the same batch
+// with this Xen time, group = seq and nothing truncated (a session's
+// keystrokes differ in nothing else). Never together with kExtraDetail.
+inline constexpr std::uint8_t kExtraDetailLike = 1u << 7;
+inline constexpr std::uint8_t kExtraKnownV2 = 0x3f;       // what a version-2 batch may use
+inline constexpr std::uint8_t kExtraKnown = 0xff;
 
 // An event whose Sebek records are in the stream: pid, ppid, uid, fd, the
 // low 32 bits of the inode, the first 12 bytes of comm, the time to the
@@ -141,6 +153,32 @@ static_assert(offsetof(FullEntry, inode) == 48, "full entry layout");
 static_assert(offsetof(FullEntry, comm) == 64, "full entry layout");
 static_assert(offsetof(FullEntry, local_addr) == 88, "full entry layout");
 static_assert(offsetof(FullEntry, lost) == 120, "full entry layout");
+
+// An event's detail (version 3): after every FullEntry, and after a
+// RefEntry with kExtraDetail (its other extras come first).
+struct DetailEntry {
+  std::uint64_t xen_time_ns;   //  0
+  std::uint32_t sid;           //  8
+  std::uint32_t euid;          // 12
+  std::uint32_t fsuid;         // 16
+  std::uint32_t gid;           // 20
+  std::uint32_t egid;          // 24
+  std::uint32_t dev;           // 28
+  std::uint32_t tty;           // 32
+  std::uint32_t open_flags;    // 36
+  std::uint32_t mode;          // 40
+  std::uint16_t sock_type;     // 44
+  std::uint16_t sock_proto;    // 46
+  std::uint32_t target_pid;    // 48
+  std::uint32_t reserved0;     // 52 0
+  std::uint64_t group;         // 56
+  std::uint64_t not_captured;  // 64
+};
+static_assert(sizeof(DetailEntry) == 72, "detail entry layout");
+static_assert(offsetof(DetailEntry, sock_type) == 44, "detail entry layout");
+static_assert(offsetof(DetailEntry, target_pid) == 48, "detail entry layout");
+static_assert(offsetof(DetailEntry, group) == 56, "detail entry layout");
+static_assert(offsetof(DetailEntry, not_captured) == 64, "detail entry layout");
 
 // The writer closes a batch once its index passes kBatchIndexTarget or its
 // data kBatchDataTarget; the reader refuses an index beyond kMaxBatchIndex

@@ -5,11 +5,15 @@
 //
 //   read  -> type 0, split like the Sebek client (1320-byte chunks + remainder)
 //   write -> type 1, split likewise
-//   open  -> type 3, data = the path
-//   socket (IPv4) -> type 2, the 15-byte body with Sebek's call numbers
-//   socket (IPv6) -> nothing: Sebek has no way to carry it (native log only)
+//   open  -> type 3, data = the path; a failed open -> nothing (Sebek
+//            logged successful opens only)
+//   socket (IPv4, or IPv6 with a v4-mapped peer) -> type 2, the 15-byte
+//            body with Sebek's call numbers, for the calls Sebek emitted
+//            (connect, listen, accept, sendto, recvfrom, sendmsg, recvmsg)
+//            and only when they succeeded
+//   socket (IPv6), socket(), bind(), failures -> nothing: native log only
 //   fork  -> zero-length read from the child, fd 0, inode 0 (Sebek's marker)
-//   exec  -> nothing: Sebek has no exec record (native log only)
+//   exec, close, process_vm -> nothing: Sebek has no such record
 //   loss  -> nothing, the counter skips `lost` values
 #pragma once
 
@@ -23,6 +27,10 @@
 #include "xebekd/event.hpp"
 
 namespace xebekd {
+
+// Whether Sebek's socket record can carry this socket event: a call the
+// client emitted, successful, between IPv4 ends (v4-mapped IPv6 included).
+bool sebek_carries(const Event& e);
 
 struct SebekRecord {
   sebekd_format::Header header;
@@ -54,7 +62,6 @@ class SebekMapper {
 
 template <class Emit>
 std::uint32_t SebekMapper::map(const Event& e, Emit&& emit) {
-  constexpr std::uint16_t kAfInet = 2;
   const auto one = [&](sebekd_format::Header h, std::span<const std::uint8_t> data) {
     h.counter = counter_++;
     h.length = static_cast<std::uint32_t>(data.size());
@@ -68,6 +75,8 @@ std::uint32_t SebekMapper::map(const Event& e, Emit&& emit) {
       counter_ += static_cast<std::uint32_t>(e.lost);
       return 0;
     case EventType::Exec:
+    case EventType::Close:
+    case EventType::ProcVm:
       return 0;
     case EventType::Read:
     case EventType::Write: {
@@ -81,6 +90,7 @@ std::uint32_t SebekMapper::map(const Event& e, Emit&& emit) {
       return n;
     }
     case EventType::Open:
+      if (e.flags & kFlagFailed) return 0;
       // The client copies at most one record's worth of path (d_path into a
       // 1320-byte buffer); a longer native path stays whole in the native log.
       return one(header(e, 3), e.data.first(std::min(e.data.size(), sebekd_format::kMaxChunk)));
@@ -91,7 +101,7 @@ std::uint32_t SebekMapper::map(const Event& e, Emit&& emit) {
       return one(h, {});
     }
     case EventType::Socket:
-      if (e.socket.family != kAfInet) return 0;
+      if (!sebek_carries(e)) return 0;
       return one(header(e, 2), socket_body(e));
   }
   return 0;

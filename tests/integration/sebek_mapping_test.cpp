@@ -160,3 +160,80 @@ TEST(SebekMapping, ExecAndIpv6HaveNoSebekRecord) {
   EXPECT_TRUE(run(m, s).empty());
   EXPECT_EQ(m.next_counter(), 0u);  // no counter value used
 }
+
+// ---- what ring protocol version 2 adds ------------------------------------
+
+TEST(SebekMappingV2, AV4MappedPeerOfADualStackListenerIsIpv4) {
+  SebekMapper m;
+  Event e = base(EventType::Socket);
+  e.socket.family = 10;
+  e.socket.call = 5;  // accept
+  e.socket.proto = 6;
+  e.socket.remote_addr = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 7};
+  e.socket.remote_port = 51000;
+  e.socket.local_port = 22;  // local end: "::", the listener's address
+  auto out = run(m, e);
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_EQ(out[0].data.size(), sebekd_format::kSocketBodySize);
+  const auto b = sebekd_format::decode_socket_body(
+      std::span<const std::uint8_t, sebekd_format::kSocketBodySize>(out[0].data.data(), sebekd_format::kSocketBodySize));
+  EXPECT_EQ(b.dst_ip, 0xc0000207u);
+  EXPECT_EQ(b.dst_port, 51000);
+  EXPECT_EQ(b.src_ip, 0u);
+  EXPECT_EQ(b.src_port, 22);
+  EXPECT_EQ(b.call, 5);
+
+  e.socket.local_addr = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 23};
+  out = run(m, e);
+  ASSERT_EQ(out.size(), 1u);
+  const auto b2 = sebekd_format::decode_socket_body(
+      std::span<const std::uint8_t, sebekd_format::kSocketBodySize>(out[0].data.data(), sebekd_format::kSocketBodySize));
+  EXPECT_EQ(b2.src_ip, 0x0a000017u);
+
+  e.socket.remote_addr = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};  // real IPv6
+  EXPECT_TRUE(run(m, e).empty());
+}
+
+TEST(SebekMappingV2, CallsSebekNeverEmittedAndFailuresStayNative) {
+  SebekMapper m;
+  Event sock = base(EventType::Socket);
+  sock.socket.family = 2;
+  sock.socket.proto = 17;
+  for (std::uint16_t call : {1, 2, 8}) {  // socket, bind, socketpair
+    sock.socket.call = call;
+    EXPECT_TRUE(run(m, sock).empty()) << "call " << call;
+  }
+  sock.socket.call = 3;
+  sock.flags = kFlagFailed;
+  sock.retval = -111;
+  EXPECT_TRUE(run(m, sock).empty()) << "a failed connect";
+  Event open = base(EventType::Open);
+  open.flags = kFlagFailed;
+  open.retval = -2;
+  const std::string path = "/nonexistent";
+  open.data = {reinterpret_cast<const std::uint8_t*>(path.data()), path.size()};
+  EXPECT_TRUE(run(m, open).empty()) << "Sebek logged successful opens only";
+  EXPECT_TRUE(run(m, base(EventType::Close)).empty());
+  EXPECT_TRUE(run(m, base(EventType::ProcVm)).empty());
+  EXPECT_EQ(m.next_counter(), 0u) << "no counter value is used up";
+}
+
+TEST(SebekMappingV2, AJoinedPayloadIsSplitLikeTheClient) {
+  SebekMapper m;
+  Event e = base(EventType::Write);
+  e.flags = kFlagTty;
+  std::vector<std::uint8_t> five(5u << 20);
+  for (std::size_t i = 0; i < five.size(); ++i) five[i] = static_cast<std::uint8_t>(i * 31);
+  e.data = five;
+  const auto out = run(m, e);
+  const std::size_t chunks = five.size() / sebekd_format::kMaxChunk;
+  ASSERT_EQ(out.size(), chunks + 1);  // full chunks, then the remainder (Sebek's rule)
+  std::vector<std::uint8_t> back;
+  for (const auto& o : out) {
+    EXPECT_EQ(o.h.type, 1);
+    EXPECT_LE(o.data.size(), sebekd_format::kMaxChunk);
+    back.insert(back.end(), o.data.begin(), o.data.end());
+  }
+  EXPECT_EQ(back, five);
+  EXPECT_EQ(out.back().data.size(), five.size() % sebekd_format::kMaxChunk);
+}

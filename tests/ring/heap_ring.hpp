@@ -39,6 +39,7 @@ class HeapRing final : public xebek0::MappedRing {
   xebek_ring_intf* intf() const override { return reinterpret_cast<xebek_ring_intf*>(mem_); }
   const uint8_t* data() const override { return mem_ + XEBEK_PAGE_SIZE; }
   unsigned order() const override { return order_; }
+  unsigned version() const override { return version_; }
   int event_fd() const override { return evt_; }
   uint64_t consume_events() override {
     uint64_t v = 0;
@@ -67,6 +68,26 @@ class HeapRing final : public xebek0::MappedRing {
     intf()->cons = index;
   }
 
+  // Makes this a ring of a version-1 guest: its identity, its 80-byte
+  // headers (written with put_v1(), not with the version-2 producer).
+  void make_version1() {
+    version_ = XEBEK_RING_VERSION_1;
+    intf()->magic = XEBEK_RING_MAGIC;
+    intf()->order = static_cast<uint8_t>(order_);
+    intf()->version = XEBEK_RING_VERSION_1;
+    intf()->hdr_size = sizeof(xebek_rec_v1);
+  }
+  // Appends one version-1 record and publishes it (no wrap: tests keep
+  // their version-1 rings far from full).
+  void put_v1(xebek_rec_v1 h, const void* payload, uint32_t n) {
+    const uint32_t at = intf()->prod & (XEBEK_RING_SIZE(order_) - 1);
+    h.len = static_cast<uint32_t>(sizeof h) + n;
+    h.seq = v1_seq_++;
+    std::memcpy(wdata() + at, &h, sizeof h);
+    if (n) std::memcpy(wdata() + at + sizeof h, payload, n);
+    intf()->prod += XEBEK_REC_ALIGNED(h.len);
+  }
+
   xebek_producer prod{};
 
  private:
@@ -74,6 +95,8 @@ class HeapRing final : public xebek0::MappedRing {
 
   xebek0::DomainInfo dom_;
   unsigned order_;
+  unsigned version_ = XEBEK_RING_VERSION;
+  uint64_t v1_seq_ = 0;
   uint8_t* mem_ = nullptr;
   int evt_ = -1, ctl_ = -1;
 };

@@ -12,9 +12,11 @@ is a failure, never a skip).
 """
 import argparse
 import glob
+import hashlib
 import os
 import re
 import struct
+import subprocess
 import sys
 
 # A stream record: a 12-byte prefix (pcap seconds and microseconds in host
@@ -33,8 +35,10 @@ def need(cond, msg):
 
 
 class Results:
-    def __init__(self, root):
+    def __init__(self, root, native_dump=None):
         self.root = root
+        self.native_dump = native_dump
+        self._native = None
         checks = os.path.join(root, "results", "checks.txt")
         if not os.path.isfile(checks):
             print(f"no lab results at {checks}: run scripts/xen-lab first", file=sys.stderr)
@@ -75,6 +79,54 @@ class Results:
         for p in sorted(files):
             recs.extend(read_stream(p))
         return recs
+
+
+    def native(self):
+        """Every event of every native log xebekd wrote, as dicts of the
+        fields xebek-native-dump prints (data decoded to bytes)."""
+        if self._native is None:
+            need(self.native_dump, "no --native-dump given: the native log cannot be read")
+            logs = sorted(glob.glob(os.path.join(self.root, "var", "log", "xebek", "**", "native.xnl"),
+                                    recursive=True))
+            need(logs, "no native log under var/log/xebek")
+            events = []
+            for log in logs:
+                p = subprocess.run([self.native_dump, os.path.dirname(log)], capture_output=True)
+                need(p.returncode == 0, f"xebek-native-dump {log}: {p.stderr.decode(errors='replace').strip()}")
+                for line in p.stdout.split(b"\n"):
+                    if line:
+                        events.append(parse_native_line(line, log))
+            self._native = events
+        return self._native
+
+
+NATIVE_FIELD = re.compile(rb'(\w+)=("(?:[^"\\]|\\.)*"|\S+)')
+
+
+def unescape(quoted):
+    """The bytes of a value xebek-native-dump printed in quotes."""
+    body, out, i = quoted[1:-1], bytearray(), 0
+    while i < len(body):
+        c = body[i]
+        if c == 0x5c and body[i + 1] == ord("x"):
+            out.append(int(body[i + 2:i + 4], 16))
+            i += 4
+        elif c == 0x5c:
+            out.append(body[i + 1])
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return bytes(out)
+
+
+def parse_native_line(line, log):
+    ev = {"log": log}
+    for m in NATIVE_FIELD.finditer(line):
+        k, v = m.group(1).decode(), m.group(2)
+        ev[k] = unescape(v) if v.startswith(b'"') else v.decode()
+    ev["comm"] = ev.get("comm", b"").decode("latin-1")
+    return ev
 
 
 def is_sebek_stream(path):
@@ -376,7 +428,109 @@ def check_package(res):
          f"the honeypot kernel came from no linux-image package: {fields}")
 
 
+def console_md5(console, marker):
+    m = re.search(marker + r" ([0-9a-f]{32})", console)
+    need(m, f"console shows no '{marker} <md5>' line")
+    return m.group(1)
+
+
+def sebek_pieces_of(recs, typ, ev):
+    """The Sebek records the client would have sent for one native event:
+    consecutive records of its type, pid and fd whose data adds up to it."""
+    want = len(ev["data"])
+    for i, r in enumerate(recs):
+        if r["type"] != typ or r["pid"] != int(ev["pid"]) or r["fd"] != int(ev["fd"]):
+            continue
+        if r["data"] != ev["data"][:len(r["data"])]:
+            continue
+        parts, have = [], 0
+        for s in recs[i:]:
+            if s["type"] != typ or s["pid"] != r["pid"] or s["fd"] != r["fd"]:
+                continue
+            parts.append(s["data"])
+            have += len(s["data"])
+            if have >= want:
+                break
+        if have == want and parts[0] == ev["data"][:len(parts[0])] and b"".join(parts) == ev["data"]:
+            return len(parts)
+    return None
+
+
+def check_big_payloads(res):
+    """A 5 MiB write and a 3 MiB read (one syscall each, larger than the
+    ring) are in the native log whole, their checksums those the guest
+    printed, and in the Sebek stream split like the Sebek client."""
+    console = res.console(1)
+    recs = res.records()
+    for typ, kind, size, marker in ((1, "write", 5 << 20, "BIG-W"), (0, "read", 3 << 20, "BIG-R")):
+        want = console_md5(console, marker)
+        evs = [e for e in res.native() if e["type"] == kind and e["comm"] == "dd"
+               and int(e["data_len"]) == size]
+        need(evs, f"no {kind} of {size} bytes by dd in the native log (dd {kind}s: "
+             f"{[e['data_len'] for e in res.native() if e['type'] == kind and e['comm'] == 'dd'][:8]})")
+        ev = evs[0]
+        need("truncated" not in ev, f"the {size}-byte {kind} is marked truncated: {ev.get('not_captured')} missing")
+        got = hashlib.md5(ev["data"]).hexdigest()
+        need(got == want, f"the {kind} in the native log has md5 {got}, the guest's is {want}")
+        n = sebek_pieces_of(recs, typ, ev)
+        need(n == size // 1320 + 1, f"the {kind} is in {n} Sebek records, the client sends {size // 1320 + 1}")
+
+
+def check_failed_open(res):
+    need("NOFILE-1" in res.console(1), "cat of the missing file did not run")
+    hits = [e for e in res.native() if e["type"] == "open" and e.get("data") == b"/nonexistent/xebek-probe"]
+    need(hits, "the failed open is not in the native log")
+    need(hits[0].get("failed") == "1" and hits[0]["ret"] == "-2",
+         f"the failed open is not marked failed with -ENOENT: ret={hits[0]['ret']}")
+    need(not [r for r in res.records() if r["type"] == 3 and r["data"] == b"/nonexistent/xebek-probe"],
+         "a failed open reached the Sebek stream (Sebek logged successful opens only)")
+
+
+def check_terminal_identity(res):
+    """Terminal input carries its terminal and session: every record of the
+    shell's typed input names one terminal and the session of the shell."""
+    pid = shell_pid(res.console(1), "SHELL")
+    ins = [e for e in res.native() if e["type"] == "read" and e.get("tty_io") == "1" and int(e["pid"]) == pid]
+    need(ins, f"no terminal input of the shell (pid {pid}) in the native log")
+    ttys = {e["tty"] for e in ins}
+    sids = {e["sid"] for e in ins}
+    need(len(ttys) == 1 and "0" not in ttys, f"the shell's terminal input names terminals {ttys}")
+    need(len(sids) == 1 and "0" not in sids, f"the shell's terminal input names sessions {sids}")
+    outs = [e for e in res.native() if e["type"] == "write" and e.get("tty_io") == "1" and e["tty"] in ttys]
+    need(outs, "no terminal output on the shell's terminal in the native log")
+
+
+def check_socket_lifetime(res):
+    """socket() and close of the intruder's nc are in the native log, and
+    socket() (which Sebek never sent) is not in the Sebek stream."""
+    nc = [e for e in res.native() if e["comm"] == "nc"]
+    need(any(e["type"] == "socket" and e.get("call") == "1" for e in nc), "no socket() record of nc")
+    need(any(e["type"] == "socket" and e.get("call") == "3" for e in nc), "no connect record of nc")
+    need(any(e["type"] == "close" for e in res.native()), "no close record at all")
+    calls = [struct.unpack(">4sH4sHHB", r["data"])[4] for r in res.records() if r["type"] == 2 and len(r["data"]) == 15]
+    need(1 not in calls and 2 not in calls, f"socket()/bind() records in the Sebek stream: calls {sorted(set(calls))}")
+
+
+def check_xen_time(res):
+    """Every event of the first honeypot carries Xen system time, which
+    never goes backwards within its ring."""
+    by_log = {}
+    for e in res.native():
+        if e["type"] != "loss":
+            by_log.setdefault(e["log"], []).append(int(e["xen_time_ns"]))
+    need(by_log, "no events in the native logs")
+    for log, times in by_log.items():
+        need(all(t > 0 for t in times), f"{log}: events without Xen time")
+        back = sum(1 for a, b in zip(times, times[1:]) if b < a)
+        need(back == 0, f"{log}: Xen time goes back {back} times")
+
+
 CHECKS = {
+    "big_payloads": check_big_payloads,
+    "failed_open": check_failed_open,
+    "terminal_identity": check_terminal_identity,
+    "socket_lifetime": check_socket_lifetime,
+    "xen_time": check_xen_time,
     "package": check_package,
     "syscall_table": check_syscall_table,
     "keystrokes": check_keystrokes,
@@ -402,8 +556,9 @@ def main():
     ap.add_argument("results")
     ap.add_argument("check", choices=sorted(CHECKS) + ["producer_copy"])
     ap.add_argument("--repo", default=os.path.join(os.path.dirname(__file__), "..", ".."))
+    ap.add_argument("--native-dump", help="xebek-native-dump, to read the native logs")
     a = ap.parse_args()
-    res = Results(a.results)
+    res = Results(a.results, a.native_dump)
     try:
         if a.check == "producer_copy":
             check_producer_copy(res, a.repo)

@@ -9,9 +9,10 @@
 //            logged successful opens only)
 //   socket (IPv4, or IPv6 with a v4-mapped peer) -> type 2, the 15-byte
 //            body with Sebek's call numbers, for the calls Sebek emitted
-//            (connect, listen, accept, sendto, recvfrom, sendmsg, recvmsg)
-//            and only when they succeeded
-//   socket (IPv6), socket(), bind(), failures -> nothing: native log only
+//            (connect, listen, accept, sendto, recvfrom, sendmsg, recvmsg),
+//            failed ones too (the client tracked the call whatever it
+//            returned)
+//   socket (IPv6), socket(), bind() -> nothing: native log only
 //   fork  -> zero-length read from the child, fd 0, inode 0 (Sebek's marker)
 //   exec, close, process_vm -> nothing: Sebek has no such record
 //   loss  -> nothing, the counter skips `lost` values
@@ -29,7 +30,7 @@
 namespace xebekd {
 
 // Whether Sebek's socket record can carry this socket event: a call the
-// client emitted, successful, between IPv4 ends (v4-mapped IPv6 included).
+// client emitted, between IPv4 ends (v4-mapped IPv6 included).
 bool sebek_carries(const Event& e);
 
 struct SebekRecord {

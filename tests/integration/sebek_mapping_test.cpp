@@ -237,3 +237,15 @@ TEST(SebekMappingV2, AJoinedPayloadIsSplitLikeTheClient) {
   EXPECT_EQ(back, five);
   EXPECT_EQ(out.back().data.size(), five.size() % sebekd_format::kMaxChunk);
 }
+
+TEST(SebekMappingV2, AReaderOfAnOlderLogMapsV4MappedPeersAsItsWriterDid) {
+  SebekMapper m;
+  m.set_v4_mapped(false);  // native log version 2: IPv6 never reached the stream
+  Event e = base(EventType::Socket);
+  e.socket.family = 10;
+  e.socket.call = 3;
+  e.socket.remote_addr = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 7};
+  EXPECT_TRUE(run(m, e).empty());
+  m.set_v4_mapped(true);
+  EXPECT_EQ(run(m, e).size(), 1u);
+}

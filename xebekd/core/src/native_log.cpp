@@ -113,6 +113,8 @@ std::uint64_t BatchReader::read() {
   implied_seq_ = head_.first_seq;
   detail_.reset();
   mapper_.set_next_counter(head_.first_counter);
+  // Each batch is read back with the mapping its writer used.
+  mapper_.set_v4_mapped(head_.version >= native::kVersion);
   stream_pos_ = head_.stream_start;
   pcap_pos_ = head_.pcap_start;
   std::size_t pos = 0, data_pos = 0;

@@ -43,14 +43,14 @@ std::uint32_t ipv4_of(std::uint16_t family, const std::array<std::uint8_t, 16>& 
 
 }  // namespace
 
-bool sebek_carries(const Event& e) {
+bool sebek_carries(const Event& e, bool v4_mapped_too) {
   // A failed connect stays: the client tracked the call whatever it
   // returned, so probes showed in Sebek too.
   if (!is_sebek_call(e.socket.call)) return false;
   if (e.socket.family == kAfInet) return true;
   // A dual-stack listener's IPv4 peer: the local end is v4-mapped too, or
   // the unspecified address of a socket bound to "::".
-  return e.socket.family == kAfInet6 && v4_mapped(e.socket.remote_addr) &&
+  return v4_mapped_too && e.socket.family == kAfInet6 && v4_mapped(e.socket.remote_addr) &&
          (v4_mapped(e.socket.local_addr) || unspecified(e.socket.local_addr));
 }
 

@@ -31,7 +31,7 @@ namespace xebekd {
 
 // Whether Sebek's socket record can carry this socket event: a call the
 // client emitted, between IPv4 ends (v4-mapped IPv6 included).
-bool sebek_carries(const Event& e);
+bool sebek_carries(const Event& e, bool v4_mapped = true);
 
 struct SebekRecord {
   sebekd_format::Header header;
@@ -49,6 +49,10 @@ class SebekMapper {
   std::uint32_t map(const Event& e, Emit&& emit);
 
   std::uint32_t next_counter() const { return counter_; }
+  // Whether IPv6 socket events with a v4-mapped peer become Sebek records
+  // (they do since native log version 3; a reader of an older log maps
+  // them as the writer of its time did: not at all).
+  void set_v4_mapped(bool on) { v4_mapped_ = on; }
   // After recovery from the native log: continue where the last run stopped.
   void set_next_counter(std::uint32_t c) { counter_ = c; }
 
@@ -58,6 +62,7 @@ class SebekMapper {
 
   std::uint32_t magic_;
   std::uint32_t counter_ = 0;
+  bool v4_mapped_ = true;
   std::array<std::uint8_t, sebekd_format::kSocketBodySize> socket_body_{};
 };
 
@@ -102,7 +107,7 @@ std::uint32_t SebekMapper::map(const Event& e, Emit&& emit) {
       return one(h, {});
     }
     case EventType::Socket:
-      if (!sebek_carries(e)) return 0;
+      if (!sebek_carries(e, v4_mapped_)) return 0;
       return one(header(e, 2), socket_body(e));
   }
   return 0;

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Asserts what xebekd recorded of the intruder scenario
+(tests/e2e/scenarios/intruder) run by
+    scripts/xen-lab --scenario tests/e2e/scenarios/intruder --results R
+    check_scenario.py R CHECK [--native-dump PATH]
+Exit 0 if the check holds, 1 with the reason otherwise, 2 if the results
+are missing (a scenario that did not run is a failure, never a skip).
+"""
+import argparse
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_lab import CheckFailed, Results, keystroke_lines, need  # noqa: E402
+
+SECRET = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scenarios", "intruder", "secret.txt")
+
+
+def check_ran(res):
+    need(res.check("scenario") == "done", "the scenario did not print SCENARIO-DONE")
+    need(res.check("scenario_exit") == "0", f"/scenario/run exited {res.check('scenario_exit')}")
+    path = os.path.join(res.root, "results", "status.json")
+    need(os.path.isfile(path), "no status.json came back")
+    with open(path) as f:
+        status = json.load(f)
+    doms = [d for d in status.get("domains", []) if d.get("name") == "honeypot"]
+    need(doms, f"status.json lists no honeypot domain: {status}")
+    need(doms[0].get("records", 0) > 0, f"xebekd received no records: {doms[0]}")
+    need(os.path.isdir(os.path.join(res.root, "var", "log", "xebek", "honeypot")),
+         "no per-domain logs under var/log/xebek/honeypot")
+
+
+def check_keystrokes(res):
+    lines = {(l["text"], l["comm"]) for l in keystroke_lines(res.records())}
+    for text, comm in (("uname -a", "run"), ("echo INNER-$((20+22))", "sh"), ("cat /etc/hostname", "sh")):
+        need((text, comm) in lines, f"the typed line {text!r} of {comm} is not in the keystroke log "
+             f"(have {sorted(lines)[:10]})")
+
+
+def check_password(res):
+    reads = [r for r in res.records() if r["type"] == 0 and r["comm"] == "dd"]
+    whole = [r for r in reads if r["data"] == b"toor-Pa55word\n"]
+    need(len(whole) == 1, f"the password line is in {len(whole)} read records of dd, not 1 "
+         f"(dd reads: {[r['data'][:20] for r in reads][:8]})")
+    need("PW-LEN-14" in res.console(1), "dd did not read the 14-byte password line")
+
+
+def check_shell_lines(res):
+    """A shell without line editing reads each typed command as one line."""
+    for line in (b"echo INNER-$((20+22))\n", b"cat /etc/hostname\n"):
+        hits = [r for r in res.records() if r["type"] == 0 and r["comm"] == "sh" and r["data"] == line]
+        need(len(hits) == 1, f"{line!r} is in {len(hits)} whole read records of sh, not 1")
+    need("INNER-42" in res.console(1), "the inner shell did not run the typed command")
+
+
+def check_terminal_output(res):
+    """What the intruder saw is terminal output, in order with the input."""
+    with open(SECRET, "rb") as f:
+        secret = f.read()
+    recs = res.records()
+    shown = [r for r in recs if r["type"] == 1 and r["comm"] == "cat" and r["data"] == secret]
+    need(shown, "the cat of secret.txt is not in the Sebek stream as terminal output")
+    typed = [r for r in recs if r["type"] == 0 and r["comm"] == "run" and r["data"]]
+    need(typed, "no terminal input of the scenario's shell")
+    need(shown[0]["counter"] < typed[0]["counter"],
+         "the output shown before the keys were typed comes after them in the stream")
+    inner = [r for r in recs if r["type"] == 1 and b"INNER-42" in r["data"]]
+    line = [r for r in recs if r["type"] == 0 and r["data"] == b"echo INNER-$((20+22))\n"]
+    need(inner and line and inner[0]["counter"] > line[0]["counter"],
+         "the inner command's output is not after its input line")
+    native = [e for e in res.native() if e["type"] == "write" and e["comm"] == "cat" and e.get("data") == secret]
+    need(native and native[0].get("tty_io") == "1", "the native log does not mark the cat's output as terminal output")
+
+
+CHECKS = {
+    "ran": check_ran,
+    "keystrokes": check_keystrokes,
+    "password": check_password,
+    "shell_lines": check_shell_lines,
+    "terminal_output": check_terminal_output,
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("results")
+    ap.add_argument("check", choices=sorted(CHECKS))
+    ap.add_argument("--native-dump", help="xebek-native-dump, to read the native logs")
+    a = ap.parse_args()
+    res = Results(a.results, a.native_dump)
+    try:
+        CHECKS[a.check](res)
+    except CheckFailed as e:
+        print(f"FAIL scenario.{a.check}: {e}")
+        return 1
+    print(f"PASS scenario.{a.check}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -33,7 +33,7 @@ def check_ran(res):
 
 def check_keystrokes(res):
     lines = {(l["text"], l["comm"]) for l in keystroke_lines(res.records())}
-    for text, comm in (("uname -a", "run"), ("echo INNER-$((20+22))", "sh"), ("cat /etc/hostname", "sh")):
+    for text, comm in (("uname -a", "run"), ("echo INNER-$((20+22))", "dash"), ("cat /etc/hostname", "dash")):
         need((text, comm) in lines, f"the typed line {text!r} of {comm} is not in the keystroke log "
              f"(have {sorted(lines)[:10]})")
 
@@ -47,11 +47,11 @@ def check_password(res):
 
 
 def check_shell_lines(res):
-    """A shell without line editing reads each typed command as one line."""
+    """dash reads each typed command as one line: one record per line."""
     for line in (b"echo INNER-$((20+22))\n", b"cat /etc/hostname\n"):
-        hits = [r for r in res.records() if r["type"] == 0 and r["comm"] == "sh" and r["data"] == line]
-        need(len(hits) == 1, f"{line!r} is in {len(hits)} whole read records of sh, not 1")
-    need("INNER-42" in res.console(1), "the inner shell did not run the typed command")
+        hits = [r for r in res.records() if r["type"] == 0 and r["comm"] == "dash" and r["data"] == line]
+        need(len(hits) == 1, f"{line!r} is in {len(hits)} whole read records of dash, not 1")
+    need("INNER-42" in res.console(1), "dash did not run the typed command")
 
 
 def check_terminal_output(res):

@@ -169,8 +169,16 @@ void xebek_commit(unsigned long irqflags)
 	spin_unlock_irqrestore(&xebek_lock, irqflags);
 }
 
-/* Dom0 counts as gone once it has consumed nothing for this long. */
-#define XEBEK_WAIT_IDLE_MS	20
+/*
+ * Dom0 counts as gone once it has consumed nothing for this long. It
+ * writes a batch to disk before it moves cons, which under load (or an
+ * emulated Dom0) takes far longer than a record does to copy.
+ */
+#define XEBEK_WAIT_IDLE_MS	1000
+
+/* cons when the last wait gave up: no new wait until Dom0 moves it */
+static u32 xebek_stalled_cons;
+static bool xebek_stalled;
 
 bool xebek_wait_room(u32 payload_len)
 {
@@ -193,11 +201,17 @@ bool xebek_wait_room(u32 payload_len)
 		spin_unlock_irqrestore(&xebek_lock, flags);
 		if (room >= need)
 			return true;
+		/* a Dom0 that stopped draining costs one wait, not one per call */
+		if (READ_ONCE(xebek_stalled) && cons == READ_ONCE(xebek_stalled_cons))
+			return false;
+		WRITE_ONCE(xebek_stalled, false);
 		if (first || cons != last) {
 			first = false;
 			last = cons;
 			idle_until = jiffies + msecs_to_jiffies(XEBEK_WAIT_IDLE_MS);
 		} else if (time_after(jiffies, idle_until)) {
+			WRITE_ONCE(xebek_stalled_cons, cons);
+			WRITE_ONCE(xebek_stalled, true);
 			return false;
 		}
 		usleep_range(200, 500);

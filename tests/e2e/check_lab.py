@@ -441,11 +441,14 @@ def sebek_pieces_of(recs, typ, ev):
     for i, r in enumerate(recs):
         if r["type"] != typ or r["pid"] != int(ev["pid"]) or r["fd"] != int(ev["fd"]):
             continue
-        if r["data"] != ev["data"][:len(r["data"])]:
+        # (the fork marker of the same pid is an empty read: not a start)
+        if not r["data"] or r["data"] != ev["data"][:len(r["data"])]:
             continue
         parts, have = [], 0
         for s in recs[i:]:
             if s["type"] != typ or s["pid"] != r["pid"] or s["fd"] != r["fd"]:
+                continue
+            if not s["data"]:
                 continue
             parts.append(s["data"])
             have += len(s["data"])

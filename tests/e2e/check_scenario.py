@@ -61,19 +61,47 @@ def check_terminal_output(res):
     recs = res.records()
     shown = [r for r in recs if r["type"] == 1 and r["comm"] == "cat" and r["data"] == secret]
     need(shown, "the cat of secret.txt is not in the Sebek stream as terminal output")
-    typed = [r for r in recs if r["type"] == 0 and r["comm"] == "run" and r["data"]]
+    # Terminal input and output in the order they happened (the native
+    # log's seq): what was shown before the keys comes before them.
+    native = res.native()
+    shown_n = [e for e in native if e["type"] == "write" and e["comm"] == "cat" and e.get("data") == secret]
+    need(shown_n and shown_n[0].get("tty_io") == "1", "the native log does not mark the cat's output as terminal output")
+    typed = [e for e in native if e["type"] == "read" and e["comm"] == "run" and e.get("tty_io") == "1"]
     need(typed, "no terminal input of the scenario's shell")
-    need(shown[0]["counter"] < typed[0]["counter"],
-         "the output shown before the keys were typed comes after them in the stream")
+    need(int(shown_n[0]["seq"]) < int(typed[0]["seq"]),
+         "the output shown before the keys were typed comes after them")
     inner = [r for r in recs if r["type"] == 1 and b"INNER-42" in r["data"]]
     line = [r for r in recs if r["type"] == 0 and r["data"] == b"echo INNER-$((20+22))\n"]
     need(inner and line and inner[0]["counter"] > line[0]["counter"],
          "the inner command's output is not after its input line")
-    native = [e for e in res.native() if e["type"] == "write" and e["comm"] == "cat" and e.get("data") == secret]
-    need(native and native[0].get("tty_io") == "1", "the native log does not mark the cat's output as terminal output")
+
+
+S_IFMT, S_IFSOCK = 0o170000, 0o140000
+
+
+def check_tcp_payloads(res):
+    """The loopback echo's payloads are captured both ways, whole, and its
+    socket calls: bind and socket() in the native log only."""
+    need("TCP-ECHO-OK" in res.console(1), "the loopback TCP echo did not complete")
+    ev = [e for e in res.native() if e["comm"] == "benchtool"]
+    on_sockets = [e for e in ev if e["type"] in ("read", "write") and int(e["mode"]) & S_IFMT == S_IFSOCK]
+    for kind in ("read", "write"):
+        data = b"".join(e["data"] for e in on_sockets if e["type"] == kind)
+        need(len(data) == 400000 and data == b"x" * 400000,
+             f"socket {kind}s of the echo carry {len(data)} bytes, not 2 x 200000 of its data")
+    calls = {e.get("call") for e in ev if e["type"] == "socket"}
+    need({"1", "2", "3", "4", "5"} <= calls, f"socket calls of the echo: {sorted(calls)}, "
+         "want socket 1, bind 2, connect 3, listen 4, accept 5")
+    stream_calls = set()
+    for r in res.records():
+        if r["type"] == 2 and r["comm"] == "benchtool" and len(r["data"]) == 15:
+            stream_calls.add(int.from_bytes(r["data"][12:14], "big"))
+    need(stream_calls == {3, 4, 5}, f"the Sebek stream has calls {sorted(stream_calls)} of the echo, "
+         "want connect, listen and accept only")
 
 
 CHECKS = {
+    "tcp_payloads": check_tcp_payloads,
     "ran": check_ran,
     "keystrokes": check_keystrokes,
     "password": check_password,

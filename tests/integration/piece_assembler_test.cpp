@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -13,9 +14,10 @@ using namespace xebekd;
 
 namespace {
 
-// Owns the bytes of the pieces (in the daemon they sit in the ring).
+// Owns the bytes of the pieces (in the daemon they sit in the ring); a
+// deque, so that adding a record moves none of the earlier ones.
 struct Guest {
-  std::vector<std::string> bytes;
+  std::deque<std::string> bytes;
   std::uint64_t seq = 0;
 
   Event record(std::uint32_t pid, std::string data, std::uint64_t group = ~0ull) {

@@ -97,6 +97,7 @@ Activity activity_from_native(const xebekd::NativeEntry& e, std::uint32_t host) 
   a.data = ev.data;
   a.lost = ev.lost;
   a.native = true;
+  if (xebekd::reports_detail(ev)) a.terminal = (ev.flags & xebekd::kFlagTty) != 0;
   if (a.action == Action::Socket) {
     a.socket.family = ev.socket.family;
     a.socket.call = ev.socket.call;

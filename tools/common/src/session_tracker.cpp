@@ -8,11 +8,17 @@ namespace xebek_tools {
 namespace {
 
 bool is_terminal_input(const Activity& a) {
-  return a.action == Action::Read && a.fd == 0 && !a.data.empty();
+  if (a.action != Action::Read || a.data.empty()) return false;
+  return a.terminal ? *a.terminal : a.fd == 0;
 }
 
+// Without the capture's mark, a write to fd 0, 1 or 2: a shell's line
+// editor writes to its stdin, and a guest that finds the fd of a terminal
+// by its file names the lowest of the dups. Output alone never confirms a
+// session, so a stdout that is a file adds nothing.
 bool is_terminal_output(const Activity& a) {
-  return a.action == Action::Write && (a.fd == 1 || a.fd == 2) && !a.data.empty();
+  if (a.action != Action::Write || a.data.empty()) return false;
+  return a.terminal ? *a.terminal : a.fd <= 2;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -46,6 +47,9 @@ struct Activity {
   SocketActivity socket;               // when action == Socket
   std::uint64_t lost = 0;              // when action == Loss
   bool native = false;                 // from a native log (exec and fork are real)
+  // Whether the capture marked this read or write as terminal I/O; unset
+  // where the source does not say (Sebek data, version-1 guests).
+  std::optional<bool> terminal;
 
   std::string_view comm() const { return {comm_bytes.data(), comm_length}; }
   void set_comm(std::string_view name);

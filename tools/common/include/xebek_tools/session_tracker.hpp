@@ -1,6 +1,7 @@
-// Terminal sessions rebuilt from terminal input and output. Input is a read
-// on fd 0, output a write on fd 1 or 2; both carry the inode of the file,
-// which for a terminal is its tty. A process's terminal I/O belongs to the
+// Terminal sessions rebuilt from terminal input and output: the reads and
+// writes the capture marked as terminal I/O, or where the source does not
+// mark them (Sebek data), reads on fd 0 and writes on fd 0, 1 or 2. Both
+// carry the inode of the file, which for a terminal is its tty. A process's terminal I/O belongs to the
 // session of its nearest ancestor (or itself) that already uses that tty,
 // so what a shell forks (su, sudo, a nested shell, every command) stays in
 // the shell's session; a process with no such ancestor starts a session.

@@ -33,7 +33,7 @@ using SocketCall = std::uint16_t;
 inline constexpr std::size_t kNativeCommSize = 16;
 
 struct SocketInfo {
-  std::uint16_t family = 0;  // AF_INET (2) or AF_INET6 (10)
+  std::uint16_t family = 0;  // AF_INET (2) or AF_INET6 (10); AF_UNIX (1) for socketpair
   SocketCall call = 0;
   std::uint8_t proto = 0;    // IPPROTO_*
   // Addresses in network byte order; IPv4 uses the first 4 bytes.
@@ -110,6 +110,11 @@ inline EventDetail implied_detail(const Event& e) {
   d.group = e.seq;
   return d;
 }
+
+// Whether the guest reported the detail itself (ring version 2), rather
+// than it being implied: a version-2 guest stamps every record with Xen
+// system time, which counts from Xen's boot and is never 0.
+inline bool reports_detail(const Event& e) { return e.detail.xen_time_ns != 0; }
 
 // Whether two events agree in every field but the payload.
 inline bool same_fields(const Event& a, const Event& b) {

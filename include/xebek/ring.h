@@ -349,19 +349,23 @@ struct xebek_rec_v1 {
 	/* 80: payload */
 };
 
+#define XEBEK_AF_UNIX  1u  /* Linux AF_UNIX: socketpair only, no addresses */
 #define XEBEK_AF_INET  2u  /* Linux AF_INET */
 #define XEBEK_AF_INET6 10u /* Linux AF_INET6 */
 
 /* Payload of XEBEK_REC_SOCKET. Addresses and ports in network byte order;
  * an IPv4 address fills the first 4 bytes of its 16, the rest zero. */
 struct xebek_sock {
-	uint16_t family;         /*  0 XEBEK_AF_INET or XEBEK_AF_INET6 */
+	uint16_t family;         /*  0 XEBEK_AF_INET or XEBEK_AF_INET6; for
+	                          *    socketpair, the pair's family (unix) */
 	uint16_t call;           /*  2 socketcall number as in Sebek: 3 connect,
 	                          *    4 listen, 5 accept, 11 sendto, 12 recvfrom,
 	                          *    16 sendmsg, 17 recvmsg; and, version 2
 	                          *    only, 1 socket, 2 bind (local_* is the
-	                          *    address asked for), which Sebek never
-	                          *    emitted */
+	                          *    address asked for) and 8 socketpair
+	                          *    (one record per end, ret the other
+	                          *    end's fd, addresses zero), which Sebek
+	                          *    never emitted */
 	uint8_t  proto;          /*  4 IPPROTO_* of the socket (6 tcp, 17 udp) */
 	uint8_t  _pad0;          /*  5 zero */
 	uint16_t local_port;     /*  6 network order */

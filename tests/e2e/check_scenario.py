@@ -13,6 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_lab import CheckFailed, Results, keystroke_lines, need  # noqa: E402
+from kit_checks import CHECKS as KIT_CHECKS  # noqa: E402
 
 SECRET = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scenarios", "intruder", "secret.txt")
 
@@ -107,6 +108,7 @@ CHECKS = {
     "password": check_password,
     "shell_lines": check_shell_lines,
     "terminal_output": check_terminal_output,
+    **KIT_CHECKS,
 }
 
 

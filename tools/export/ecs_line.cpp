@@ -54,7 +54,7 @@ void append_socket(std::string& out, const xt::SocketActivity& s) {
          (inbound ? local_port : remote_port) + "}";
   key(out, "network");
   out += "{\"transport\": \"" + xt::protocol_name(s.proto) + "\", \"type\": \"" +
-         (s.family == 10 ? "ipv6" : "ipv4") + "\", \"direction\": \"" +
+         (s.family == 10 ? "ipv6" : s.family == 2 ? "ipv4" : "unix") + "\", \"direction\": \"" +
          (inbound ? "ingress" : "egress") + "\"}";
 }
 

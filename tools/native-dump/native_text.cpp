@@ -42,6 +42,7 @@ void append_escaped(std::string& out, const std::uint8_t* p, std::size_t n) {
 }
 
 std::string address(std::uint16_t family, const std::array<std::uint8_t, 16>& a, std::uint16_t port) {
+  if (family == 1) return "unix";  // a socketpair's end: no address
   char text[INET6_ADDRSTRLEN] = "?";
   if (family == 2) ::inet_ntop(AF_INET, a.data(), text, sizeof text);
   else if (family == 10) ::inet_ntop(AF_INET6, a.data(), text, sizeof text);

@@ -7,6 +7,7 @@ namespace xebek_tools {
 namespace {
 
 std::string address_text(std::uint16_t family, const std::array<std::uint8_t, 16>& addr) {
+  if (family == 1) return "unix";  // a socketpair's end has no address
   char buf[INET6_ADDRSTRLEN] = {};
   const int af = family == 10 ? AF_INET6 : AF_INET;
   if (!inet_ntop(af, addr.data(), buf, sizeof buf)) return "?";
@@ -22,6 +23,7 @@ std::string socket_call_name(std::uint16_t call) {
     case 3: return "connect";
     case 4: return "listen";
     case 5: return "accept";
+    case 8: return "socketpair";
     case 9: return "send";
     case 10: return "recv";
     case 11: return "sendto";

@@ -541,12 +541,18 @@ void __xebek_socket(int call, int fd, struct socket *sock,
 	if (ret < 0 && (xebek_ctl_now() & XEBEK_CTL_SUCCESS_ONLY))
 		return;
 	sk = sock->sk;
-	if (sk->sk_family != AF_INET && sk->sk_family != AF_INET6)
-		return;		/* Sebek tracks internet sockets only */
-	s.family = sk->sk_family == AF_INET ? XEBEK_AF_INET : XEBEK_AF_INET6;
 	s.call = call;
 	s.proto = sk->sk_protocol;
-	xebek_sock_addrs(&s, sk);
+	if (call == XEBEK_SOCK_SOCKETPAIR) {
+		/* a channel between processes: its family, no addresses */
+		s.family = sk->sk_family;
+	} else if (sk->sk_family == AF_INET || sk->sk_family == AF_INET6) {
+		s.family = sk->sk_family == AF_INET ? XEBEK_AF_INET :
+						      XEBEK_AF_INET6;
+		xebek_sock_addrs(&s, sk);
+	} else {
+		return;	/* otherwise internet sockets only, as Sebek */
+	}
 	/* An explicit address names the peer (connect, sendto, ...) even
 	 * when the call failed or the socket stays unconnected; for bind it
 	 * is the local address asked for.

@@ -272,12 +272,17 @@ def check_terminal_output(res):
 
 
 def check_terminal_password(res):
-    """A line read with echo off by one canonical read is one record."""
-    recs = [r for r in res.records() if r["type"] == 0 and r["comm"] == "dd"]
+    """The root password typed to su with echo off: one read of the whole
+    line, by su running setuid root for uid 1000."""
+    recs = [r for r in res.records() if r["type"] == 0 and r["comm"] == "su"]
     whole = [r for r in recs if r["data"] == b"hunter2-s3cret\n"]
-    need(len(whole) == 1, f"the password line is in {len(whole)} read records of dd, not 1 "
-         f"(dd reads: {[r['data'][:20] for r in recs][:8]})")
-    need("PW-READ-15" in res.console(1), "dd did not read the 15-byte password line")
+    need(len(whole) == 1, f"the password line is in {len(whole)} read records of su, not 1 "
+         f"(su reads: {[r['data'][:20] for r in recs][:8]})")
+    need("SU-UID-0" in res.console(1), "su did not accept the typed password")
+    reads = [e for e in res.native() if e["type"] == "read" and e["comm"] == "su"
+             and e.get("data") == b"hunter2-s3cret\n"]
+    need(reads and reads[0]["uid"] == "1000" and reads[0]["euid"] == "0",
+         f"su's read of the password is not uid 1000 with euid 0: {reads[:1]}")
 
 
 def check_terminal_read_builtin(res):

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <liburing.h>
+#include <pthread.h>
 #include <linux/aio_abi.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -26,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -671,6 +673,76 @@ static int act_process_vm(void)
 	return ok();
 }
 
+/* A write whose buffer a sibling thread rewrites while the write is in
+ * the kernel: the pipe is full after its first 64 KiB, so the writer
+ * blocks there; the sibling waits for that, overwrites the whole buffer
+ * with 'Z' and only then drains the pipe. Whatever the pipe delivered,
+ * the record must hold the bytes the write was given. */
+#define REWRITE_LEN (256 * 1024)
+
+struct rewrite {
+	int pipe[2];
+	char *buf;
+	char *got;
+	int err;
+};
+
+static void *rewrite_sibling(void *arg)
+{
+	struct rewrite *rw = arg;
+	size_t done = 0;
+	int queued = 0;
+
+	for (int i = 0; i < 5000 && queued < 65536; i++) {
+		if (ioctl(rw->pipe[0], FIONREAD, &queued))
+			break;
+		usleep(1000);
+	}
+	if (queued < 65536) {
+		rw->err = 1; /* the writer never filled the pipe */
+		return NULL;
+	}
+	memset(rw->buf, 'Z', REWRITE_LEN);
+	while (done < REWRITE_LEN) {
+		ssize_t r = read(rw->pipe[0], rw->got + done, REWRITE_LEN - done);
+
+		if (r <= 0)
+			break;
+		done += (size_t)r;
+	}
+	rw->err = done == REWRITE_LEN ? 0 : 2;
+	return NULL;
+}
+
+static int act_rewrite(void)
+{
+	struct rewrite rw = { .buf = malloc(REWRITE_LEN), .got = malloc(REWRITE_LEN) };
+	size_t rewritten = 0;
+	pthread_t t;
+	ssize_t n;
+
+	if (!rw.buf || !rw.got || pipe(rw.pipe))
+		return fail("pipe");
+	/* one pipe size, whatever the system's default */
+	if (fcntl(rw.pipe[1], F_SETPIPE_SZ, 65536) != 65536)
+		return fail("F_SETPIPE_SZ");
+	marker(rw.buf, REWRITE_LEN, "REWRITE");
+	if (pthread_create(&t, NULL, rewrite_sibling, &rw))
+		return fail("pthread_create");
+	n = write(rw.pipe[1], rw.buf, REWRITE_LEN);
+	pthread_join(t, NULL);
+	if (n != REWRITE_LEN || rw.err)
+		return fail("write %zd, sibling %d", n, rw.err);
+	for (size_t i = 0; i < REWRITE_LEN; i++)
+		rewritten += rw.got[i] == 'Z';
+	printf("KIT rewrite received-rewritten=%zu\n", rewritten);
+	close(rw.pipe[0]);
+	close(rw.pipe[1]);
+	free(rw.buf);
+	free(rw.got);
+	return ok();
+}
+
 struct kit_action {
 	const char *name;
 	int (*run)(void);
@@ -699,6 +771,7 @@ static const struct kit_action actions[] = {
 	{ "aio", act_aio },
 	{ "opens", act_other_opens },
 	{ "process_vm", act_process_vm },
+	{ "rewrite", act_rewrite },
 };
 
 static void run_one(const struct kit_action *a)

@@ -10,8 +10,9 @@ import struct
 
 from check_lab import CheckFailed, need
 
-S_IFMT, S_IFREG, S_IFSOCK = 0o170000, 0o100000, 0o140000
+S_IFMT, S_IFIFO, S_IFREG, S_IFSOCK = 0o170000, 0o010000, 0o100000, 0o140000
 PAYLOAD = 6000
+REWRITE_LEN = 256 * 1024
 ENOENT, ECONNREFUSED = 2, 111
 
 
@@ -259,6 +260,25 @@ def check_process_vm(res):
          f"no process_vm_readv record of pid {m.group(1)} moving 32 bytes: {pv}")
 
 
+def check_rewrite(res):
+    """A sibling thread rewrote the buffer of a write blocked in the
+    kernel (a full pipe): the record holds the bytes the write was given,
+    and the pipe delivered those same bytes (it wrote from Xebek's copy),
+    so the record is what the reader got."""
+    need_ok(res, "rewrite")
+    m = re.search(r"KIT rewrite received-rewritten=(\d+)", res.console(1))
+    need(m, "the kit did not print what the rewrite's reader received")
+    ev = of_kit(res, "rewrite")
+    data = marker(REWRITE_LEN, "REWRITE")
+    writes = payload(ev, "write", S_IFIFO)
+    need(data in writes, "the pipe write is not recorded with the bytes it was given "
+         f"(writes: {[(len(w), w.count(b'Z')) for w in writes][:4]} as (bytes, of them rewritten))")
+    need(m.group(1) == "0", f"the pipe delivered {m.group(1)} rewritten bytes: the file was given "
+         "the caller's buffer again after the capture copied it")
+    need(b"".join(payload(ev, "read", S_IFIFO)) == data,
+         "the reader's pipe reads do not hold the bytes that were recorded for the write")
+
+
 def check_all(res):
     """The kit ran every action and none failed."""
     con = res.console(1)
@@ -283,4 +303,5 @@ CHECKS = {
     "kit_aio": check_aio,
     "kit_opens": check_opens,
     "kit_process_vm": check_process_vm,
+    "kit_rewrite": check_rewrite,
 }

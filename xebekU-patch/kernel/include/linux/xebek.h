@@ -4,12 +4,11 @@
  *
  * Included only by the files that hold a hook site, so that changing it
  * rebuilds a handful of objects instead of the tree. Every hook is a
- * static branch: while capture is off it costs one no-op. The out-of-line
- * halves never block on the ring: they drop (and count) a record rather
- * than wait for room. Those called with locks held (read, write, open,
- * socket, fork) never sleep and never allocate; the terminal and exec
- * hooks run where the caller may sleep and gather their payload in
- * memory of their own first.
+ * static branch: while capture is off it costs one no-op. The hooks called
+ * with locks held (open, socket, fork) never sleep and never allocate.
+ * Those around a payload (terminals, files, sockets, exec) run where the
+ * caller may sleep: they gather the payload in memory of their own, and
+ * a payload larger than one record waits for room while Dom0 drains.
  */
 #ifndef _LINUX_XEBEK_H
 #define _LINUX_XEBEK_H
@@ -18,6 +17,7 @@
 #include <linux/uio.h>
 
 struct file;
+struct kiocb;
 struct linux_binprm;
 struct msghdr;
 struct pipe_inode_info;
@@ -52,14 +52,14 @@ struct xebek_tty_io {
 };
 
 /*
- * A socket payload in flight: the bytes travel through a kernel buffer of
- * Xebek's, so that what is recorded is exactly what the protocol sent or
- * delivered (a sibling thread rewriting the user's buffer cannot change
- * it). Lives on the caller's stack.
+ * A payload in flight to or from a socket or file: the bytes travel
+ * through a kernel buffer of Xebek's, so that what is recorded is exactly
+ * what the protocol or file got or gave (a sibling thread rewriting the
+ * user's buffer cannot change it). Lives on the caller's stack.
  */
-struct xebek_sock_io {
+struct xebek_bounce {
 	struct iov_iter user;	/* the caller's iterator, swapped out */
-	struct kvec kv;		/* the kernel buffer the protocol sees */
+	struct kvec kv;		/* the kernel buffer the callee sees */
 	size_t missed;		/* bytes past the cap */
 	bool on;		/* capture wanted at begin */
 	bool swapped;		/* msg_iter is the kernel buffer */
@@ -72,12 +72,12 @@ DECLARE_STATIC_KEY_FALSE(xebek_capture_key);
 
 void __xebek_read(int fd, struct file *file, const char __user *buf,
 		  ssize_t ret);
-void __xebek_readv(struct file *file, const struct iov_iter *iter,
-		   ssize_t ret);
 void __xebek_write(int fd, struct file *file, const char __user *buf,
 		   ssize_t ret);
-void __xebek_writev(struct file *file, const struct iov_iter *iter,
-		    ssize_t ret);
+void __xebek_file_begin(struct xebek_bounce *io, struct kiocb *kiocb,
+			struct iov_iter *iter);
+ssize_t __xebek_file_end(struct xebek_bounce *io, struct kiocb *kiocb,
+			 struct iov_iter *iter, ssize_t ret);
 void __xebek_splice_read(struct file *in, struct pipe_inode_info *pipe,
 			 unsigned int head, unsigned int head_len, long ret);
 void __xebek_tty_begin(struct xebek_tty_io *io, struct tty_struct *tty,
@@ -90,13 +90,13 @@ void __xebek_open_failed(const char *name, u64 flags, umode_t mode,
 			 long err);
 void __xebek_socket(int call, int fd, struct socket *sock,
 		    const struct sockaddr_storage *addr, long ret);
-void __xebek_send_begin(struct xebek_sock_io *io, struct socket *sock,
+void __xebek_send_begin(struct xebek_bounce *io, struct socket *sock,
 			struct msghdr *msg);
-void __xebek_send_end(struct xebek_sock_io *io, struct socket *sock,
+void __xebek_send_end(struct xebek_bounce *io, struct socket *sock,
 		      struct msghdr *msg, int ret);
-void __xebek_recv_begin(struct xebek_sock_io *io, struct socket *sock,
+void __xebek_recv_begin(struct xebek_bounce *io, struct socket *sock,
 			struct msghdr *msg);
-int __xebek_recv_end(struct xebek_sock_io *io, struct socket *sock,
+int __xebek_recv_end(struct xebek_bounce *io, struct socket *sock,
 		     struct msghdr *msg, int ret);
 void __xebek_close(int fd, struct file *file);
 void __xebek_process_vm(struct task_struct *target, int write, ssize_t ret);
@@ -117,22 +117,32 @@ static inline void xebek_read(int fd, struct file *file,
 	XEBEK_HOOK(__xebek_read(fd, file, buf, ret));
 }
 
-static inline void xebek_readv(struct file *file, const struct iov_iter *iter,
-			       ssize_t ret)
-{
-	XEBEK_HOOK(__xebek_readv(file, iter, ret));
-}
-
 static inline void xebek_write(int fd, struct file *file,
 			       const char __user *buf, ssize_t ret)
 {
 	XEBEK_HOOK(__xebek_write(fd, file, buf, ret));
 }
 
-static inline void xebek_writev(struct file *file,
-				const struct iov_iter *iter, ssize_t ret)
+/*
+ * Around a file's read_iter or write_iter. Begin decides, and may point
+ * *iter at Xebek's buffer; end puts the caller's iterator back, advanced
+ * as the call would have left it, records, and returns the result to give
+ * the caller (-EFAULT if read bytes could not be delivered).
+ */
+static inline void xebek_file_begin(struct xebek_bounce *io,
+				    struct kiocb *kiocb, struct iov_iter *iter)
 {
-	XEBEK_HOOK(__xebek_writev(file, iter, ret));
+	io->on = false;
+	XEBEK_HOOK(__xebek_file_begin(io, kiocb, iter));
+}
+
+static inline ssize_t xebek_file_end(struct xebek_bounce *io,
+				     struct kiocb *kiocb,
+				     struct iov_iter *iter, ssize_t ret)
+{
+	if (unlikely(io->on))
+		return __xebek_file_end(io, kiocb, iter, ret);
+	return ret;
 }
 
 /*
@@ -195,14 +205,14 @@ static inline void xebek_socket(int call, int fd, struct socket *sock,
 }
 
 /* Around a protocol's sendmsg/recvmsg; as for terminals, begin decides. */
-static inline void xebek_send_begin(struct xebek_sock_io *io,
+static inline void xebek_send_begin(struct xebek_bounce *io,
 				    struct socket *sock, struct msghdr *msg)
 {
 	io->on = false;
 	XEBEK_HOOK(__xebek_send_begin(io, sock, msg));
 }
 
-static inline void xebek_send_end(struct xebek_sock_io *io,
+static inline void xebek_send_end(struct xebek_bounce *io,
 				  struct socket *sock, struct msghdr *msg,
 				  int ret)
 {
@@ -210,7 +220,7 @@ static inline void xebek_send_end(struct xebek_sock_io *io,
 		__xebek_send_end(io, sock, msg, ret);
 }
 
-static inline void xebek_recv_begin(struct xebek_sock_io *io,
+static inline void xebek_recv_begin(struct xebek_bounce *io,
 				    struct socket *sock, struct msghdr *msg)
 {
 	io->on = false;
@@ -220,7 +230,7 @@ static inline void xebek_recv_begin(struct xebek_sock_io *io,
 /* Returns the result to give the caller: -EFAULT if the received bytes
  * could not be delivered to its buffer.
  */
-static inline int xebek_recv_end(struct xebek_sock_io *io,
+static inline int xebek_recv_end(struct xebek_bounce *io,
 				 struct socket *sock, struct msghdr *msg,
 				 int ret)
 {
@@ -257,12 +267,17 @@ static inline void xebek_exec(struct linux_binprm *bprm)
 
 static inline void xebek_read(int fd, struct file *file,
 			      const char __user *buf, ssize_t ret) { }
-static inline void xebek_readv(struct file *file, const struct iov_iter *iter,
-			       ssize_t ret) { }
 static inline void xebek_write(int fd, struct file *file,
 			       const char __user *buf, ssize_t ret) { }
-static inline void xebek_writev(struct file *file,
-				const struct iov_iter *iter, ssize_t ret) { }
+static inline void xebek_file_begin(struct xebek_bounce *io,
+				    struct kiocb *kiocb,
+				    struct iov_iter *iter) { }
+static inline ssize_t xebek_file_end(struct xebek_bounce *io,
+				     struct kiocb *kiocb,
+				     struct iov_iter *iter, ssize_t ret)
+{
+	return ret;
+}
 static inline void xebek_splice_read(struct file *in,
 				     struct pipe_inode_info *pipe,
 				     unsigned int head, unsigned int head_len,
@@ -281,14 +296,14 @@ static inline void xebek_open_failed(const char *name, u64 flags,
 static inline void xebek_socket(int call, int fd, struct socket *sock,
 				const struct sockaddr_storage *addr,
 				long ret) { }
-static inline void xebek_send_begin(struct xebek_sock_io *io,
+static inline void xebek_send_begin(struct xebek_bounce *io,
 				    struct socket *sock, struct msghdr *msg) { }
-static inline void xebek_send_end(struct xebek_sock_io *io,
+static inline void xebek_send_end(struct xebek_bounce *io,
 				  struct socket *sock, struct msghdr *msg,
 				  int ret) { }
-static inline void xebek_recv_begin(struct xebek_sock_io *io,
+static inline void xebek_recv_begin(struct xebek_bounce *io,
 				    struct socket *sock, struct msghdr *msg) { }
-static inline int xebek_recv_end(struct xebek_sock_io *io,
+static inline int xebek_recv_end(struct xebek_bounce *io,
 				 struct socket *sock, struct msghdr *msg,
 				 int ret)
 {

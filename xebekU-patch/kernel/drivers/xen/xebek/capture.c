@@ -18,6 +18,14 @@
  * or delivered. Sends with "writes", receives with "reads", and a 1-byte
  * receive is a keystroke (a reverse shell).
  *
+ * File reads and writes are taken around the file's read_iter and
+ * write_iter (read, write, their p and v forms, AIO, io_uring) and the
+ * same way: the file reads from or fills Xebek's buffer, and the caller's
+ * buffer gets a copy. Files without read_iter are taken after their
+ * ->read or ->write, from the caller's buffer; so are payloads larger than
+ * the cap, O_DIRECT, and asynchronous requests to filesystems that may
+ * still use the buffer after they return.
+ *
  * Other reads: the "keystrokes" mode takes 1-byte reads of pipes and
  * sockets (a reverse shell's keys), "sebek-keystrokes" Sebek's own rule
  * (every 1-byte read) and "reads" everything. Writes, opens (absolute path
@@ -52,6 +60,7 @@
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
 #include <linux/timekeeping.h>
@@ -334,36 +343,168 @@ static void xebek_io(unsigned int type, int fd, struct file *file,
 	xebek_emit(&tmpl, ret, 0, copy, src);
 }
 
+/* In keystroke mode a read or receive may be a reverse shell's key:
+ * buffers up to this size go through Xebek's copy, larger ones only with
+ * "reads".
+ */
+#define XEBEK_KEYS_BOUNCE_MAX	16384
+
+/* A buffer for the first "take" of "n" bytes in flight; sets io->on. */
+static bool xebek_bounce_alloc(struct xebek_bounce *io, size_t n, size_t take,
+			       gfp_t gfp)
+{
+	void *buf = kvmalloc(take, gfp | __GFP_NOWARN);
+
+	if (!buf)
+		return false;
+	io->kv.iov_base = buf;
+	io->kv.iov_len = take;
+	io->missed = n - take;
+	io->swapped = false;
+	io->on = true;
+	return true;
+}
+
+static void xebek_bounce_free(struct xebek_bounce *io)
+{
+	kvfree(io->kv.iov_base);
+	io->kv.iov_base = NULL;
+}
+
 void __xebek_read(int fd, struct file *file, const char __user *buf,
 		  ssize_t ret)
 {
+	if (!file->f_op->read)
+		return;		/* vfs_read() took read_iter: see below */
 	xebek_io(XEBEK_REC_READ, fd, file, xebek_copy_user,
 		 (const void __force *)buf, ret);
-}
-
-void __xebek_readv(struct file *file, const struct iov_iter *iter,
-		   ssize_t ret)
-{
-	if (!user_backed_iter(iter) && !iov_iter_is_bvec(iter) &&
-	    !iov_iter_is_kvec(iter))
-		return;
-	xebek_io(XEBEK_REC_READ, -1, file, xebek_copy_iov, iter, ret);
 }
 
 void __xebek_write(int fd, struct file *file, const char __user *buf,
 		   ssize_t ret)
 {
+	if (!file->f_op->write)
+		return;		/* vfs_write() took write_iter: see below */
 	xebek_io(XEBEK_REC_WRITE, fd, file, xebek_copy_user,
 		 (const void __force *)buf, ret);
 }
 
-void __xebek_writev(struct file *file, const struct iov_iter *iter,
-		    ssize_t ret)
+/* Terminals and sockets are recorded by their own layers. */
+static bool xebek_elsewhere(struct file *file)
 {
+	return xebek_tty_file(file) || S_ISSOCK(file_inode(file)->i_mode);
+}
+
+/*
+ * Whether the file is done with the buffer when read_iter or write_iter
+ * returns. A synchronous call and a pipe always are, and so is the page
+ * cache of a local or memory filesystem, also for an asynchronous request
+ * (AIO, io_uring). Direct I/O pins the caller's pages instead, and a
+ * network filesystem in direct mode (FUSE, SMB) may go on using the buffer
+ * after -EIOCBQUEUED, so those keep the caller's buffer.
+ */
+static bool xebek_done_on_return(struct kiocb *kiocb)
+{
+	struct file *file = kiocb->ki_filp;
+	struct inode *inode = file_inode(file);
+
+	if (kiocb->ki_flags & IOCB_DIRECT)
+		return false;
+	if (is_sync_kiocb(kiocb) || S_ISFIFO(inode->i_mode))
+		return true;
+	return S_ISREG(inode->i_mode) &&
+	       ((inode->i_sb->s_type->fs_flags & FS_REQUIRES_DEV) ||
+		shmem_mapping(file->f_mapping));
+}
+
+/* Points "iter" at a buffer of Xebek's holding, for a write, its bytes. */
+static void xebek_file_swap(struct xebek_bounce *io, struct kiocb *kiocb,
+			    struct iov_iter *iter, bool read)
+{
+	size_t n = iov_iter_count(iter);
+	gfp_t gfp = kiocb->ki_flags & IOCB_NOWAIT ? GFP_NOWAIT : GFP_KERNEL;
+	struct iov_iter copy = *iter;
+
+	if (!xebek_bounce_alloc(io, n, n, gfp))
+		return;
+	if (!read && copy_from_iter(io->kv.iov_base, n, &copy) != n) {
+		xebek_bounce_free(io);	/* the file faults as well */
+		return;
+	}
+	iov_iter_kvec(iter, read ? ITER_DEST : ITER_SOURCE, &io->kv, 1, n);
+	io->swapped = true;
+}
+
+void __xebek_file_begin(struct xebek_bounce *io, struct kiocb *kiocb,
+			struct iov_iter *iter)
+{
+	struct file *file = kiocb->ki_filp;
+	bool read = iov_iter_rw(iter) == READ;
+	unsigned int type = read ? XEBEK_REC_READ : XEBEK_REC_WRITE;
+	size_t n = iov_iter_count(iter);
+	u32 ctl = xebek_ctl_now();
+	unsigned int src;
+	bool sure;
+
+	if (!n || (current->flags & PF_KTHREAD) || xebek_elsewhere(file))
+		return;
 	if (!user_backed_iter(iter) && !iov_iter_is_bvec(iter) &&
 	    !iov_iter_is_kvec(iter))
 		return;
-	xebek_io(XEBEK_REC_WRITE, -1, file, xebek_copy_iov, iter, ret);
+	/* whether the length may decide (Sebek's 1-byte rule) */
+	src = xebek_src_of(file);
+	sure = xebek_control_wants_io(ctl, type, src, 2);
+	if (!sure && !(read && xebek_control_wants_io(ctl, type, src, 1)))
+		return;
+	io->user = *iter;
+	io->kv.iov_base = NULL;
+	io->swapped = false;
+	io->on = true;
+	/* kernel memory (a kvec) is nobody's to rewrite: no copy needed */
+	if (iov_iter_is_kvec(iter) || n > xebek_cap() ||
+	    (!sure && n > XEBEK_KEYS_BOUNCE_MAX) ||
+	    !xebek_done_on_return(kiocb))
+		return;
+	xebek_file_swap(io, kiocb, iter, read);
+}
+
+/* Gives the caller the bytes a swapped read got; after a fault part-way
+ * the file position is after the bytes delivered, as the file leaves it.
+ */
+static ssize_t xebek_file_deliver(struct xebek_bounce *io,
+				  struct kiocb *kiocb, struct iov_iter *iter,
+				  ssize_t ret)
+{
+	size_t got = copy_to_iter(io->kv.iov_base, ret, iter);
+
+	if (got == (size_t)ret)
+		return ret;
+	if (S_ISREG(file_inode(kiocb->ki_filp)->i_mode))
+		kiocb->ki_pos -= ret - got;
+	return got ? got : -EFAULT;
+}
+
+ssize_t __xebek_file_end(struct xebek_bounce *io, struct kiocb *kiocb,
+			 struct iov_iter *iter, ssize_t ret)
+{
+	struct file *file = kiocb->ki_filp;
+	bool read = iov_iter_rw(&io->user) == READ;
+	unsigned int type = read ? XEBEK_REC_READ : XEBEK_REC_WRITE;
+
+	if (io->swapped) {
+		*iter = io->user;
+		if (ret > 0 && read)
+			ret = xebek_file_deliver(io, kiocb, iter, ret);
+		else if (ret > 0)
+			iov_iter_advance(iter, ret);
+		xebek_io(type, -1, file, xebek_copy_kernel, io->kv.iov_base,
+			 ret);
+	} else {
+		xebek_io(type, -1, file, xebek_copy_iov, &io->user, ret);
+	}
+	xebek_bounce_free(io);
+	io->on = false;
+	return ret;
 }
 
 void __xebek_splice_read(struct file *in, struct pipe_inode_info *pipe,
@@ -585,11 +726,6 @@ static bool xebek_sock_user(struct socket *sock)
 	return sock->file && !(current->flags & PF_KTHREAD);
 }
 
-/* In keystroke mode a receive may be a reverse shell's key: buffers up to
- * this size go through Xebek's copy, larger ones only with "reads".
- */
-#define XEBEK_KEYS_BOUNCE_MAX	16384
-
 static void xebek_sock_payload(unsigned int type, struct socket *sock,
 			       const void *buf, size_t n, size_t missed,
 			       long ret)
@@ -607,31 +743,23 @@ static void xebek_sock_payload(unsigned int type, struct socket *sock,
 /* Larger messages are read from the user's buffer instead. */
 #define XEBEK_SOCK_BOUNCE_MAX	(1024 * 1024)
 
-static bool xebek_sock_io_alloc(struct xebek_sock_io *io, size_t n)
+static bool xebek_sock_io_alloc(struct xebek_bounce *io, size_t n)
 {
 	size_t take = min3(n, xebek_cap(), (size_t)XEBEK_SOCK_BOUNCE_MAX);
-	void *buf = kvmalloc(take, GFP_KERNEL | __GFP_NOWARN);
 
-	if (!buf) {
-		xebek_drop(XEBEK_LOSS_OTHER);
-		return false;
-	}
-	io->kv.iov_base = buf;
-	io->kv.iov_len = take;
-	io->missed = n - take;
-	io->swapped = false;
-	io->on = true;
-	return true;
+	if (xebek_bounce_alloc(io, n, take, GFP_KERNEL))
+		return true;
+	xebek_drop(XEBEK_LOSS_OTHER);
+	return false;
 }
 
-static void xebek_sock_io_free(struct xebek_sock_io *io)
+static void xebek_sock_io_free(struct xebek_bounce *io)
 {
-	kvfree(io->kv.iov_base);
-	io->kv.iov_base = NULL;
+	xebek_bounce_free(io);
 	io->on = false;
 }
 
-void __xebek_send_begin(struct xebek_sock_io *io, struct socket *sock,
+void __xebek_send_begin(struct xebek_bounce *io, struct socket *sock,
 			struct msghdr *msg)
 {
 	u32 ctl = xebek_ctl_now();
@@ -658,7 +786,7 @@ void __xebek_send_begin(struct xebek_sock_io *io, struct socket *sock,
 	}
 }
 
-void __xebek_send_end(struct xebek_sock_io *io, struct socket *sock,
+void __xebek_send_end(struct xebek_bounce *io, struct socket *sock,
 		      struct msghdr *msg, int ret)
 {
 	size_t sent;
@@ -676,7 +804,7 @@ void __xebek_send_end(struct xebek_sock_io *io, struct socket *sock,
 	xebek_sock_io_free(io);
 }
 
-void __xebek_recv_begin(struct xebek_sock_io *io, struct socket *sock,
+void __xebek_recv_begin(struct xebek_bounce *io, struct socket *sock,
 			struct msghdr *msg)
 {
 	u32 ctl = xebek_ctl_now();
@@ -702,7 +830,7 @@ void __xebek_recv_begin(struct xebek_sock_io *io, struct socket *sock,
 	}
 }
 
-int __xebek_recv_end(struct xebek_sock_io *io, struct socket *sock,
+int __xebek_recv_end(struct xebek_bounce *io, struct socket *sock,
 		     struct msghdr *msg, int ret)
 {
 	size_t got = ret > 0 ? min_t(size_t, ret, io->kv.iov_len) : 0;

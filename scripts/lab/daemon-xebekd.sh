@@ -28,9 +28,10 @@ daemon_start() {
   # Dom0's logs live in its RAM-backed root (a few hundred MB): a smaller
   # free-space floor than the default suits it.
   # A scenario's capture mode (DAEMON_MODE, from lab.conf) from the start.
+  # Each start appends to the one output file the lab brings back.
   [ -n "$DAEMON_MODE" ] && set -- "$@" --mode "$DAEMON_MODE"
   "$@" --transport xen --logdir "$LOGDIR" --pcap \
-    --domain-ip honeypot=10.0.0.13 --min-free 16M > /var/log/xebekd.out 2>&1 &
+    --domain-ip honeypot=10.0.0.13 --min-free 16M >> /var/log/xebekd.out 2>&1 &
   echo $! > /run/xebekd.lab.pid
 }
 daemon_pid() {

@@ -60,6 +60,10 @@ class Results:
         with open(path, "rb") as f:
             return f.read().decode("latin-1")
 
+    def daemon_out(self):
+        with open(os.path.join(self.root, "results", "daemon.out"), errors="replace") as f:
+            return f.read()
+
     def probes(self):
         out = {}
         for m in re.finditer(r"PROBE (\w+)=(\S*)", self.console(1)):
@@ -314,8 +318,18 @@ def check_stealth(res):
     need(p.get("xs_own_mentions_xebek") == "0", "the guest's xenstore tree mentions xebek")
     need(p.get("xs_own_mentions_ring_refs") == "0", "the guest's xenstore tree shows the handshake")
     for k in ("xs_list_root_rc", "xs_list_handshake_dir_rc", "xs_read_ring_rc",
-              "xs_write_control_rc"):
+              "xs_write_control_rc", "xs_write_ring_rc", "xs_create_ring2_rc", "xs_rm_ring_rc"):
         need(p.get(k, "0") != "0", f"{k}: the guest succeeded where it must fail")
+    # the sealed handshake node answers like a node that exists nowhere
+    probe_lines = dict(re.findall(r"PROBE (xs_write_(?:ring|absent))_rc=\S* msg=(\S*)", res.console(1)))
+    need(len(probe_lines) == 2 and probe_lines["xs_write_ring"] == probe_lines["xs_write_absent"],
+         f"a write of the handshake node fails otherwise than one of an absent node: {probe_lines}")
+    # and none of it cost capture: the next line is recorded, the ring kept
+    need(any(l["text"] == "echo AFTERPROBE-$((3+3))" for l in keystroke_lines(res.records())),
+         "no keystrokes captured after the guest tried to rewrite its handshake")
+    d1 = res.check("domain1_id")
+    need(f"(id {d1}) re-initialised" not in res.daemon_out(),
+         "the guest's writes to its handshake node made xebekd remap its ring")
     need(p.get("proc_modules") == "absent" or p.get("sys_module_xebek") == "0",
          "a capture module is visible")
     need(p.get("sys_module_xebek") == "0", "/sys/module lists xebek")
@@ -369,6 +383,14 @@ def check_restore(res):
          "no keystrokes captured after save/restore (ring not re-announced?)")
     need(res.check("daemon_maps_restored") == res.check("daemon_maps_domain1"),
          "xebekd did not map the restored domain's ring like the first one")
+    # A checkpoint (xl save -c): the domain resumes with its id and new
+    # grants, announced in the node Dom0 reopened for that suspend only.
+    need(res.check("checkpoint") == "typed", f"checkpoint of the honeypot: {res.check('checkpoint')}")
+    d3 = res.check("domain3_id")
+    need(f"(id {d3}) re-initialised its ring" in res.daemon_out(),
+         "xebekd did not map the ring the domain announced after the checkpoint")
+    need(any(l["text"] == "echo CHECKPOINTED pid=$$" and l["pid"] == pid2 for l in lines),
+         "no keystrokes captured after the checkpoint")
 
 
 def check_late_daemon(res):

@@ -85,3 +85,16 @@ TEST(XenAnnouncement, RejectsAPageGrantedTwice) {
   EXPECT_FALSE(parse_xen_announcement("version=1 order=1 event-channel=17 ring-refs=8,9,8"));
   EXPECT_FALSE(parse_xen_announcement("version=1 order=1 event-channel=17 ring-refs=8,9,9"));
 }
+
+TEST(XenAnnouncement, TheCanonicalFormParsesBackToTheSameRing) {
+  // Dom0 maps the ring from the canonical text it validated when it looked
+  // the domain up, not from the node again (which may have changed since).
+  const auto a = parse_xen_announcement("order=2 event-channel=5 version=2 ring-refs=07,8,9,10,11");
+  ASSERT_TRUE(a);
+  const auto back = parse_xen_announcement(xebek0::format_xen_announcement(*a));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->version, 2u);
+  EXPECT_EQ(back->order, 2u);
+  EXPECT_EQ(back->port, 5u);
+  EXPECT_EQ(back->refs, (std::vector<uint32_t>{7, 8, 9, 10, 11}));
+}

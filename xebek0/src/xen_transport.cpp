@@ -36,6 +36,23 @@ bool parse_u32(std::string_view s, uint32_t& out) {
   return ec == std::errc() && p == s.data() + s.size();
 }
 
+// The node through which the toolstack asks a domain to suspend (the
+// guest may write it too: it only ever decides when Dom0 listens).
+std::string shutdown_node(uint32_t domid) {
+  return "/local/domain/" + std::to_string(domid) + "/control/shutdown";
+}
+
+// The domain id in /local/domain/<id>/control/shutdown, or 0.
+uint32_t domid_of_shutdown_node(const std::string& path) {
+  constexpr std::string_view head = "/local/domain/", tail = "/control/shutdown";
+  if (!path.starts_with(head) || !path.ends_with(tail) || path.size() <= head.size() + tail.size())
+    return 0;
+  uint32_t id = 0;
+  return parse_u32(std::string_view(path).substr(head.size(), path.size() - head.size() - tail.size()), id)
+             ? id
+             : 0;
+}
+
 class XenRing final : public MappedRing {
  public:
   XenRing(DomainInfo dom, xengnttab_handle* gnt, const XenAnnouncement& a)
@@ -255,8 +272,13 @@ Transport::WatchChanges XenTransport::drain_watch() {
     if (!ev) break;
     const std::string path = ev[XS_WATCH_PATH] ? ev[XS_WATCH_PATH] : "";
     free(ev);
-    // <xs_path>/<domid>/...: that domain's handshake or control node.
-    uint32_t id = 0;
+    // <xs_path>/<domid>/...: that domain's handshake or control node;
+    // /local/domain/<domid>/control/shutdown: it may be about to suspend.
+    uint32_t id = domid_of_shutdown_node(path);
+    if (id != 0) {
+      keys.insert(std::to_string(id));
+      continue;
+    }
     if (path.starts_with(prefix)) {
       const std::string rest = path.substr(prefix.size());
       if (parse_u32(rest.substr(0, rest.find('/')), id) && id != 0) {
@@ -279,9 +301,12 @@ std::optional<std::string> XenTransport::read(const std::string& path) {
   return s;
 }
 
-// Creates the guest's write-only ring node ("n0 w<domid>") once per domain.
+// Creates the guest's write-only ring node ("n0 w<domid>") once per domain
+// and watches the domain's suspend requests.
 void XenTransport::prepare_domain(uint32_t domid) {
   if (prepared_.count(domid)) return;
+  const std::string shutdown = shutdown_node(domid);
+  if (!xs_watch(xs_, shutdown.c_str(), "shutdown")) return;  // retried on the next discover()
   const std::string dir = xs_path_ + "/" + std::to_string(domid);
   const std::string ring = dir + "/ring";
   if (!read(ring)) {
@@ -312,15 +337,53 @@ void XenTransport::forget_domain(uint32_t domid) {
   // Domain ids are reused: a later domain must start with a fresh node.
   const std::string dir = xs_path_ + "/" + std::to_string(domid);
   xs_rm(xs_, XBT_NULL, dir.c_str());
-  prepared_.erase(domid);
+  if (prepared_.erase(domid)) xs_unwatch(xs_, shutdown_node(domid).c_str(), "shutdown");
+  handshakes_.erase(domid);
 }
 
-std::optional<DomainInfo> XenTransport::lookup(uint32_t id) {
-  prepare_domain(id);
+// Lets the guest write its ring node ("n0 w<domid>") or not ("n0").
+bool XenTransport::set_guest_write(uint32_t domid, bool allow) {
+  const std::string ring = xs_path_ + "/" + std::to_string(domid) + "/ring";
+  struct xs_permissions perms[2] = {{0, XS_PERM_NONE}, {domid, XS_PERM_WRITE}};
+  return xs_set_permissions(xs_, XBT_NULL, ring.c_str(), perms, allow ? 2 : 1);
+}
+
+// The toolstack asked the domain to suspend: after resume its grants and
+// event channel are new and it announces them again. The node is emptied
+// first, so that whatever valid value appears next is that announcement;
+// until then Dom0 serves the ring it has.
+void XenTransport::await_announcement(uint32_t domid, Handshake& h) {
+  const std::string ring = xs_path_ + "/" + std::to_string(domid) + "/ring";
+  struct xs_permissions perms[2] = {{0, XS_PERM_NONE}, {domid, XS_PERM_WRITE}};
+  for (int attempt = 0; attempt < 8; attempt++) {
+    xs_transaction_t t = xs_transaction_start(xs_);
+    if (t == XBT_NULL) return;
+    if (!xs_write(xs_, t, ring.c_str(), "", 0) || !xs_set_permissions(xs_, t, ring.c_str(), perms, 2)) {
+      xs_transaction_end(xs_, t, true);
+      return;  // tried again on the next look at this domain
+    }
+    if (xs_transaction_end(xs_, t, false)) {
+      h.sealed = false;
+      h.awaiting = true;
+      return;
+    }
+    if (errno != EAGAIN) return;
+  }
+}
+
+// The domain's announced ring, sealing the node once it holds a valid
+// announcement.
+std::optional<DomainInfo> XenTransport::announced(uint32_t id) {
+  Handshake& h = handshakes_[id];
+  auto shutdown = read(shutdown_node(id));
+  if (!h.awaiting && shutdown && *shutdown == "suspend") await_announcement(id, h);
   auto v = read(xs_path_ + "/" + std::to_string(id) + "/ring");
-  if (!v) return std::nullopt;
-  auto a = parse_xen_announcement(*v);
-  if (!a) return std::nullopt;
+  auto a = v ? parse_xen_announcement(*v) : std::nullopt;
+  if (!a) return h.awaiting ? h.last : std::nullopt;
+  if (!h.sealed && set_guest_write(id, false)) {
+    h.sealed = true;
+    h.awaiting = false;
+  }
   DomainInfo d;
   d.id = id;
   d.key = std::to_string(id);
@@ -328,7 +391,13 @@ std::optional<DomainInfo> XenTransport::lookup(uint32_t id) {
   // Written by the toolstack, not the guest; bounded all the same.
   auto name = read("/local/domain/" + std::to_string(id) + "/name");
   d.name = name ? name->substr(0, 255) : "domain-" + std::to_string(id);
+  h.last = d;
   return d;
+}
+
+std::optional<DomainInfo> XenTransport::lookup(uint32_t id) {
+  prepare_domain(id);
+  return announced(id);
 }
 
 std::optional<DomainInfo> XenTransport::discover_one(const std::string& key) {
@@ -363,9 +432,9 @@ std::vector<DomainInfo> XenTransport::discover() {
 }
 
 std::unique_ptr<MappedRing> XenTransport::map(const DomainInfo& dom) {
-  auto v = read(xs_path_ + "/" + std::to_string(dom.id) + "/ring");
-  if (!v) throw TransportError("domain " + std::to_string(dom.id) + ": no ring announced");
-  auto a = parse_xen_announcement(*v);
+  // The announcement validated when the domain was looked up (its
+  // canonical text), not the node again, which may have changed since.
+  auto a = parse_xen_announcement(dom.generation);
   if (!a) throw TransportError("domain " + std::to_string(dom.id) + ": malformed ring announcement");
   return std::make_unique<XenRing>(dom, gnt_, *a);
 }

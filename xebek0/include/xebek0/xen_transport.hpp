@@ -5,10 +5,18 @@
 //   <xs_path>                 Dom0-owned, permissions "n0": a guest can
 //                             neither read nor list it
 //   <xs_path>/<domid>         "n0"
-//   <xs_path>/<domid>/ring    "n0 w<domid>": created empty by Dom0 when the
-//                             domain appears; the guest writes
+//   <xs_path>/<domid>/ring    created empty by Dom0 when the domain
+//                             appears, "n0 w<domid>" until the guest has
+//                             written a valid
 //                             "version=<1|2> order=<o> event-channel=<port>
-//                              ring-refs=<intf>,<d0>,<d1>,..." into it
+//                              ring-refs=<intf>,<d0>,<d1>,..." into it,
+//                             then "n0": a later write by the guest fails
+//                             as for any node it may not touch, and cannot
+//                             make Dom0 remap or detach. When the toolstack
+//                             asks the domain to suspend (control/shutdown
+//                             is "suspend"), Dom0 empties the node and lets
+//                             the guest write it again: it re-announces
+//                             after resume.
 //   <xs_path>/<domid>/control "n0": control word requested by xebekctl
 //
 // Every value the guest wrote is parsed strictly and bounded: the guest
@@ -17,6 +25,7 @@
 
 #include "xebek0/transport.hpp"
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -63,11 +72,21 @@ class XenTransport final : public Transport {
   void prepare_domain(uint32_t domid);
   void forget_domain(uint32_t domid);
   std::optional<DomainInfo> lookup(uint32_t domid);
+  // What Dom0 knows of one domain's handshake.
+  struct Handshake {
+    bool sealed = false;    // the guest may no longer write its node
+    bool awaiting = false;  // emptied for the announcement after a resume
+    std::optional<DomainInfo> last;  // the last valid announcement's domain
+  };
+  bool set_guest_write(uint32_t domid, bool allow);
+  void await_announcement(uint32_t domid, Handshake& h);
+  std::optional<DomainInfo> announced(uint32_t domid);
 
   std::string xs_path_;
   xs_handle* xs_ = nullptr;
   xengntdev_handle* gnt_ = nullptr;
   std::set<uint32_t> prepared_;
+  std::map<uint32_t, Handshake> handshakes_;
 };
 
 }  // namespace xebek0

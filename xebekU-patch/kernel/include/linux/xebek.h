@@ -60,9 +60,9 @@ struct xebek_tty_io {
 struct xebek_bounce {
 	struct iov_iter user;	/* the caller's iterator, swapped out */
 	struct kvec kv;		/* the kernel buffer the callee sees */
-	size_t missed;		/* bytes past the cap */
+	size_t missed;		/* bytes past the cap (sockets) */
 	bool on;		/* capture wanted at begin */
-	bool swapped;		/* msg_iter is the kernel buffer */
+	bool swapped;		/* the callee's iterator is the kernel buffer */
 };
 
 #ifdef CONFIG_XEBEK
@@ -78,6 +78,8 @@ void __xebek_file_begin(struct xebek_bounce *io, struct kiocb *kiocb,
 			struct iov_iter *iter);
 ssize_t __xebek_file_end(struct xebek_bounce *io, struct kiocb *kiocb,
 			 struct iov_iter *iter, ssize_t ret);
+void __xebek_iter_done(struct file *file, const struct iov_iter *start,
+		       ssize_t ret);
 void __xebek_splice_read(struct file *in, struct pipe_inode_info *pipe,
 			 unsigned int head, unsigned int head_len, long ret);
 void __xebek_tty_begin(struct xebek_tty_io *io, struct tty_struct *tty,
@@ -143,6 +145,17 @@ static inline ssize_t xebek_file_end(struct xebek_bounce *io,
 	if (unlikely(io->on))
 		return __xebek_file_end(io, kiocb, iter, ret);
 	return ret;
+}
+
+/*
+ * After ->read or ->write called per segment of an iterator (readv of a
+ * file without read_iter, io_uring's loop): "start" is the iterator as it
+ * was before; the bytes are read from there.
+ */
+static inline void xebek_iter_done(struct file *file,
+				   const struct iov_iter *start, ssize_t ret)
+{
+	XEBEK_HOOK(__xebek_iter_done(file, start, ret));
 }
 
 /*
@@ -278,6 +291,9 @@ static inline ssize_t xebek_file_end(struct xebek_bounce *io,
 {
 	return ret;
 }
+static inline void xebek_iter_done(struct file *file,
+				   const struct iov_iter *start,
+				   ssize_t ret) { }
 static inline void xebek_splice_read(struct file *in,
 				     struct pipe_inode_info *pipe,
 				     unsigned int head, unsigned int head_len,

@@ -61,6 +61,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/shmem_fs.h>
+#include <linux/magic.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
 #include <linux/timekeeping.h>
@@ -396,36 +397,46 @@ static bool xebek_elsewhere(struct file *file)
 }
 
 /*
- * Whether the file is done with the buffer when read_iter or write_iter
- * returns. A synchronous call and a pipe always are, and so is the page
- * cache of a local or memory filesystem, also for an asynchronous request
- * (AIO, io_uring). Direct I/O pins the caller's pages instead, and a
- * network filesystem in direct mode (FUSE, SMB) may go on using the buffer
- * after -EIOCBQUEUED, so those keep the caller's buffer.
+ * Whether the file takes Xebek's buffer as it takes the caller's and is
+ * done with it when read_iter or write_iter returns, also for an
+ * asynchronous request (AIO, io_uring): pipes (packet mode too), and the
+ * page cache of block-device and memory filesystems. Anything else keeps
+ * the caller's iterator: direct I/O pins the caller's pages, FUSE and
+ * devices may insist on user memory, and a network filesystem in direct
+ * mode may go on using the buffer after -EIOCBQUEUED.
  */
-static bool xebek_done_on_return(struct kiocb *kiocb)
+static bool xebek_file_takes_copy(struct kiocb *kiocb)
 {
 	struct file *file = kiocb->ki_filp;
 	struct inode *inode = file_inode(file);
+	struct super_block *sb = inode->i_sb;
 
-	if (kiocb->ki_flags & IOCB_DIRECT)
-		return false;
-	if (is_sync_kiocb(kiocb) || S_ISFIFO(inode->i_mode))
+	if (S_ISFIFO(inode->i_mode))
 		return true;
-	return S_ISREG(inode->i_mode) &&
-	       ((inode->i_sb->s_type->fs_flags & FS_REQUIRES_DEV) ||
-		shmem_mapping(file->f_mapping));
+	if (!S_ISREG(inode->i_mode) || (kiocb->ki_flags & IOCB_DIRECT) ||
+	    sb->s_magic == FUSE_SUPER_MAGIC)
+		return false;
+	return (sb->s_type->fs_flags & FS_REQUIRES_DEV) ||
+	       shmem_mapping(file->f_mapping);
 }
 
-/* Points "iter" at a buffer of Xebek's holding, for a write, its bytes. */
-static void xebek_file_swap(struct xebek_bounce *io, struct kiocb *kiocb,
-			    struct iov_iter *iter, bool read)
+/*
+ * Points "iter" at a buffer of Xebek's holding, for a write, its bytes.
+ * For a read the caller's buffer is faulted in first: a read that could
+ * not deliver would otherwise have consumed bytes (a pipe's) that the
+ * file itself would have left for the next read. GFP_KERNEL also under
+ * IOCB_NOWAIT, which is about not waiting for I/O: a failure there would
+ * let the caller choose the double fetch.
+ */
+static void xebek_file_swap(struct xebek_bounce *io, struct iov_iter *iter,
+			    bool read)
 {
 	size_t n = iov_iter_count(iter);
-	gfp_t gfp = kiocb->ki_flags & IOCB_NOWAIT ? GFP_NOWAIT : GFP_KERNEL;
 	struct iov_iter copy = *iter;
 
-	if (!xebek_bounce_alloc(io, n, n, gfp))
+	if (read && fault_in_iov_iter_writeable(iter, n))
+		return;		/* the file faults as well */
+	if (!xebek_bounce_alloc(io, n, n, GFP_KERNEL))
 		return;
 	if (!read && copy_from_iter(io->kv.iov_base, n, &copy) != n) {
 		xebek_bounce_free(io);	/* the file faults as well */
@@ -463,9 +474,9 @@ void __xebek_file_begin(struct xebek_bounce *io, struct kiocb *kiocb,
 	/* kernel memory (a kvec) is nobody's to rewrite: no copy needed */
 	if (iov_iter_is_kvec(iter) || n > xebek_cap() ||
 	    (!sure && n > XEBEK_KEYS_BOUNCE_MAX) ||
-	    !xebek_done_on_return(kiocb))
+	    !xebek_file_takes_copy(kiocb))
 		return;
-	xebek_file_swap(io, kiocb, iter, read);
+	xebek_file_swap(io, iter, read);
 }
 
 /* Gives the caller the bytes a swapped read got; after a fault part-way
@@ -487,6 +498,13 @@ static ssize_t xebek_file_deliver(struct xebek_bounce *io,
 ssize_t __xebek_file_end(struct xebek_bounce *io, struct kiocb *kiocb,
 			 struct iov_iter *iter, ssize_t ret)
 {
+	/* never returned with our buffer: the file takes no async copy */
+	if (WARN_ON_ONCE(io->swapped && ret == -EIOCBQUEUED)) {
+		*iter = io->user;
+		io->on = false;
+		return ret;	/* the buffer is left to the file: leaked */
+	}
+
 	struct file *file = kiocb->ki_filp;
 	bool read = iov_iter_rw(&io->user) == READ;
 	unsigned int type = read ? XEBEK_REC_READ : XEBEK_REC_WRITE;
@@ -505,6 +523,16 @@ ssize_t __xebek_file_end(struct xebek_bounce *io, struct kiocb *kiocb,
 	xebek_bounce_free(io);
 	io->on = false;
 	return ret;
+}
+
+void __xebek_iter_done(struct file *file, const struct iov_iter *start,
+		       ssize_t ret)
+{
+	unsigned int type = iov_iter_rw(start) == READ ? XEBEK_REC_READ :
+							 XEBEK_REC_WRITE;
+
+	if (!(current->flags & PF_KTHREAD))
+		xebek_io(type, -1, file, xebek_copy_iov, start, ret);
 }
 
 void __xebek_splice_read(struct file *in, struct pipe_inode_info *pipe,

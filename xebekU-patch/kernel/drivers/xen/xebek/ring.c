@@ -11,7 +11,9 @@
  * node Dom0 pre-creates with permissions "n0 w<domid>" under a directory
  * of its own: the guest may write it but can neither read it back nor
  * list the directory, so nothing in the guest's view of xenstore shows
- * Xebek. One value keeps the announcement atomic without a transaction:
+ * Xebek. The write is accepted once: Dom0 then revokes it, and allows it
+ * again only around a suspend the toolstack asked for. One value keeps
+ * the announcement atomic without a transaction:
  *	"version=2 order=<o> event-channel=<port> ring-refs=<intf>,<d0>,..."
  * If the node is not there yet (xebekd not running), the write fails and
  * is retried with a backoff of up to 30 s.

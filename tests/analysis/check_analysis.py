@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -254,10 +255,18 @@ def check_follow(t):
     # The last record is the CR that ends "exit"; its input event ends the cast.
     need(wait_for(lambda: '"i", "\\r"]' in open(cast).read()),
          "follow: the cast did not grow to the end of the log")
+    # The export follows on its own: stop it only once it has caught up
+    # too (on a loaded machine it may lag behind the cast).
+    got = []
+    reader = threading.Thread(target=lambda: got.extend(iter(export.stdout.readline, b"")))
+    reader.start()
+    wait_for(lambda: len(got) >= 86)
     for p in (sessions, export):
         p.send_signal(signal.SIGINT)
     index, _ = sessions.communicate(timeout=10)
-    lines, _ = export.communicate(timeout=10)
+    export.wait(timeout=10)
+    reader.join(timeout=10)
+    lines = b"".join(got)
     need(sessions.returncode == 0 and export.returncode == 0, "follow: SIGINT is a clean end")
     need(b"s001-honeypot-tty3\t" in index, f"follow: index {index!r}")
     need(lines.count(b"\n") == 86, f"follow: {lines.count(bytes([10]))} ECS lines, want 86")

@@ -496,6 +496,38 @@ static int act_socketpair(void)
 	return ok();
 }
 
+/* The same file and socket under a second, higher descriptor (as 2>&1 or
+ * a dropper's dup2 make them): records name the descriptor the call was
+ * given, not the lowest one of the file. */
+#define DUP_FILE_FD 77
+#define DUP_SOCK_FD 78
+
+static int act_dupfd(void)
+{
+	char data[PAYLOAD], got[32] = "";
+	int fd, sv[2];
+
+	marker(data, sizeof(data), "DUPFD");
+	fd = open(WORK "/dupfd.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || dup2(fd, DUP_FILE_FD) != DUP_FILE_FD)
+		return fail("open or dup2 of a file");
+	if (write(DUP_FILE_FD, data, sizeof(data)) != (ssize_t)sizeof(data))
+		return fail("write on the second descriptor");
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) ||
+	    dup2(sv[0], DUP_SOCK_FD) != DUP_SOCK_FD)
+		return fail("socketpair or dup2 of a socket");
+	if (send(DUP_SOCK_FD, "KIT-DUPFD-SEND", 14, 0) != 14 ||
+	    recv(sv[1], got, sizeof(got), 0) != 14)
+		return fail("send on the second descriptor");
+	printf("KIT dupfd first=%d,%d\n", fd, sv[0]);
+	close(DUP_FILE_FD);
+	close(DUP_SOCK_FD);
+	close(fd);
+	close(sv[0]);
+	close(sv[1]);
+	return ok();
+}
+
 /* Probes: an open of a missing file and a connect to a closed port. */
 static int act_failed(void)
 {
@@ -772,6 +804,7 @@ static const struct kit_action actions[] = {
 	{ "opens", act_other_opens },
 	{ "process_vm", act_process_vm },
 	{ "rewrite", act_rewrite },
+	{ "dupfd", act_dupfd },
 };
 
 static void run_one(const struct kit_action *a)

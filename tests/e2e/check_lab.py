@@ -335,6 +335,11 @@ def check_stealth(res):
     need(p.get("sys_module_xebek") == "0", "/sys/module lists xebek")
     need(p.get("dmesg_mentions_xebek") == "0", "the kernel log mentions xebek")
     need(p.get("interrupts_mentions_xebek") == "0", "/proc/interrupts mentions xebek")
+    need(int(p.get("interrupts_named") or 0) > 0 and int(p.get("proc_irq_handlers") or 0) > 0,
+         "the guest's /proc/interrupts or /proc/irq shows no handler names: the next check would prove nothing")
+    need(p.get("interrupts_xen_platform") == "0" and p.get("proc_irq_xen_platform") == "0",
+         "the guest has an interrupt named xen-platform (/proc/interrupts: "
+         f"{p.get('interrupts_xen_platform')}, /proc/irq: {p.get('proc_irq_xen_platform')})")
 
 
 def check_no_socket(res):

@@ -279,6 +279,27 @@ def check_rewrite(res):
          "the reader's pipe reads do not hold the bytes that were recorded for the write")
 
 
+def check_dupfd(res):
+    """A file and a socket used through a second, higher descriptor: the
+    records name the descriptor the system call was given (a scan of the
+    task's table would find the lower one)."""
+    need_ok(res, "dupfd")
+    m = re.search(r"KIT dupfd first=(\d+),(\d+)", res.console(1))
+    need(m, "the kit did not print the first descriptors")
+    ev = of_kit(res, "dupfd")
+    data = marker(PAYLOAD, "DUPFD")
+    writes = [e for e in ev if e["type"] == "write" and e.get("data") == data]
+    need(writes, "the write on the second descriptor is not recorded")
+    need({e["fd"] for e in writes} == {"77"},
+         f"the file write is recorded with fd {sorted({e['fd'] for e in writes})}, not 77 "
+         f"(the first descriptor was {m.group(1)})")
+    sends = [e for e in ev if e["type"] == "write" and e.get("data") == b"KIT-DUPFD-SEND"]
+    need(sends, "the send on the second descriptor is not recorded")
+    need({e["fd"] for e in sends} == {"78"},
+         f"the send is recorded with fd {sorted({e['fd'] for e in sends})}, not 78 "
+         f"(the first descriptor was {m.group(2)})")
+
+
 def check_all(res):
     """The kit ran every action and none failed."""
     con = res.console(1)
@@ -304,4 +325,5 @@ CHECKS = {
     "kit_opens": check_opens,
     "kit_process_vm": check_process_vm,
     "kit_rewrite": check_rewrite,
+    "kit_dupfd": check_dupfd,
 }

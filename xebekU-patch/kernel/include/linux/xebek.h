@@ -13,6 +13,7 @@
 #ifndef _LINUX_XEBEK_H
 #define _LINUX_XEBEK_H
 
+#include <linux/sched.h>
 #include <linux/types.h>
 #include <linux/uio.h>
 
@@ -65,8 +66,41 @@ struct xebek_bounce {
 	bool swapped;		/* the callee's iterator is the kernel buffer */
 };
 
+/*
+ * The descriptor a syscall works on, for the hooks below it that see only
+ * the file (read_iter, the tty core, a socket's sendmsg): set around the
+ * call on the syscall's stack, chained for a nested one, found through
+ * the task's fd_hint. The name says nothing of capture (it is in the
+ * task's layout, which debug information describes).
+ */
+struct task_fd_hint {
+	const struct task_fd_hint *outer;
+	const struct file *file;
+	int fd;
+};
+
 #ifdef CONFIG_XEBEK
 #include <linux/jump_label.h>
+
+static inline void xebek_fd_enter(struct task_fd_hint *h, int fd,
+				  const struct file *file)
+{
+	h->fd = fd;
+	h->file = file;
+	h->outer = current->fd_hint;
+	current->fd_hint = h;
+}
+
+static inline void xebek_fd_leave(const struct task_fd_hint *h)
+{
+	current->fd_hint = h->outer;
+}
+
+/* A child starts outside any syscall of its parent's. */
+static inline void xebek_fork_init(struct task_struct *child)
+{
+	child->fd_hint = NULL;
+}
 
 DECLARE_STATIC_KEY_FALSE(xebek_capture_key);
 
@@ -277,6 +311,11 @@ static inline void xebek_exec(struct linux_binprm *bprm)
 }
 
 #else /* !CONFIG_XEBEK */
+
+static inline void xebek_fd_enter(struct task_fd_hint *h, int fd,
+				  const struct file *file) { }
+static inline void xebek_fd_leave(const struct task_fd_hint *h) { }
+static inline void xebek_fork_init(struct task_struct *child) { }
 
 static inline void xebek_read(int fd, struct file *file,
 			      const char __user *buf, ssize_t ret) { }

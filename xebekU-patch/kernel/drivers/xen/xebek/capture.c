@@ -115,16 +115,21 @@ static u32 xebek_ctty(void)
 	return dev;
 }
 
-/* Lowest descriptor of the current task that refers to "file", or -1:
- * for sites that see only the file (tty layer, readv, sendmsg).
+/* The descriptor of "file" in the current task, for sites that see only
+ * the file (read_iter, the tty layer, sendmsg): the one the syscall was
+ * given, else the lowest that refers to it (io_uring, AIO), else -1.
  */
 static int xebek_fd_of(struct file *file)
 {
 	struct files_struct *files = current->files;
+	const struct task_fd_hint *h;
 	struct fdtable *fdt;
 	unsigned int i;
 	int fd = -1;
 
+	for (h = current->fd_hint; h; h = h->outer)
+		if (h->file == file)
+			return h->fd;
 	if (!files || !file)
 		return -1;
 	rcu_read_lock();

@@ -18,18 +18,22 @@
  * If the node is not there yet (xebekd not running), the write fails and
  * is retried with a backoff of up to 30 s.
  *
- * Dom0 changes capture by writing the control word in the interface page
- * and signalling the event channel; the interrupt only schedules a work
- * item, because flipping the static key must be done where it may sleep.
+ * Dom0 changes capture by writing the control word in the interface page.
+ * The guest binds no interrupt (one would show in /proc/interrupts): it
+ * only sends on its event channel, and a deferrable work item looks at
+ * the control word twice a second and applies a change where flipping the
+ * static key may sleep. The port stays masked, as Linux leaves every port
+ * it has not bound, so Dom0's notifications are never delivered.
  *
  * Save/restore and migration invalidate grants and event channels: after
  * resume the same pages are granted again and announced anew; the ring
- * contents and sequence numbers carry on.
+ * contents and sequence numbers carry on. The old port is not closed:
+ * after a real restore its number may belong to another channel by now,
+ * so a checkpoint (a cancelled suspend) leaves one unbound port behind.
  */
 #include <linux/gfp.h>
 #include <linux/init.h>
 #include <linux/delay.h>
-#include <linux/interrupt.h>
 #include <linux/jump_label.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -51,6 +55,7 @@
 #include "xebek.h"
 
 #define XEBEK_RETRY_MAX	(30 * HZ)
+#define XEBEK_CONTROL_POLL	(HZ / 2)
 
 #define xebek_dbg(fmt, ...)						\
 	do {								\
@@ -69,7 +74,6 @@ static void *xebek_data;
 static unsigned int xebek_order __ro_after_init = CONFIG_XEBEK_RING_ORDER;
 static grant_ref_t xebek_refs[1 + (1U << XEBEK_RING_ORDER_MAX)];
 static evtchn_port_t xebek_port;
-static int xebek_irq = -1;
 static unsigned long xebek_retry = HZ;
 
 /* The interface page and the data pages, as granted and announced. */
@@ -91,10 +95,10 @@ static int __init xebek_order_param(char *s)
 early_param("xen_pv_buf_order", xebek_order_param);
 
 static void xebek_announce_fn(struct work_struct *work);
-static void xebek_control_fn(struct work_struct *work);
+static void xebek_control_poll_fn(struct work_struct *work);
 static void xebek_resume_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(xebek_announce_work, xebek_announce_fn);
-static DECLARE_WORK(xebek_control_work, xebek_control_fn);
+static DECLARE_DEFERRABLE_WORK(xebek_control_work, xebek_control_poll_fn);
 static DECLARE_WORK(xebek_resume_work, xebek_resume_fn);
 
 /* Called by the producer, under xebek_lock, when Dom0 asked to be woken. */
@@ -237,7 +241,7 @@ void xebek_abort(unsigned int reason, unsigned long irqflags)
 }
 
 /* Applies the control word: in sleepable context, as static keys need. */
-static void xebek_control_fn(struct work_struct *work)
+static void xebek_control_apply(void)
 {
 	unsigned long flags;
 	u32 ctl;
@@ -246,6 +250,10 @@ static void xebek_control_fn(struct work_struct *work)
 	ctl = xebek_producer_apply_control(&xebek_prod);
 	spin_unlock_irqrestore(&xebek_lock, flags);
 
+	if (ctl == READ_ONCE(xebek_ctl) &&
+	    static_key_enabled(&xebek_capture_key) ==
+	    ((ctl & XEBEK_CTL_ENABLE) && (ctl & XEBEK_CTL_ALL_MODES)))
+		return;
 	WRITE_ONCE(xebek_ctl, ctl);
 	if ((ctl & XEBEK_CTL_ENABLE) && (ctl & XEBEK_CTL_ALL_MODES))
 		static_branch_enable(&xebek_capture_key);
@@ -254,10 +262,11 @@ static void xebek_control_fn(struct work_struct *work)
 	xebek_dbg("control %#x applied\n", ctl);
 }
 
-static irqreturn_t xebek_interrupt(int irq, void *dev_id)
+/* Deferrable: an idle guest is not woken up for it. */
+static void xebek_control_poll_fn(struct work_struct *work)
 {
-	schedule_work(&xebek_control_work);
-	return IRQ_HANDLED;
+	xebek_control_apply();
+	schedule_delayed_work(&xebek_control_work, XEBEK_CONTROL_POLL);
 }
 
 static int xebek_grant_all(void)
@@ -290,11 +299,6 @@ static int xebek_bind_port(void)
 	err = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
 	if (err)
 		return err;
-	err = bind_evtchn_to_irqhandler(alloc.port, xebek_interrupt, 0,
-					CONFIG_XEBEK_IRQ_NAME, NULL);
-	if (err < 0)
-		return err;
-	xebek_irq = err;
 	xebek_port = alloc.port;
 	return 0;
 }
@@ -344,9 +348,6 @@ static void xebek_resume_fn(struct work_struct *work)
 	WRITE_ONCE(xebek_live, false);
 	spin_unlock_irqrestore(&xebek_lock, flags);
 
-	if (xebek_irq >= 0)
-		unbind_from_irqhandler(xebek_irq, NULL);
-	xebek_irq = -1;
 	for (i = 0; i < xebek_nr_refs(); i++)
 		gnttab_end_foreign_access(xebek_refs[i], NULL);
 	if (xebek_grant_all() || xebek_bind_port()) {
@@ -418,7 +419,8 @@ static int __init xebek_init(void)
 	WRITE_ONCE(xebek_live, true);
 
 	/* Capture starts with the default modes, before Dom0 connects. */
-	xebek_control_fn(NULL);
+	xebek_control_apply();
+	schedule_delayed_work(&xebek_control_work, XEBEK_CONTROL_POLL);
 	register_syscore_ops(&xebek_syscore_ops);
 	register_xenstore_notifier(&xebek_xenstore_nb);
 	return 0;

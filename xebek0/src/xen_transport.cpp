@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
 
 extern "C" {
@@ -301,34 +302,53 @@ std::optional<std::string> XenTransport::read(const std::string& path) {
   return s;
 }
 
-// Creates the guest's write-only ring node ("n0 w<domid>") once per domain
-// and watches the domain's suspend requests.
+std::string XenTransport::ring_node(uint32_t domid) const {
+  return xs_path_ + "/" + std::to_string(domid) + "/ring";
+}
+
+// Runs "steps" in one xenstore transaction, retried while xenstore reports
+// a conflict (EAGAIN); false if a step failed or it never committed.
+bool XenTransport::in_transaction(const std::function<bool(xs_transaction_t)>& steps) {
+  for (int attempt = 0; attempt < 8; attempt++) {
+    xs_transaction_t t = xs_transaction_start(xs_);
+    if (t == XBT_NULL) return false;
+    if (!steps(t)) {
+      xs_transaction_end(xs_, t, true);
+      return false;
+    }
+    if (xs_transaction_end(xs_, t, false)) return true;
+    if (errno != EAGAIN) return false;
+  }
+  return false;
+}
+
+// Empties the ring node and lets the guest write it.
+bool XenTransport::open_ring_node(xs_transaction_t t, uint32_t domid) {
+  const std::string ring = ring_node(domid);
+  return xs_write(xs_, t, ring.c_str(), "", 0) && set_guest_write(t, domid, true);
+}
+
+// Lets the guest write its ring node ("n0 w<domid>") or not ("n0").
+bool XenTransport::set_guest_write(xs_transaction_t t, uint32_t domid, bool allow) {
+  struct xs_permissions perms[2] = {{0, XS_PERM_NONE}, {domid, XS_PERM_WRITE}};
+  return xs_set_permissions(xs_, t, ring_node(domid).c_str(), perms, allow ? 2 : 1);
+}
+
+// Creates the guest's write-only ring node once per domain, in one
+// transaction (the guest never sees it with default permissions), and
+// watches the domain's suspend requests.
 void XenTransport::prepare_domain(uint32_t domid) {
   if (prepared_.count(domid)) return;
   const std::string shutdown = shutdown_node(domid);
   if (!xs_watch(xs_, shutdown.c_str(), "shutdown")) return;  // retried on the next discover()
-  const std::string dir = xs_path_ + "/" + std::to_string(domid);
-  const std::string ring = dir + "/ring";
-  if (!read(ring)) {
+  if (!read(ring_node(domid))) {
+    const std::string dir = xs_path_ + "/" + std::to_string(domid);
     struct xs_permissions dir_perm = {0, XS_PERM_NONE};
-    struct xs_permissions ring_perm[2] = {{0, XS_PERM_NONE}, {domid, XS_PERM_WRITE}};
-    // One transaction: the guest never sees the node with default perms.
-    bool done = false;
-    for (int attempt = 0; attempt < 8 && !done; attempt++) {
-      xs_transaction_t t = xs_transaction_start(xs_);
-      if (t == XBT_NULL) return;
-      bool ok = xs_write(xs_, t, dir.c_str(), "", 0) &&
-                xs_set_permissions(xs_, t, dir.c_str(), &dir_perm, 1) &&
-                xs_write(xs_, t, ring.c_str(), "", 0) &&
-                xs_set_permissions(xs_, t, ring.c_str(), ring_perm, 2);
-      if (!ok) {
-        xs_transaction_end(xs_, t, true);
-        return;  // retried on the next discover()
-      }
-      done = xs_transaction_end(xs_, t, false);
-      if (!done && errno != EAGAIN) return;
-    }
-    if (!done) return;
+    const bool made = in_transaction([&](xs_transaction_t t) {
+      return xs_write(xs_, t, dir.c_str(), "", 0) &&
+             xs_set_permissions(xs_, t, dir.c_str(), &dir_perm, 1) && open_ring_node(t, domid);
+    });
+    if (!made) return;  // retried on the next discover()
   }
   prepared_.insert(domid);
 }
@@ -341,34 +361,15 @@ void XenTransport::forget_domain(uint32_t domid) {
   handshakes_.erase(domid);
 }
 
-// Lets the guest write its ring node ("n0 w<domid>") or not ("n0").
-bool XenTransport::set_guest_write(uint32_t domid, bool allow) {
-  const std::string ring = xs_path_ + "/" + std::to_string(domid) + "/ring";
-  struct xs_permissions perms[2] = {{0, XS_PERM_NONE}, {domid, XS_PERM_WRITE}};
-  return xs_set_permissions(xs_, XBT_NULL, ring.c_str(), perms, allow ? 2 : 1);
-}
-
 // The toolstack asked the domain to suspend: after resume its grants and
 // event channel are new and it announces them again. The node is emptied
 // first, so that whatever valid value appears next is that announcement;
-// until then Dom0 serves the ring it has.
+// until then Dom0 serves the ring it has. A failure is tried again on the
+// next look at this domain.
 void XenTransport::await_announcement(uint32_t domid, Handshake& h) {
-  const std::string ring = xs_path_ + "/" + std::to_string(domid) + "/ring";
-  struct xs_permissions perms[2] = {{0, XS_PERM_NONE}, {domid, XS_PERM_WRITE}};
-  for (int attempt = 0; attempt < 8; attempt++) {
-    xs_transaction_t t = xs_transaction_start(xs_);
-    if (t == XBT_NULL) return;
-    if (!xs_write(xs_, t, ring.c_str(), "", 0) || !xs_set_permissions(xs_, t, ring.c_str(), perms, 2)) {
-      xs_transaction_end(xs_, t, true);
-      return;  // tried again on the next look at this domain
-    }
-    if (xs_transaction_end(xs_, t, false)) {
-      h.sealed = false;
-      h.awaiting = true;
-      return;
-    }
-    if (errno != EAGAIN) return;
-  }
+  if (!in_transaction([&](xs_transaction_t t) { return open_ring_node(t, domid); })) return;
+  h.sealed = false;
+  h.awaiting = true;
 }
 
 // The domain's announced ring, sealing the node once it holds a valid
@@ -377,10 +378,10 @@ std::optional<DomainInfo> XenTransport::announced(uint32_t id) {
   Handshake& h = handshakes_[id];
   auto shutdown = read(shutdown_node(id));
   if (!h.awaiting && shutdown && *shutdown == "suspend") await_announcement(id, h);
-  auto v = read(xs_path_ + "/" + std::to_string(id) + "/ring");
+  auto v = read(ring_node(id));
   auto a = v ? parse_xen_announcement(*v) : std::nullopt;
   if (!a) return h.awaiting ? h.last : std::nullopt;
-  if (!h.sealed && set_guest_write(id, false)) {
+  if (!h.sealed && set_guest_write(XBT_NULL, id, false)) {
     h.sealed = true;
     h.awaiting = false;
   }

@@ -25,6 +25,7 @@
 
 #include "xebek0/transport.hpp"
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -78,7 +79,10 @@ class XenTransport final : public Transport {
     bool awaiting = false;  // emptied for the announcement after a resume
     std::optional<DomainInfo> last;  // the last valid announcement's domain
   };
-  bool set_guest_write(uint32_t domid, bool allow);
+  std::string ring_node(uint32_t domid) const;
+  bool in_transaction(const std::function<bool(uint32_t)>& steps);
+  bool open_ring_node(uint32_t transaction, uint32_t domid);
+  bool set_guest_write(uint32_t transaction, uint32_t domid, bool allow);
   void await_announcement(uint32_t domid, Handshake& h);
   std::optional<DomainInfo> announced(uint32_t domid);
 

@@ -451,12 +451,18 @@ static void xebek_file_swap(struct xebek_bounce *io, struct iov_iter *iter,
 	io->swapped = true;
 }
 
+/* The record kind of what an iterator moved. */
+static unsigned int xebek_rw_type(const struct iov_iter *iter)
+{
+	return iov_iter_rw(iter) == READ ? XEBEK_REC_READ : XEBEK_REC_WRITE;
+}
+
 void __xebek_file_begin(struct xebek_bounce *io, struct kiocb *kiocb,
 			struct iov_iter *iter)
 {
 	struct file *file = kiocb->ki_filp;
-	bool read = iov_iter_rw(iter) == READ;
-	unsigned int type = read ? XEBEK_REC_READ : XEBEK_REC_WRITE;
+	unsigned int type = xebek_rw_type(iter);
+	bool read = type == XEBEK_REC_READ;
 	size_t n = iov_iter_count(iter);
 	u32 ctl = xebek_ctl_now();
 	unsigned int src;
@@ -500,44 +506,38 @@ static ssize_t xebek_file_deliver(struct xebek_bounce *io,
 	return got ? got : -EFAULT;
 }
 
+void __xebek_iter_done(struct file *file, const struct iov_iter *start,
+		       ssize_t ret)
+{
+	xebek_io(xebek_rw_type(start), -1, file, xebek_copy_iov, start, ret);
+}
+
 ssize_t __xebek_file_end(struct xebek_bounce *io, struct kiocb *kiocb,
 			 struct iov_iter *iter, ssize_t ret)
 {
+	struct file *file = kiocb->ki_filp;
+	unsigned int type = xebek_rw_type(&io->user);
+
 	/* never returned with our buffer: the file takes no async copy */
 	if (WARN_ON_ONCE(io->swapped && ret == -EIOCBQUEUED)) {
 		*iter = io->user;
 		io->on = false;
 		return ret;	/* the buffer is left to the file: leaked */
 	}
-
-	struct file *file = kiocb->ki_filp;
-	bool read = iov_iter_rw(&io->user) == READ;
-	unsigned int type = read ? XEBEK_REC_READ : XEBEK_REC_WRITE;
-
-	if (io->swapped) {
+	if (!io->swapped) {
+		__xebek_iter_done(file, &io->user, ret);
+	} else {
 		*iter = io->user;
-		if (ret > 0 && read)
+		if (ret > 0 && type == XEBEK_REC_READ)
 			ret = xebek_file_deliver(io, kiocb, iter, ret);
 		else if (ret > 0)
 			iov_iter_advance(iter, ret);
 		xebek_io(type, -1, file, xebek_copy_kernel, io->kv.iov_base,
 			 ret);
-	} else {
-		xebek_io(type, -1, file, xebek_copy_iov, &io->user, ret);
 	}
 	xebek_bounce_free(io);
 	io->on = false;
 	return ret;
-}
-
-void __xebek_iter_done(struct file *file, const struct iov_iter *start,
-		       ssize_t ret)
-{
-	unsigned int type = iov_iter_rw(start) == READ ? XEBEK_REC_READ :
-							 XEBEK_REC_WRITE;
-
-	if (!(current->flags & PF_KTHREAD))
-		xebek_io(type, -1, file, xebek_copy_iov, start, ret);
 }
 
 void __xebek_splice_read(struct file *in, struct pipe_inode_info *pipe,

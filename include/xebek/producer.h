@@ -2,7 +2,7 @@
 /*
  * xebek/producer.h - the producer side of the Xebek ring (see ring.h)
  *
- * Plain C11 in kernel style, all static inline, no dependency beyond
+ * Plain C11 in kernel style, all inline, no dependency beyond
  * memcpy/memset (XEBEK_MEMCPY/XEBEK_MEMSET, overridable). The DomU kernel
  * patch includes this file unchanged; the userspace stand-in for a DomU
  * (xebek_sim_producer) compiles the very same code.
@@ -37,6 +37,16 @@
 #include <string.h>
 #endif
 
+/* Always inlined in the kernel: no function of the producer becomes a
+ * symbol of its own, so kallsyms names nothing of it. */
+#ifndef XEBEK_INLINE
+#ifdef __KERNEL__
+#define XEBEK_INLINE static __always_inline
+#else
+#define XEBEK_INLINE static inline
+#endif
+#endif
+
 #ifndef XEBEK_MEMCPY
 #define XEBEK_MEMCPY(d, s, n) memcpy((d), (s), (n))
 #endif
@@ -65,12 +75,13 @@ struct xebek_producer {
 	uint64_t pending[XEBEK_LOSS_NR];	/* dropped, not yet reported */
 	uint64_t resv_loss[XEBEK_LOSS_NR];	/* reported by the open reservation */
 	uint64_t drops[XEBEK_LOSS_NR];	/* cumulative, mirrored to intf->drops */
+	uint32_t headroom;		/* bytes bulk records leave free */
 	uint64_t notifications;		/* times notify() was called */
 	xebek_notify_fn notify;
 	void *notify_ctx;
 };
 
-static inline uint8_t *xebek_rec_payload(struct xebek_rec *rec)
+XEBEK_INLINE uint8_t *xebek_rec_payload(struct xebek_rec *rec)
 {
 	return (uint8_t *)rec + sizeof(*rec);
 }
@@ -79,11 +90,15 @@ static inline uint8_t *xebek_rec_payload(struct xebek_rec *rec)
  * Sets up a fresh ring: zeroes the interface page, writes identity and the
  * default control word, and starts both indexes at 0. "intf" must be a
  * whole XEBEK_PAGE_SIZE page, "data" XEBEK_RING_SIZE(order) bytes.
+ * "magic" is the page's identity word: the guest kernel draws it at random
+ * per set-up and tells Dom0 in the handshake, so no page in its memory
+ * starts with a fixed pattern; stand-ins pass XEBEK_RING_MAGIC.
  * Returns 0, or -1 if order is out of range.
  */
-static inline int xebek_producer_init(struct xebek_producer *p,
-				      void *intf, void *data, unsigned int order,
-				      xebek_notify_fn notify, void *notify_ctx)
+XEBEK_INLINE int xebek_producer_init(struct xebek_producer *p,
+				     void *intf, void *data, unsigned int order,
+				     uint32_t magic, xebek_notify_fn notify,
+				     void *notify_ctx)
 {
 	struct xebek_ring_intf *ri = (struct xebek_ring_intf *)intf;
 	uint32_t size, half;
@@ -108,22 +123,33 @@ static inline int xebek_producer_init(struct xebek_producer *p,
 	ri->control = XEBEK_CTL_DEFAULT;
 	/* Magic last: a consumer that sees it sees a complete page. */
 	XEBEK_WMB();
-	XEBEK_WRITE(ri->magic, XEBEK_RING_MAGIC);
+	XEBEK_WRITE(ri->magic, magic);
 	return 0;
 }
 
 /* Records the ring's instance number (random, chosen by the includer:
  * get_random_u64() in the kernel). Call right after xebek_producer_init(),
  * before announcing the ring. */
-static inline void xebek_producer_set_instance(struct xebek_producer *p,
+XEBEK_INLINE void xebek_producer_set_instance(struct xebek_producer *p,
 					       uint64_t instance)
 {
 	XEBEK_WRITE(p->intf->instance, instance);
 }
 
+/* Reserves "bytes" of the data area (at most half of it) for records
+ * begun with xebek_produce_begin(): one begun with
+ * xebek_produce_begin_bulk() is dropped rather than take them, so a flood
+ * of file or socket payloads cannot crowd out terminal input. 0, the
+ * default, reserves nothing. */
+XEBEK_INLINE void xebek_producer_set_headroom(struct xebek_producer *p,
+					       uint32_t bytes)
+{
+	p->headroom = bytes < p->size / 2u ? bytes : p->size / 2u;
+}
+
 /* Free bytes in the data area as of Dom0's last published cons (0 when
  * cons is not one Dom0 could have written). */
-static inline uint32_t xebek_producer_room(struct xebek_producer *p)
+XEBEK_INLINE uint32_t xebek_producer_room(struct xebek_producer *p)
 {
 	uint32_t used = p->prod - XEBEK_READ(p->intf->cons);
 
@@ -132,7 +158,7 @@ static inline uint32_t xebek_producer_room(struct xebek_producer *p)
 
 /* Counts one dropped record for "reason" (also usable by a hook that gives
  * up before reserving, e.g. on a fault while gathering its fields). */
-static inline void xebek_producer_drop(struct xebek_producer *p,
+XEBEK_INLINE void xebek_producer_drop(struct xebek_producer *p,
 				       unsigned int reason)
 {
 	if (reason >= XEBEK_LOSS_NR)
@@ -144,7 +170,7 @@ static inline void xebek_producer_drop(struct xebek_producer *p,
 
 /* Start of the next record of "len" bytes placed at "pos", writing a pad
  * record first if it would straddle the end of the data area. */
-static inline uint32_t xebek_p_place(struct xebek_producer *p, uint32_t pos,
+XEBEK_INLINE uint32_t xebek_p_place(struct xebek_producer *p, uint32_t pos,
 				    uint32_t len, int write)
 {
 	uint32_t off = pos & (p->size - 1u);
@@ -163,7 +189,7 @@ static inline uint32_t xebek_p_place(struct xebek_producer *p, uint32_t pos,
 	return pos + room;
 }
 
-static inline struct xebek_rec *xebek_p_hdr_at(struct xebek_producer *p,
+XEBEK_INLINE struct xebek_rec *xebek_p_hdr_at(struct xebek_producer *p,
 					      uint32_t pos, uint32_t len,
 					      uint16_t type, uint64_t seq)
 {
@@ -179,15 +205,11 @@ static inline struct xebek_rec *xebek_p_hdr_at(struct xebek_producer *p,
 	return rec;
 }
 
-/*
- * Reserves a record of "type" with "payload_len" payload bytes. Returns its
- * header (zeroed except len, type, seq, fd = -1) with the payload room
- * behind it, or NULL when the record was dropped (and counted). The record
- * is invisible to Dom0 until xebek_produce_commit().
- */
-static inline struct xebek_rec *xebek_produce_begin(struct xebek_producer *p,
-						    unsigned int type,
-						    uint32_t payload_len)
+/* Reserves a record, leaving "keep" bytes of the free space untouched. */
+XEBEK_INLINE struct xebek_rec *xebek_p_begin(struct xebek_producer *p,
+					     unsigned int type,
+					     uint32_t payload_len,
+					     uint32_t keep)
 {
 	const uint32_t hdr = (uint32_t)sizeof(struct xebek_rec);
 	const uint32_t loss_len = hdr + (uint32_t)sizeof(struct xebek_loss);
@@ -204,9 +226,10 @@ static inline struct xebek_rec *xebek_produce_begin(struct xebek_producer *p,
 	/* Our later stores into freed space must not pass this load. */
 	XEBEK_MB();
 	used = p->prod - cons;
-	if (used > p->size) {
-		/* cons outside [prod - size, prod]: Dom0 wrote garbage; never
-		 * overwrite what might be unread, just drop. */
+	if (used > p->size - keep) {
+		/* Into the headroom a bulk record must leave; or cons outside
+		 * [prod - size, prod]: Dom0 wrote garbage, and what might be
+		 * unread is never overwritten. Drop. */
 		xebek_producer_drop(p, XEBEK_LOSS_RING_FULL);
 		return NULL;
 	}
@@ -221,7 +244,7 @@ static inline struct xebek_rec *xebek_produce_begin(struct xebek_producer *p,
 		pos += XEBEK_REC_ALIGNED(loss_len);
 	}
 	pos = xebek_p_place(p, pos, len, 0);
-	if (pos + XEBEK_REC_ALIGNED(len) - p->prod > p->size - used) {
+	if (pos + XEBEK_REC_ALIGNED(len) - p->prod > p->size - used - keep) {
 		xebek_producer_drop(p, XEBEK_LOSS_RING_FULL);
 		return NULL;
 	}
@@ -251,8 +274,30 @@ static inline struct xebek_rec *xebek_produce_begin(struct xebek_producer *p,
 	return xebek_p_hdr_at(p, rec_pos, len, (uint16_t)type, seq);
 }
 
+/*
+ * Reserves a record of "type" with "payload_len" payload bytes. Returns its
+ * header (zeroed except len, type, seq, fd = -1) with the payload room
+ * behind it, or NULL when the record was dropped (and counted). The record
+ * is invisible to Dom0 until xebek_produce_commit().
+ */
+XEBEK_INLINE struct xebek_rec *xebek_produce_begin(struct xebek_producer *p,
+						    unsigned int type,
+						    uint32_t payload_len)
+{
+	return xebek_p_begin(p, type, payload_len, 0u);
+}
+
+/* The same for a bulk record (a file's or a socket's payload): dropped,
+ * as for a full ring, when it would take the headroom. */
+XEBEK_INLINE struct xebek_rec *xebek_produce_begin_bulk(struct xebek_producer *p,
+							 unsigned int type,
+							 uint32_t payload_len)
+{
+	return xebek_p_begin(p, type, payload_len, p->headroom);
+}
+
 /* Publishes the open reservation and signals Dom0 if it asked for it. */
-static inline void xebek_produce_commit(struct xebek_producer *p)
+XEBEK_INLINE void xebek_produce_commit(struct xebek_producer *p)
 {
 	struct xebek_ring_intf *ri = p->intf;
 	uint32_t req, at, r;
@@ -287,7 +332,7 @@ static inline void xebek_produce_commit(struct xebek_producer *p)
 
 /* Gives up the open reservation (e.g. copy from user faulted) and counts
  * the record as dropped for "reason". Pending loss records stay pending. */
-static inline void xebek_produce_abort(struct xebek_producer *p,
+XEBEK_INLINE void xebek_produce_abort(struct xebek_producer *p,
 				       unsigned int reason)
 {
 	if (!p->resv_open)
@@ -301,7 +346,7 @@ static inline void xebek_produce_abort(struct xebek_producer *p,
  * the process fields of "tmpl" (everything but len, type and seq) and the
  * payload. Returns 0 if queued, -1 if dropped.
  */
-static inline int xebek_produce(struct xebek_producer *p,
+XEBEK_INLINE int xebek_produce(struct xebek_producer *p,
 				const struct xebek_rec *tmpl,
 				const void *payload, uint32_t payload_len)
 {
@@ -324,7 +369,7 @@ static inline int xebek_produce(struct xebek_producer *p,
 
 /* Reads the control word Dom0 wrote and acknowledges it in
  * control_applied. Call where the capture switches are set from it. */
-static inline uint32_t xebek_producer_apply_control(struct xebek_producer *p)
+XEBEK_INLINE uint32_t xebek_producer_apply_control(struct xebek_producer *p)
 {
 	uint32_t ctl = XEBEK_READ(p->intf->control);
 
@@ -339,7 +384,7 @@ static inline uint32_t xebek_producer_apply_control(struct xebek_producer *p)
 
 /* Whether control word "ctl" asks for a read or write of "len" bytes
  * (type XEBEK_REC_READ or XEBEK_REC_WRITE) on a file of kind "src". */
-static inline int xebek_control_wants_io(uint32_t ctl, unsigned int type,
+XEBEK_INLINE int xebek_control_wants_io(uint32_t ctl, unsigned int type,
 					 unsigned int src, uint64_t len)
 {
 	if (!(ctl & XEBEK_CTL_ENABLE))
@@ -364,7 +409,7 @@ static inline int xebek_control_wants_io(uint32_t ctl, unsigned int type,
  * "payload_len" bytes. Reads and writes of unknown origin (records
  * replayed from a Sebek capture) follow Sebek's own rule: a 1-byte read is
  * a keystroke. */
-static inline int xebek_control_wants(uint32_t ctl, unsigned int type,
+XEBEK_INLINE int xebek_control_wants(uint32_t ctl, unsigned int type,
 				      uint32_t payload_len)
 {
 	if (!(ctl & XEBEK_CTL_ENABLE))

@@ -105,6 +105,8 @@ extern "C" {
 /* ------------------------------------------------------------------------
  * Constants
  * ---------------------------------------------------------------------- */
+/* The identity word a consumer expects when the handshake names none
+ * (stand-ins and older guests); the guest kernel announces a random one. */
 #define XEBEK_RING_MAGIC     0x4b424558u  /* "XEBK" in memory order */
 #define XEBEK_RING_VERSION   2u           /* protocol version; bump on change */
 #define XEBEK_RING_VERSION_1 1u           /* the previous one, still read by Dom0 */
@@ -192,7 +194,7 @@ extern "C" {
  * ---------------------------------------------------------------------- */
 struct xebek_ring_intf {
 	/* line 0: identity, written once by the producer before publishing */
-	uint32_t magic;          /*   0 XEBEK_RING_MAGIC */
+	uint32_t magic;          /*   0 the announced magic, else XEBEK_RING_MAGIC */
 	uint16_t version;        /*   4 XEBEK_RING_VERSION */
 	uint8_t  order;          /*   6 data area = 2^order pages; informative
 	                          *     only for Dom0, which uses the order it

@@ -775,6 +775,96 @@ static int act_rewrite(void)
 	return ok();
 }
 
+/*
+ * SMP: one writer pinned to each online CPU, all released together, each
+ * writing SMP_WRITES numbered records of SMP_LEN bytes to a file of its
+ * own, so the producer sees concurrent records from every vCPU.
+ */
+#define SMP_WRITES 500
+#define SMP_LEN 300
+#define SMP_MAX_CPUS 64
+
+struct smp_writer {
+	int cpu;
+	int moved;	/* ran elsewhere than its CPU at some write */
+	int err;
+	pthread_barrier_t *start;
+};
+
+/* The record "KIT-SMP-<cpu>-<n>-" then a-z repeating, SMP_LEN bytes. */
+static void smp_record(char *buf, int cpu, int n)
+{
+	int head = snprintf(buf, SMP_LEN, "KIT-SMP-%d-%05d-", cpu, n);
+
+	for (int i = head; i < SMP_LEN; i++)
+		buf[i] = 'a' + i % 26;
+}
+
+static void *smp_write(void *arg)
+{
+	struct smp_writer *w = arg;
+	char path[64], buf[SMP_LEN];
+	cpu_set_t set;
+	int fd;
+
+	CPU_ZERO(&set);
+	CPU_SET(w->cpu, &set);
+	if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set)) {
+		w->err = 1;
+		return NULL;
+	}
+	snprintf(path, sizeof(path), WORK "/smp-%d", w->cpu);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0) {
+		w->err = 2;
+		return NULL;
+	}
+	pthread_barrier_wait(w->start);
+	for (int n = 0; n < SMP_WRITES; n++) {
+		smp_record(buf, w->cpu, n);
+		if (write(fd, buf, SMP_LEN) != SMP_LEN)
+			w->err = 3;
+		if (sched_getcpu() != w->cpu)
+			w->moved = 1;
+	}
+	close(fd);
+	return NULL;
+}
+
+static int act_smp(void)
+{
+	struct smp_writer w[SMP_MAX_CPUS];
+	pthread_t t[SMP_MAX_CPUS];
+	pthread_barrier_t start;
+	cpu_set_t online;
+	int cpus[SMP_MAX_CPUS], n = 0;
+
+	if (sched_getaffinity(0, sizeof(online), &online))
+		return fail("sched_getaffinity");
+	for (int c = 0; c < CPU_SETSIZE && n < SMP_MAX_CPUS; c++)
+		if (CPU_ISSET(c, &online))
+			cpus[n++] = c;
+	printf("KIT smp cpus=%d\n", n);
+	if (n < 2)
+		return fail("only %d CPU online: nothing runs concurrently", n);
+	pthread_barrier_init(&start, NULL, n);
+	for (int i = 0; i < n; i++) {
+		w[i] = (struct smp_writer){ .cpu = cpus[i], .start = &start };
+		if (pthread_create(&t[i], NULL, smp_write, &w[i]))
+			return fail("pthread_create");
+	}
+	for (int i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&start);
+	for (int i = 0; i < n; i++) {
+		if (w[i].err)
+			return fail("writer on CPU %d: error %d", w[i].cpu, w[i].err);
+		if (w[i].moved)
+			return fail("writer of CPU %d ran on another CPU", w[i].cpu);
+	}
+	return ok();
+}
+
 struct kit_action {
 	const char *name;
 	int (*run)(void);
@@ -805,6 +895,7 @@ static const struct kit_action actions[] = {
 	{ "process_vm", act_process_vm },
 	{ "rewrite", act_rewrite },
 	{ "dupfd", act_dupfd },
+	{ "smp", act_smp },
 };
 
 static void run_one(const struct kit_action *a)

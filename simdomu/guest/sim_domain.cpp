@@ -65,7 +65,8 @@ SimDomain::SimDomain(const SimDomainConfig& cfg) : cfg_(cfg) {
     throw TransportError("eventfd: " + why);
   }
   auto* base = static_cast<uint8_t*>(mem_);
-  xebek_producer_init(&prod_, base, base + XEBEK_PAGE_SIZE, cfg_.order, sim_notify, &evt_fd_);
+  xebek_producer_init(&prod_, base, base + XEBEK_PAGE_SIZE, cfg_.order, XEBEK_RING_MAGIC, sim_notify,
+                      &evt_fd_);
   uint64_t instance = 0;
   if (::getrandom(&instance, sizeof instance, 0) != static_cast<ssize_t>(sizeof instance))
     instance = static_cast<uint64_t>(::getpid()) << 32 ^ static_cast<uint64_t>(::time(nullptr));

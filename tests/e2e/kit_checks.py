@@ -300,6 +300,42 @@ def check_dupfd(res):
          f"(the first descriptor was {m.group(2)})")
 
 
+SMP_WRITES, SMP_LEN = 500, 300
+
+
+def smp_record(cpu, n):
+    """The kit's smp_record(): "KIT-SMP-<cpu>-<n>-" then a-z, SMP_LEN bytes."""
+    head = f"KIT-SMP-{cpu}-{n:05d}-".encode()
+    return head + bytes(ord("a") + i % 26 for i in range(len(head), SMP_LEN))
+
+
+def check_smp(res):
+    """One writer pinned to each vCPU, all writing at once: per writer,
+    every record arrives once, in the order written, byte for byte."""
+    need_ok(res, "smp")
+    m = re.search(r"KIT smp cpus=(\d+)", res.console(1))
+    need(m and int(m.group(1)) >= 2, f"the honeypot ran the smp writers on {m.group(1) if m else 'no'} CPUs, "
+         "not at least 2")
+    # the writer threads' file writes (not the kit's terminal output; its
+    # io_uring workers share its pid)
+    writes = sorted((int(e["seq"]), e.get("data", b"")) for e in res.native()
+                    if e["type"] == "write" and e["comm"] == "kit-smp" and e.get("tty_io") != "1")
+    seen = {}
+    for _, data in writes:
+        mm = re.match(rb"KIT-SMP-(\d+)-(\d{5})-", data)
+        need(mm, f"an smp write record does not start with the kit's header: {data[:32]!r}")
+        cpu, n = int(mm.group(1)), int(mm.group(2))
+        need(data == smp_record(cpu, n), f"the record of CPU {cpu} write {n} is corrupted "
+             f"({len(data)} bytes, starts {data[:32]!r})")
+        seen.setdefault(cpu, []).append(n)
+    need(len(seen) == int(m.group(1)), f"records came from the writers of {len(seen)} CPUs, "
+         f"not all {m.group(1)}")
+    for cpu, ns in sorted(seen.items()):
+        need(ns == list(range(SMP_WRITES)), f"CPU {cpu}'s writes arrived as {len(ns)} records, "
+             f"{len(set(ns))} distinct, {'in' if ns == sorted(ns) else 'out of'} order, "
+             f"not each of the {SMP_WRITES} once in order")
+
+
 def check_all(res):
     """The kit ran every action and none failed."""
     con = res.console(1)
@@ -326,4 +362,5 @@ CHECKS = {
     "kit_process_vm": check_process_vm,
     "kit_rewrite": check_rewrite,
     "kit_dupfd": check_dupfd,
+    "kit_smp": check_smp,
 }

@@ -98,3 +98,27 @@ TEST(XenAnnouncement, TheCanonicalFormParsesBackToTheSameRing) {
   EXPECT_EQ(back->port, 5u);
   EXPECT_EQ(back->refs, (std::vector<uint32_t>{7, 8, 9, 10, 11}));
 }
+
+TEST(XenAnnouncement, CarriesTheRingsRandomMagic) {
+  const auto a =
+      parse_xen_announcement("version=2 order=1 event-channel=17 magic=3735928559 ring-refs=8,9,10");
+  ASSERT_TRUE(a);
+  EXPECT_TRUE(a->has_magic);
+  EXPECT_EQ(a->magic, 3735928559u);
+  EXPECT_EQ(xebek0::format_xen_announcement(*a),
+            "version=2 order=1 event-channel=17 magic=3735928559 ring-refs=8,9,10");
+  const auto plain = parse_xen_announcement("version=2 order=1 event-channel=17 ring-refs=8,9,10");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->has_magic);
+  EXPECT_EQ(plain->magic, XEBEK_RING_MAGIC) << "a guest that names none uses the fixed one";
+}
+
+TEST(XenAnnouncement, RejectsABadMagic) {
+  const std::string rest = " ring-refs=8,9,10";
+  const std::string head = "version=2 order=1 event-channel=17";
+  EXPECT_FALSE(parse_xen_announcement(head + " magic=1 magic=1" + rest));
+  EXPECT_FALSE(parse_xen_announcement(head + " magic=-5" + rest));
+  EXPECT_FALSE(parse_xen_announcement(head + " magic=4294967296" + rest));
+  EXPECT_FALSE(parse_xen_announcement(head + " magic=" + rest));
+  EXPECT_FALSE(parse_xen_announcement(head + " magic=0x10" + rest));
+}

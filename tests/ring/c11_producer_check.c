@@ -25,7 +25,7 @@ int main(void)
 	struct xebek_rec tmpl, *rec;
 	const char key = 'x';
 
-	CHECK(xebek_producer_init(&p, mem, mem + XEBEK_PAGE_SIZE, 0, count_signal, NULL) == 0);
+	CHECK(xebek_producer_init(&p, mem, mem + XEBEK_PAGE_SIZE, 0, XEBEK_RING_MAGIC, count_signal, NULL) == 0);
 	CHECK(ri->magic == XEBEK_RING_MAGIC && ri->version == XEBEK_RING_VERSION);
 	memset(&tmpl, 0, sizeof(tmpl));
 	tmpl.type = XEBEK_REC_READ;

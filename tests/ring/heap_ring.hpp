@@ -26,7 +26,8 @@ class HeapRing final : public xebek0::MappedRing {
     evt_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     ctl_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (init_producer)
-      xebek_producer_init(&prod, mem_, mem_ + XEBEK_PAGE_SIZE, order, &HeapRing::signal, this);
+      xebek_producer_init(&prod, mem_, mem_ + XEBEK_PAGE_SIZE, order, XEBEK_RING_MAGIC,
+                          &HeapRing::signal, this);
   }
   ~HeapRing() override {
     std::free(mem_);
@@ -40,6 +41,7 @@ class HeapRing final : public xebek0::MappedRing {
   const uint8_t* data() const override { return mem_ + XEBEK_PAGE_SIZE; }
   unsigned order() const override { return order_; }
   unsigned version() const override { return version_; }
+  uint32_t magic() const override { return expected_magic_; }
   int event_fd() const override { return evt_; }
   uint64_t consume_events() override {
     uint64_t v = 0;
@@ -60,6 +62,10 @@ class HeapRing final : public xebek0::MappedRing {
   }
   // Signals the consumer as a (possibly hostile) guest would.
   void guest_signal(uint64_t n = 1) { (void)!::write(evt_, &n, sizeof n); }
+
+  // The identity word the consumer is told to expect (as an announced
+  // magic would tell it).
+  void set_expected_magic(uint32_t m) { expected_magic_ = m; }
 
   // Starts both indexes at "index" (to exercise the 2^32 wrap).
   void start_at(uint32_t index) {
@@ -96,6 +102,7 @@ class HeapRing final : public xebek0::MappedRing {
   xebek0::DomainInfo dom_;
   unsigned order_;
   unsigned version_ = XEBEK_RING_VERSION;
+  uint32_t expected_magic_ = XEBEK_RING_MAGIC;
   uint64_t v1_seq_ = 0;
   uint8_t* mem_ = nullptr;
   int evt_ = -1, ctl_ = -1;

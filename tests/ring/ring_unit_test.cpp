@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -178,6 +179,52 @@ TEST(Ring, FullRingDropsCountsAndReportsLossWhenSpaceReturns) {
   ASSERT_EQ(1u, recs.size());
   EXPECT_EQ(XEBEK_REC_READ, recs[0].hdr.type);
   EXPECT_EQ(0u, c.stats().protocol_errors);
+}
+
+TEST(Ring, BulkRecordsLeaveTheHeadroomToTerminalRecords) {
+  HeapRing r(0);  // one 4 KiB page
+  xebek_producer_set_headroom(&r.prod, 1024);
+  const std::string bulk(200, 'f');
+  int bulk_queued = 0;
+  for (int i = 0; i < 100; ++i) {
+    xebek_rec* h = xebek_produce_begin_bulk(&r.prod, XEBEK_REC_WRITE, static_cast<uint32_t>(bulk.size()));
+    if (!h) break;
+    std::memcpy(xebek_rec_payload(h), bulk.data(), bulk.size());
+    xebek_produce_commit(&r.prod);
+    ++bulk_queued;
+  }
+  const uint32_t rec = XEBEK_REC_ALIGNED(kHdr + 200);
+  // Bulk stopped with at least the headroom free, and less than one more
+  // record beyond it.
+  const uint32_t free_after = XEBEK_RING_SIZE(0) - r.prod.prod;
+  EXPECT_GE(free_after, 1024u);
+  EXPECT_LT(free_after, 1024u + rec);
+  EXPECT_EQ(1u, r.intf()->drops[XEBEK_LOSS_RING_FULL]) << "the bulk record that would take it";
+  // Terminal records still fit in the headroom.
+  int tty_queued = 0;
+  while (put(r, XEBEK_REC_READ, "k")) ++tty_queued;
+  EXPECT_GE(static_cast<uint32_t>(tty_queued), 1024u / XEBEK_REC_ALIGNED(kHdr + 1) - 1u);
+  Consumer c(r);
+  auto recs = drain(c);
+  size_t writes = 0, reads = 0;
+  for (const auto& x : recs) (x.hdr.type == XEBEK_REC_WRITE ? writes : reads) += x.hdr.type != XEBEK_REC_LOSS;
+  EXPECT_EQ(static_cast<size_t>(bulk_queued), writes);
+  EXPECT_EQ(static_cast<size_t>(tty_queued), reads);
+}
+
+TEST(Ring, HeadroomIsAtMostHalfTheRingAndZeroReservesNothing) {
+  HeapRing r(0);
+  xebek_producer_set_headroom(&r.prod, 1u << 20);
+  EXPECT_EQ(XEBEK_RING_SIZE(0) / 2u, r.prod.headroom);
+  HeapRing plain(0);
+  int n = 0;
+  while (xebek_rec* h = xebek_produce_begin_bulk(&plain.prod, XEBEK_REC_READ, 1)) {
+    (void)h;
+    xebek_produce_commit(&plain.prod);
+    ++n;
+  }
+  EXPECT_EQ(XEBEK_RING_SIZE(0) / XEBEK_REC_ALIGNED(kHdr + 1), static_cast<uint32_t>(n))
+      << "without headroom a bulk record may fill the ring";
 }
 
 TEST(Ring, LossRecordsPerReasonAndAbortLeavesNoTrace) {

@@ -123,6 +123,21 @@ TEST(RingVersions, AnIdentityThatContradictsTheAnnouncementIsRefused) {
   EXPECT_EQ(count(c, ProtocolError::BadIdentity), 1u);
 }
 
+TEST(RingVersions, TheInterfacePageMustHoldTheAnnouncedMagic) {
+  HeapRing fixed(2, "fixed-magic");  // writes XEBEK_RING_MAGIC
+  fixed.set_expected_magic(0x1234abcdu);  // but announced another
+  Consumer refused(fixed);
+  EXPECT_TRUE(refused.failed());
+  EXPECT_EQ(count(refused, ProtocolError::BadIdentity), 1u);
+
+  HeapRing random(2, "random-magic");
+  random.intf()->magic = 0x1234abcdu;
+  random.set_expected_magic(0x1234abcdu);
+  Consumer accepted(random);
+  EXPECT_FALSE(accepted.failed());
+  EXPECT_EQ(count(accepted, ProtocolError::BadIdentity), 0u);
+}
+
 TEST(RingVersions, ProcessVmAndCloseRecordsAreValidated) {
   HeapRing r(3);
   Consumer c(r);

@@ -100,11 +100,12 @@ bool Consumer::check_identity() {
   uint32_t hdr = XEBEK_READ(ri->hdr_size);
   uint8_t order = XEBEK_READ(ri->order);
   const bool known = version_ == XEBEK_RING_VERSION || version_ == XEBEK_RING_VERSION_1;
-  if (!known || magic != XEBEK_RING_MAGIC || version != version_ || hdr != hdr_size_) {
+  if (!known || magic != ring_.magic() || version != version_ || hdr != hdr_size_) {
     error(ProtocolError::BadIdentity,
           "magic/version/header size " + std::to_string(magic) + "/" +
               std::to_string(version) + "/" + std::to_string(hdr) +
-              " do not match the announced protocol version " + std::to_string(version_));
+              " do not match the announcement (magic " + std::to_string(ring_.magic()) +
+              ", protocol version " + std::to_string(version_) + ")");
     return false;
   }
   if (order != ring_.order()) {

@@ -57,7 +57,7 @@ uint32_t domid_of_shutdown_node(const std::string& path) {
 class XenRing final : public MappedRing {
  public:
   XenRing(DomainInfo dom, xengnttab_handle* gnt, const XenAnnouncement& a)
-      : dom_(std::move(dom)), gnt_(gnt), order_(a.order), version_(a.version) {
+      : dom_(std::move(dom)), gnt_(gnt), order_(a.order), version_(a.version), magic_(a.magic) {
     const std::string who = "domain " + std::to_string(dom_.id) + " (" + dom_.name + ")";
     intf_ = static_cast<xebek_ring_intf*>(xengnttab_map_grant_ref(
         gnt_, dom_.id, a.refs[0], PROT_READ | PROT_WRITE));
@@ -100,6 +100,7 @@ class XenRing final : public MappedRing {
   const uint8_t* data() const override { return data_; }
   unsigned order() const override { return order_; }
   unsigned version() const override { return version_; }
+  uint32_t magic() const override { return magic_; }
   int event_fd() const override { return xenevtchn_fd(xce_); }
 
   uint64_t consume_events() override {
@@ -136,6 +137,7 @@ class XenRing final : public MappedRing {
   xengnttab_handle* gnt_;
   unsigned order_;
   unsigned version_;
+  uint32_t magic_;
   uint32_t npages_ = 0;
   xebek_ring_intf* intf_ = nullptr;
   uint8_t* data_ = nullptr;
@@ -171,6 +173,7 @@ std::optional<XenAnnouncement> parse_xen_announcement(const std::string& v) {
   if (v.empty() || v.size() > kMaxAnnouncement) return std::nullopt;
   XenAnnouncement a;
   bool have_version = false, have_order = false, have_port = false, have_refs = false;
+  bool& have_magic = a.has_magic;
   size_t pos = 0;
   while (pos < v.size()) {
     size_t end = v.find(' ', pos);
@@ -191,6 +194,9 @@ std::optional<XenAnnouncement> parse_xen_announcement(const std::string& v) {
     } else if (key == "event-channel" && !have_port && parse_u32(val, n)) {
       a.port = n;
       have_port = true;
+    } else if (key == "magic" && !have_magic && parse_u32(val, n)) {
+      a.magic = n;
+      have_magic = true;
     } else if (key == "ring-refs" && !have_refs) {
       size_t p = 0;
       while (p <= val.size()) {
@@ -217,7 +223,8 @@ std::optional<XenAnnouncement> parse_xen_announcement(const std::string& v) {
 
 std::string format_xen_announcement(const XenAnnouncement& a) {
   std::string s = "version=" + std::to_string(a.version) + " order=" + std::to_string(a.order) +
-                  " event-channel=" + std::to_string(a.port) + " ring-refs=";
+                  " event-channel=" + std::to_string(a.port) +
+                  (a.has_magic ? " magic=" + std::to_string(a.magic) : std::string()) + " ring-refs=";
   for (size_t i = 0; i < a.refs.size(); i++) {
     if (i) s += ',';
     s += std::to_string(a.refs[i]);
@@ -380,7 +387,15 @@ std::optional<DomainInfo> XenTransport::announced(uint32_t id) {
   if (!h.awaiting && shutdown && *shutdown == "suspend") await_announcement(id, h);
   auto v = read(ring_node(id));
   auto a = v ? parse_xen_announcement(*v) : std::nullopt;
-  if (!a) return h.awaiting ? h.last : std::nullopt;
+  if (!a) {
+    // No first announcement in time: the node is closed like an
+    // announced one. Not while awaiting one after a suspend: a save and
+    // restore under load may take longer than the window.
+    if (!h.sealed && !h.awaiting && std::chrono::steady_clock::now() - h.opened >= kAnnounceWindow &&
+        set_guest_write(XBT_NULL, id, false))
+      h.sealed = true;
+    return h.awaiting ? h.last : std::nullopt;
+  }
   if (!h.sealed && set_guest_write(XBT_NULL, id, false)) {
     h.sealed = true;
     h.awaiting = false;

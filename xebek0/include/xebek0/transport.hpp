@@ -63,6 +63,9 @@ class MappedRing {
   // The protocol version the guest announced (validated: 1 or 2). The
   // Consumer reads the ring in that version's record layout.
   virtual unsigned version() const { return XEBEK_RING_VERSION; }
+  // The identity word the interface page must hold: the one the guest
+  // announced (random per ring set-up), else XEBEK_RING_MAGIC.
+  virtual uint32_t magic() const { return XEBEK_RING_MAGIC; }
 
   // A file descriptor that becomes readable when the guest signalled; put
   // it in an epoll set. After it fired call consume_events().

@@ -25,6 +25,7 @@
 
 #include "xebek0/transport.hpp"
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <set>
@@ -41,6 +42,10 @@ struct XenAnnouncement {
   unsigned order = 0;
   uint32_t port = 0;
   std::vector<uint32_t> refs;  // interface page first, then 2^order data pages
+  // The interface page's identity word, random per ring set-up; guests
+  // that name none use XEBEK_RING_MAGIC.
+  uint32_t magic = XEBEK_RING_MAGIC;
+  bool has_magic = false;
 };
 // Parses the ring node's value; nullopt if anything is malformed (also a
 // grant reference named twice: a valid guest grants every page once).
@@ -78,7 +83,13 @@ class XenTransport final : public Transport {
     bool sealed = false;    // the guest may no longer write its node
     bool awaiting = false;  // emptied for the announcement after a resume
     std::optional<DomainInfo> last;  // the last valid announcement's domain
+    // When Dom0 first saw the domain: a guest kernel announces within
+    // seconds of boot, so a node still empty after kAnnounceWindow is
+    // sealed too, and a guest without the capture finds it as unwritable
+    // as one with.
+    std::chrono::steady_clock::time_point opened = std::chrono::steady_clock::now();
   };
+  static constexpr std::chrono::seconds kAnnounceWindow{60};
   std::string ring_node(uint32_t domid) const;
   bool in_transaction(const std::function<bool(uint32_t)>& steps);
   bool open_ring_node(uint32_t transaction, uint32_t domid);

@@ -66,97 +66,64 @@ struct xebek_bounce {
 	bool swapped;		/* the callee's iterator is the kernel buffer */
 };
 
-/*
- * The descriptor a syscall works on, for the hooks below it that see only
- * the file (read_iter, the tty core, a socket's sendmsg): set around the
- * call on the syscall's stack, chained for a nested one, found through
- * the task's fd_hint. The name says nothing of capture (it is in the
- * task's layout, which debug information describes).
- */
-struct task_fd_hint {
-	const struct task_fd_hint *outer;
-	const struct file *file;
-	int fd;
-};
-
 #ifdef CONFIG_XEBEK
 #include <linux/jump_label.h>
 
-static inline void xebek_fd_enter(struct task_fd_hint *h, int fd,
-				  const struct file *file)
-{
-	h->fd = fd;
-	h->file = file;
-	h->outer = current->fd_hint;
-	current->fd_hint = h;
-}
+DECLARE_STATIC_KEY_FALSE(pvbuf_active_key);
 
-static inline void xebek_fd_leave(const struct task_fd_hint *h)
-{
-	current->fd_hint = h->outer;
-}
-
-/* A child starts outside any syscall of its parent's. */
-static inline void xebek_fork_init(struct task_struct *child)
-{
-	child->fd_hint = NULL;
-}
-
-DECLARE_STATIC_KEY_FALSE(xebek_capture_key);
-
-void __xebek_read(int fd, struct file *file, const char __user *buf,
+void __pvbuf_read(int fd, struct file *file, const char __user *buf,
 		  ssize_t ret);
-void __xebek_write(int fd, struct file *file, const char __user *buf,
+void __pvbuf_write(int fd, struct file *file, const char __user *buf,
 		   ssize_t ret);
-void __xebek_file_begin(struct xebek_bounce *io, struct kiocb *kiocb,
+void __pvbuf_file_begin(struct xebek_bounce *io, struct kiocb *kiocb,
 			struct iov_iter *iter);
-ssize_t __xebek_file_end(struct xebek_bounce *io, struct kiocb *kiocb,
+ssize_t __pvbuf_file_end(struct xebek_bounce *io, struct kiocb *kiocb,
 			 struct iov_iter *iter, ssize_t ret);
-void __xebek_iter_done(struct file *file, const struct iov_iter *start,
+void __pvbuf_iter_done(struct file *file, const struct iov_iter *start,
 		       ssize_t ret);
-void __xebek_splice_read(struct file *in, struct pipe_inode_info *pipe,
+void __pvbuf_splice_read(struct file *in, struct pipe_inode_info *pipe,
 			 unsigned int head, unsigned int head_len, long ret);
-void __xebek_tty_begin(struct xebek_tty_io *io, struct tty_struct *tty,
+void __pvbuf_tty_begin(struct xebek_tty_io *io, struct tty_struct *tty,
 		       bool output);
-void __xebek_tty_add(struct xebek_tty_io *io, const char *p, size_t n);
-void __xebek_tty_end(struct xebek_tty_io *io, struct tty_struct *tty,
+void __pvbuf_tty_add(struct xebek_tty_io *io, const char *p, size_t n);
+void __pvbuf_tty_end(struct xebek_tty_io *io, struct tty_struct *tty,
 		     struct file *file, bool output, ssize_t ret);
-void __xebek_open(int fd, struct file *file, u64 flags, umode_t mode);
-void __xebek_open_failed(const char *name, u64 flags, umode_t mode,
+void __pvbuf_open(int fd, struct file *file, u64 flags, umode_t mode);
+void __pvbuf_open_failed(const char *name, u64 flags, umode_t mode,
 			 long err);
-void __xebek_socket(int call, int fd, struct socket *sock,
+void __pvbuf_socket(int call, int fd, struct socket *sock,
 		    const struct sockaddr_storage *addr, long ret);
-void __xebek_send_begin(struct xebek_bounce *io, struct socket *sock,
+void __pvbuf_send_begin(struct xebek_bounce *io, struct socket *sock,
 			struct msghdr *msg);
-void __xebek_send_end(struct xebek_bounce *io, struct socket *sock,
+void __pvbuf_send_end(struct xebek_bounce *io, struct socket *sock,
 		      struct msghdr *msg, int ret);
-void __xebek_recv_begin(struct xebek_bounce *io, struct socket *sock,
+void __pvbuf_recv_begin(struct xebek_bounce *io, struct socket *sock,
 			struct msghdr *msg);
-int __xebek_recv_end(struct xebek_bounce *io, struct socket *sock,
+int __pvbuf_recv_end(struct xebek_bounce *io, struct socket *sock,
 		     struct msghdr *msg, int ret);
-void __xebek_close(int fd, struct file *file);
-void __xebek_process_vm(struct task_struct *target, int write, ssize_t ret);
-void __xebek_fork(struct task_struct *child);
-void __xebek_exec(struct linux_binprm *bprm);
+void __pvbuf_close(int fd, struct file *file);
+void __pvbuf_process_vm(struct task_struct *target, int write, ssize_t ret);
+void __pvbuf_fork(struct task_struct *child);
+void __pvbuf_exec(struct linux_binprm *bprm);
 /* Defined by the tty core: does this file read and write a tty? */
-bool xebek_tty_file(const struct file *file);
+bool pvbuf_tty_file(const struct file *file);
 
 #define XEBEK_HOOK(call)						\
 	do {								\
-		if (static_branch_unlikely(&xebek_capture_key))		\
+		if (static_branch_unlikely(&pvbuf_active_key))		\
 			call;						\
 	} while (0)
 
 static inline void xebek_read(int fd, struct file *file,
 			      const char __user *buf, ssize_t ret)
 {
-	XEBEK_HOOK(__xebek_read(fd, file, buf, ret));
+	XEBEK_HOOK(__pvbuf_read(fd, file, buf, ret));
 }
 
 static inline void xebek_write(int fd, struct file *file,
 			       const char __user *buf, ssize_t ret)
 {
-	XEBEK_HOOK(__xebek_write(fd, file, buf, ret));
+	XEBEK_HOOK(__pvbuf_write(fd, file, buf, ret));
 }
 
 /*
@@ -169,7 +136,7 @@ static inline void xebek_file_begin(struct xebek_bounce *io,
 				    struct kiocb *kiocb, struct iov_iter *iter)
 {
 	io->on = false;
-	XEBEK_HOOK(__xebek_file_begin(io, kiocb, iter));
+	XEBEK_HOOK(__pvbuf_file_begin(io, kiocb, iter));
 }
 
 static inline ssize_t xebek_file_end(struct xebek_bounce *io,
@@ -177,7 +144,7 @@ static inline ssize_t xebek_file_end(struct xebek_bounce *io,
 				     struct iov_iter *iter, ssize_t ret)
 {
 	if (unlikely(io->on))
-		return __xebek_file_end(io, kiocb, iter, ret);
+		return __pvbuf_file_end(io, kiocb, iter, ret);
 	return ret;
 }
 
@@ -189,7 +156,7 @@ static inline ssize_t xebek_file_end(struct xebek_bounce *io,
 static inline void xebek_iter_done(struct file *file,
 				   const struct iov_iter *start, ssize_t ret)
 {
-	XEBEK_HOOK(__xebek_iter_done(file, start, ret));
+	XEBEK_HOOK(__pvbuf_iter_done(file, start, ret));
 }
 
 /*
@@ -202,7 +169,7 @@ static inline void xebek_splice_read(struct file *in,
 				     unsigned int head, unsigned int head_len,
 				     long ret)
 {
-	XEBEK_HOOK(__xebek_splice_read(in, pipe, head, head_len, ret));
+	XEBEK_HOOK(__pvbuf_splice_read(in, pipe, head, head_len, ret));
 }
 
 /* Begin decides; add and end follow that decision even if capture is
@@ -212,14 +179,14 @@ static inline void xebek_tty_begin(struct xebek_tty_io *io,
 				   struct tty_struct *tty, bool output)
 {
 	io->on = false;
-	XEBEK_HOOK(__xebek_tty_begin(io, tty, output));
+	XEBEK_HOOK(__pvbuf_tty_begin(io, tty, output));
 }
 
 static inline void xebek_tty_add(struct xebek_tty_io *io, const char *p,
 				 size_t n)
 {
 	if (unlikely(io->on))
-		__xebek_tty_add(io, p, n);
+		__pvbuf_tty_add(io, p, n);
 }
 
 static inline void xebek_tty_end(struct xebek_tty_io *io,
@@ -227,7 +194,7 @@ static inline void xebek_tty_end(struct xebek_tty_io *io,
 				 bool output, ssize_t ret)
 {
 	if (unlikely(io->on))
-		__xebek_tty_end(io, tty, file, output, ret);
+		__pvbuf_tty_end(io, tty, file, output, ret);
 }
 
 /* Before fd_install() (afterwards the file may be closed); fd -1 for a
@@ -236,19 +203,19 @@ static inline void xebek_tty_end(struct xebek_tty_io *io,
 static inline void xebek_open(int fd, struct file *file, u64 flags,
 			      umode_t mode)
 {
-	XEBEK_HOOK(__xebek_open(fd, file, flags, mode));
+	XEBEK_HOOK(__pvbuf_open(fd, file, flags, mode));
 }
 
 static inline void xebek_open_failed(const char *name, u64 flags,
 				     umode_t mode, long err)
 {
-	XEBEK_HOOK(__xebek_open_failed(name, flags, mode, err));
+	XEBEK_HOOK(__pvbuf_open_failed(name, flags, mode, err));
 }
 
 static inline void xebek_socket(int call, int fd, struct socket *sock,
 				const struct sockaddr_storage *addr, long ret)
 {
-	XEBEK_HOOK(__xebek_socket(call, fd, sock, addr, ret));
+	XEBEK_HOOK(__pvbuf_socket(call, fd, sock, addr, ret));
 }
 
 /* Around a protocol's sendmsg/recvmsg; as for terminals, begin decides. */
@@ -256,7 +223,7 @@ static inline void xebek_send_begin(struct xebek_bounce *io,
 				    struct socket *sock, struct msghdr *msg)
 {
 	io->on = false;
-	XEBEK_HOOK(__xebek_send_begin(io, sock, msg));
+	XEBEK_HOOK(__pvbuf_send_begin(io, sock, msg));
 }
 
 static inline void xebek_send_end(struct xebek_bounce *io,
@@ -264,14 +231,14 @@ static inline void xebek_send_end(struct xebek_bounce *io,
 				  int ret)
 {
 	if (unlikely(io->on))
-		__xebek_send_end(io, sock, msg, ret);
+		__pvbuf_send_end(io, sock, msg, ret);
 }
 
 static inline void xebek_recv_begin(struct xebek_bounce *io,
 				    struct socket *sock, struct msghdr *msg)
 {
 	io->on = false;
-	XEBEK_HOOK(__xebek_recv_begin(io, sock, msg));
+	XEBEK_HOOK(__pvbuf_recv_begin(io, sock, msg));
 }
 
 /* Returns the result to give the caller: -EFAULT if the received bytes
@@ -282,7 +249,7 @@ static inline int xebek_recv_end(struct xebek_bounce *io,
 				 int ret)
 {
 	if (unlikely(io->on))
-		return __xebek_recv_end(io, sock, msg, ret);
+		return __pvbuf_recv_end(io, sock, msg, ret);
 	return ret;
 }
 
@@ -291,31 +258,27 @@ static inline int xebek_recv_end(struct xebek_bounce *io,
  */
 static inline void xebek_close(int fd, struct file *file)
 {
-	XEBEK_HOOK(__xebek_close(fd, file));
+	XEBEK_HOOK(__pvbuf_close(fd, file));
 }
 
 static inline void xebek_process_vm(struct task_struct *target, int write,
 				    ssize_t ret)
 {
-	XEBEK_HOOK(__xebek_process_vm(target, write, ret));
+	XEBEK_HOOK(__pvbuf_process_vm(target, write, ret));
 }
 
 static inline void xebek_fork(struct task_struct *child)
 {
-	XEBEK_HOOK(__xebek_fork(child));
+	XEBEK_HOOK(__pvbuf_fork(child));
 }
 
 static inline void xebek_exec(struct linux_binprm *bprm)
 {
-	XEBEK_HOOK(__xebek_exec(bprm));
+	XEBEK_HOOK(__pvbuf_exec(bprm));
 }
 
 #else /* !CONFIG_XEBEK */
 
-static inline void xebek_fd_enter(struct task_fd_hint *h, int fd,
-				  const struct file *file) { }
-static inline void xebek_fd_leave(const struct task_fd_hint *h) { }
-static inline void xebek_fork_init(struct task_struct *child) { }
 
 static inline void xebek_read(int fd, struct file *file,
 			      const char __user *buf, ssize_t ret) { }

@@ -60,6 +60,7 @@
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task_stack.h>
 #include <linux/shmem_fs.h>
 #include <linux/magic.h>
 #include <linux/slab.h>
@@ -71,39 +72,40 @@
 #include <linux/xebek.h>
 #include <net/inet_sock.h>
 #include <net/sock.h>
+#include <asm/syscall.h>
 #include "xebek.h"
 
 /* Scratch for a path; preemption is off while in use. */
-static DEFINE_PER_CPU(char[PATH_MAX], xebek_scratch);
+static DEFINE_PER_CPU(char[PATH_MAX], pvbuf_scratch);
 
 /* Bytes of payload recorded per syscall at most. */
-static size_t xebek_cap(void)
+static size_t pvbuf_cap(void)
 {
 	return (size_t)CONFIG_XEBEK_PAYLOAD_CAP_KB * 1024;
 }
 
-static u32 xebek_ctl_now(void)
+static u32 pvbuf_ctl_now(void)
 {
-	return READ_ONCE(xebek_ctl);
+	return READ_ONCE(pvbuf_ctl);
 }
 
-static bool xebek_wants(unsigned int type)
+static bool pvbuf_wants(unsigned int type)
 {
-	return xebek_control_wants(xebek_ctl_now(), type, 0);
+	return xebek_control_wants(pvbuf_ctl_now(), type, 0);
 }
 
-static unsigned int xebek_src_of(struct file *file)
+static unsigned int pvbuf_src_of(struct file *file)
 {
 	umode_t mode = file_inode(file)->i_mode;
 
-	if (xebek_tty_file(file))
+	if (pvbuf_tty_file(file))
 		return XEBEK_SRC_TTY;
 	if (S_ISFIFO(mode) || S_ISSOCK(mode))
 		return XEBEK_SRC_PIPE;
 	return XEBEK_SRC_FILE;
 }
 
-static u32 xebek_ctty(void)
+static u32 pvbuf_ctty(void)
 {
 	struct tty_struct *tty = get_current_tty();
 	u32 dev = 0;
@@ -115,24 +117,36 @@ static u32 xebek_ctty(void)
 	return dev;
 }
 
-/* The descriptor of "file" in the current task, for sites that see only
- * the file (read_iter, the tty layer, sendmsg): the one the syscall was
- * given, else the lowest that refers to it (io_uring, AIO), else -1.
+/*
+ * The descriptor of "file" in the current task, for sites that see only
+ * the file (read_iter, the tty layer, sendmsg). A read, write, send or
+ * receive gets it as its first argument (sendfile as its second): the
+ * syscall's saved registers hold it, and the fd table confirms it names
+ * this file. Kernel threads and io_uring workers have no such syscall,
+ * and an io_uring or AIO submission names its ring: for them, the lowest
+ * descriptor that refers to the file, else -1.
  */
-static int xebek_fd_of(struct file *file)
+static int pvbuf_fd_of(struct file *file)
 {
 	struct files_struct *files = current->files;
-	const struct task_fd_hint *h;
+	unsigned long args[6];
 	struct fdtable *fdt;
 	unsigned int i;
 	int fd = -1;
 
-	for (h = current->fd_hint; h; h = h->outer)
-		if (h->file == file)
-			return h->fd;
 	if (!files || !file)
 		return -1;
 	rcu_read_lock();
+	if (in_task() && !(current->flags & (PF_KTHREAD | PF_IO_WORKER))) {
+		syscall_get_arguments(current, task_pt_regs(current), args);
+		for (i = 0; i < 2; i++) {
+			if (args[i] <= INT_MAX &&
+			    files_lookup_fd_rcu(files, args[i]) == file) {
+				fd = args[i];
+				goto out;
+			}
+		}
+	}
 	fdt = files_fdtable(files);
 	for (i = 0; i < fdt->max_fds; i++) {
 		if (rcu_access_pointer(fdt->fd[i]) == file) {
@@ -140,12 +154,13 @@ static int xebek_fd_of(struct file *file)
 			break;
 		}
 	}
+out:
 	rcu_read_unlock();
 	return fd;
 }
 
 /* The header of a record about task "t" and, if given, "file". */
-static void xebek_fill(struct xebek_rec *rec, unsigned int type,
+static void pvbuf_fill(struct xebek_rec *rec, unsigned int type,
 		       struct task_struct *t, int fd, struct file *file,
 		       long ret)
 {
@@ -154,7 +169,7 @@ static void xebek_fill(struct xebek_rec *rec, unsigned int type,
 	memset(rec, 0, sizeof(*rec));
 	rec->type = type;
 	rec->time_ns = ktime_get_real_ns();
-	rec->xen_time_ns = xebek_xen_time();
+	rec->xen_time_ns = pvbuf_xen_time();
 	rec->pid = t->pid;
 	rec->tgid = t->tgid;
 	rcu_read_lock();
@@ -169,7 +184,7 @@ static void xebek_fill(struct xebek_rec *rec, unsigned int type,
 	rcu_read_unlock();
 	rec->fd = fd;
 	rec->ret = ret;
-	rec->tty = xebek_ctty();
+	rec->tty = pvbuf_ctty();
 	if (file) {
 		struct inode *inode = file_inode(file);
 
@@ -184,16 +199,16 @@ static void xebek_fill(struct xebek_rec *rec, unsigned int type,
 }
 
 /* Copies "n" payload bytes starting "off" bytes into the source. */
-typedef int (*xebek_copy_fn)(void *dst, const void *src, size_t off,
+typedef int (*pvbuf_copy_fn)(void *dst, const void *src, size_t off,
 			     size_t n);
 
-static int xebek_copy_kernel(void *dst, const void *src, size_t off, size_t n)
+static int pvbuf_copy_kernel(void *dst, const void *src, size_t off, size_t n)
 {
 	memcpy(dst, (const char *)src + off, n);
 	return 0;
 }
 
-static int xebek_copy_user(void *dst, const void *src, size_t off, size_t n)
+static int pvbuf_copy_user(void *dst, const void *src, size_t off, size_t n)
 {
 	const char __user *buf = (const char __user *)src;
 
@@ -204,7 +219,7 @@ static int xebek_copy_user(void *dst, const void *src, size_t off, size_t n)
  * memory (read or write syscalls, AIO) or kernel pages (io_uring's fixed
  * buffers, a pipe's pages spliced to a file).
  */
-static int xebek_copy_iov(void *dst, const void *src, size_t off, size_t n)
+static int pvbuf_copy_iov(void *dst, const void *src, size_t off, size_t n)
 {
 	const struct iov_iter *iter = src;
 	const struct iovec *iov = iter->iov;
@@ -238,15 +253,15 @@ static int xebek_copy_iov(void *dst, const void *src, size_t off, size_t n)
 }
 
 /* Where a splice_read put its bytes in a pipe (see xebek_splice_read()). */
-struct xebek_pipe_span {
+struct pvbuf_pipe_span {
 	struct pipe_inode_info *pipe;
 	unsigned int head;	/* first buffer filled, or head - 1 appended */
 	unsigned int skip;	/* bytes of buffer "head" that were there before */
 };
 
-static int xebek_copy_pipe(void *dst, const void *src, size_t off, size_t n)
+static int pvbuf_copy_pipe(void *dst, const void *src, size_t off, size_t n)
 {
-	const struct xebek_pipe_span *span = src;
+	const struct pvbuf_pipe_span *span = src;
 	struct pipe_inode_info *pipe = span->pipe;
 	unsigned int mask = pipe->ring_size - 1, i = span->head;
 	size_t skip = span->skip + off, done = 0;
@@ -267,22 +282,22 @@ static int xebek_copy_pipe(void *dst, const void *src, size_t off, size_t n)
 	return done == n ? 0 : -EFAULT;
 }
 
-static void xebek_put_one(struct xebek_rec *tmpl, size_t n, xebek_copy_fn copy,
+static void pvbuf_put_one(struct xebek_rec *tmpl, size_t n, pvbuf_copy_fn copy,
 			  const void *src, size_t off)
 {
 	struct xebek_rec *rec;
 	unsigned long flags;
 
-	rec = xebek_begin_from(tmpl, n, &flags);
+	rec = pvbuf_begin_from(tmpl, n, &flags);
 	if (!rec)
 		return;
 	if (n && copy(xebek_rec_payload(rec), src, off, n)) {
-		xebek_abort(XEBEK_LOSS_FAULT, flags);
+		pvbuf_abort(XEBEK_LOSS_FAULT, flags);
 		return;
 	}
 	if (tmpl->group == XEBEK_GROUP_NEW)
 		tmpl->group = rec->seq;
-	xebek_commit(flags);
+	pvbuf_commit(flags);
 }
 
 /*
@@ -292,11 +307,11 @@ static void xebek_put_one(struct xebek_rec *tmpl, size_t n, xebek_copy_fn copy,
  * drains the ring (a large payload is larger than the ring), except where
  * the caller must not sleep ("atomic").
  */
-static void __xebek_emit(struct xebek_rec *tmpl, size_t total, size_t missed,
-			 xebek_copy_fn copy, const void *src, bool atomic)
+static void __pvbuf_emit(struct xebek_rec *tmpl, size_t total, size_t missed,
+			 pvbuf_copy_fn copy, const void *src, bool atomic)
 {
-	size_t max = xebek_max_payload();
-	size_t take = min(total, xebek_cap());
+	size_t max = pvbuf_max_payload();
+	size_t take = min(total, pvbuf_cap());
 	bool wait = !atomic;
 	size_t off, n;
 
@@ -306,7 +321,7 @@ static void __xebek_emit(struct xebek_rec *tmpl, size_t total, size_t missed,
 		tmpl->not_captured = missed;
 	}
 	if (take <= max) {
-		xebek_put_one(tmpl, take, copy, src, 0);
+		pvbuf_put_one(tmpl, take, copy, src, 0);
 		return;
 	}
 	tmpl->flags |= XEBEK_RF_PIECE;
@@ -318,35 +333,35 @@ static void __xebek_emit(struct xebek_rec *tmpl, size_t total, size_t missed,
 			tmpl->flags |= XEBEK_RF_LAST;
 		/* once Dom0 stopped draining, the rest goes or drops at once */
 		if (wait)
-			wait = xebek_wait_room(n);
-		xebek_put_one(tmpl, n, copy, src, off);
+			wait = pvbuf_wait_room(n, pvbuf_bulk(tmpl, n));
+		pvbuf_put_one(tmpl, n, copy, src, off);
 	}
 }
 
-static void xebek_emit(struct xebek_rec *tmpl, size_t total, size_t missed,
-		       xebek_copy_fn copy, const void *src)
+static void pvbuf_emit(struct xebek_rec *tmpl, size_t total, size_t missed,
+		       pvbuf_copy_fn copy, const void *src)
 {
-	__xebek_emit(tmpl, total, missed, copy, src, false);
+	__pvbuf_emit(tmpl, total, missed, copy, src, false);
 }
 
-static void xebek_io(unsigned int type, int fd, struct file *file,
-		     xebek_copy_fn copy, const void *src, ssize_t ret)
+static void pvbuf_io(unsigned int type, int fd, struct file *file,
+		     pvbuf_copy_fn copy, const void *src, ssize_t ret)
 {
 	struct xebek_rec tmpl;
 
 	if (ret <= 0 || (current->flags & PF_KTHREAD))
 		return;
-	if (xebek_tty_file(file))
+	if (pvbuf_tty_file(file))
 		return;		/* recorded by the tty core */
 	if (S_ISSOCK(file_inode(file)->i_mode))
 		return;		/* recorded by the socket layer */
-	if (!xebek_control_wants_io(xebek_ctl_now(), type, xebek_src_of(file),
+	if (!xebek_control_wants_io(pvbuf_ctl_now(), type, pvbuf_src_of(file),
 				    ret))
 		return;
 	if (fd < 0)
-		fd = xebek_fd_of(file);
-	xebek_fill(&tmpl, type, current, fd, file, ret);
-	xebek_emit(&tmpl, ret, 0, copy, src);
+		fd = pvbuf_fd_of(file);
+	pvbuf_fill(&tmpl, type, current, fd, file, ret);
+	pvbuf_emit(&tmpl, ret, 0, copy, src);
 }
 
 /* In keystroke mode a read or receive may be a reverse shell's key:
@@ -356,7 +371,7 @@ static void xebek_io(unsigned int type, int fd, struct file *file,
 #define XEBEK_KEYS_BOUNCE_MAX	16384
 
 /* A buffer for the first "take" of "n" bytes in flight; sets io->on. */
-static bool xebek_bounce_alloc(struct xebek_bounce *io, size_t n, size_t take,
+static bool pvbuf_bounce_alloc(struct xebek_bounce *io, size_t n, size_t take,
 			       gfp_t gfp)
 {
 	void *buf = kvmalloc(take, gfp | __GFP_NOWARN);
@@ -371,34 +386,34 @@ static bool xebek_bounce_alloc(struct xebek_bounce *io, size_t n, size_t take,
 	return true;
 }
 
-static void xebek_bounce_free(struct xebek_bounce *io)
+static void pvbuf_bounce_free(struct xebek_bounce *io)
 {
 	kvfree(io->kv.iov_base);
 	io->kv.iov_base = NULL;
 }
 
-void __xebek_read(int fd, struct file *file, const char __user *buf,
+void __pvbuf_read(int fd, struct file *file, const char __user *buf,
 		  ssize_t ret)
 {
 	if (!file->f_op->read)
 		return;		/* vfs_read() took read_iter: see below */
-	xebek_io(XEBEK_REC_READ, fd, file, xebek_copy_user,
+	pvbuf_io(XEBEK_REC_READ, fd, file, pvbuf_copy_user,
 		 (const void __force *)buf, ret);
 }
 
-void __xebek_write(int fd, struct file *file, const char __user *buf,
+void __pvbuf_write(int fd, struct file *file, const char __user *buf,
 		   ssize_t ret)
 {
 	if (!file->f_op->write)
 		return;		/* vfs_write() took write_iter: see below */
-	xebek_io(XEBEK_REC_WRITE, fd, file, xebek_copy_user,
+	pvbuf_io(XEBEK_REC_WRITE, fd, file, pvbuf_copy_user,
 		 (const void __force *)buf, ret);
 }
 
 /* Terminals and sockets are recorded by their own layers. */
-static bool xebek_elsewhere(struct file *file)
+static bool pvbuf_elsewhere(struct file *file)
 {
-	return xebek_tty_file(file) || S_ISSOCK(file_inode(file)->i_mode);
+	return pvbuf_tty_file(file) || S_ISSOCK(file_inode(file)->i_mode);
 }
 
 /*
@@ -410,7 +425,7 @@ static bool xebek_elsewhere(struct file *file)
  * devices may insist on user memory, and a network filesystem in direct
  * mode may go on using the buffer after -EIOCBQUEUED.
  */
-static bool xebek_file_takes_copy(struct kiocb *kiocb)
+static bool pvbuf_file_takes_copy(struct kiocb *kiocb)
 {
 	struct file *file = kiocb->ki_filp;
 	struct inode *inode = file_inode(file);
@@ -433,7 +448,7 @@ static bool xebek_file_takes_copy(struct kiocb *kiocb)
  * IOCB_NOWAIT, which is about not waiting for I/O: a failure there would
  * let the caller choose the double fetch.
  */
-static void xebek_file_swap(struct xebek_bounce *io, struct iov_iter *iter,
+static void pvbuf_file_swap(struct xebek_bounce *io, struct iov_iter *iter,
 			    bool read)
 {
 	size_t n = iov_iter_count(iter);
@@ -441,10 +456,10 @@ static void xebek_file_swap(struct xebek_bounce *io, struct iov_iter *iter,
 
 	if (read && fault_in_iov_iter_writeable(iter, n))
 		return;		/* the file faults as well */
-	if (!xebek_bounce_alloc(io, n, n, GFP_KERNEL))
+	if (!pvbuf_bounce_alloc(io, n, n, GFP_KERNEL))
 		return;
 	if (!read && copy_from_iter(io->kv.iov_base, n, &copy) != n) {
-		xebek_bounce_free(io);	/* the file faults as well */
+		pvbuf_bounce_free(io);	/* the file faults as well */
 		return;
 	}
 	iov_iter_kvec(iter, read ? ITER_DEST : ITER_SOURCE, &io->kv, 1, n);
@@ -452,29 +467,29 @@ static void xebek_file_swap(struct xebek_bounce *io, struct iov_iter *iter,
 }
 
 /* The record kind of what an iterator moved. */
-static unsigned int xebek_rw_type(const struct iov_iter *iter)
+static unsigned int pvbuf_rw_type(const struct iov_iter *iter)
 {
 	return iov_iter_rw(iter) == READ ? XEBEK_REC_READ : XEBEK_REC_WRITE;
 }
 
-void __xebek_file_begin(struct xebek_bounce *io, struct kiocb *kiocb,
+void __pvbuf_file_begin(struct xebek_bounce *io, struct kiocb *kiocb,
 			struct iov_iter *iter)
 {
 	struct file *file = kiocb->ki_filp;
-	unsigned int type = xebek_rw_type(iter);
+	unsigned int type = pvbuf_rw_type(iter);
 	bool read = type == XEBEK_REC_READ;
 	size_t n = iov_iter_count(iter);
-	u32 ctl = xebek_ctl_now();
+	u32 ctl = pvbuf_ctl_now();
 	unsigned int src;
 	bool sure;
 
-	if (!n || (current->flags & PF_KTHREAD) || xebek_elsewhere(file))
+	if (!n || (current->flags & PF_KTHREAD) || pvbuf_elsewhere(file))
 		return;
 	if (!user_backed_iter(iter) && !iov_iter_is_bvec(iter) &&
 	    !iov_iter_is_kvec(iter))
 		return;
 	/* whether the length may decide (Sebek's 1-byte rule) */
-	src = xebek_src_of(file);
+	src = pvbuf_src_of(file);
 	sure = xebek_control_wants_io(ctl, type, src, 2);
 	if (!sure && !(read && xebek_control_wants_io(ctl, type, src, 1)))
 		return;
@@ -483,17 +498,17 @@ void __xebek_file_begin(struct xebek_bounce *io, struct kiocb *kiocb,
 	io->swapped = false;
 	io->on = true;
 	/* kernel memory (a kvec) is nobody's to rewrite: no copy needed */
-	if (iov_iter_is_kvec(iter) || n > xebek_cap() ||
+	if (iov_iter_is_kvec(iter) || n > pvbuf_cap() ||
 	    (!sure && n > XEBEK_KEYS_BOUNCE_MAX) ||
-	    !xebek_file_takes_copy(kiocb))
+	    !pvbuf_file_takes_copy(kiocb))
 		return;
-	xebek_file_swap(io, iter, read);
+	pvbuf_file_swap(io, iter, read);
 }
 
 /* Gives the caller the bytes a swapped read got; after a fault part-way
  * the file position is after the bytes delivered, as the file leaves it.
  */
-static ssize_t xebek_file_deliver(struct xebek_bounce *io,
+static ssize_t pvbuf_file_deliver(struct xebek_bounce *io,
 				  struct kiocb *kiocb, struct iov_iter *iter,
 				  ssize_t ret)
 {
@@ -506,77 +521,77 @@ static ssize_t xebek_file_deliver(struct xebek_bounce *io,
 	return got ? got : -EFAULT;
 }
 
-void __xebek_iter_done(struct file *file, const struct iov_iter *start,
+void __pvbuf_iter_done(struct file *file, const struct iov_iter *start,
 		       ssize_t ret)
 {
-	xebek_io(xebek_rw_type(start), -1, file, xebek_copy_iov, start, ret);
+	pvbuf_io(pvbuf_rw_type(start), -1, file, pvbuf_copy_iov, start, ret);
 }
 
-ssize_t __xebek_file_end(struct xebek_bounce *io, struct kiocb *kiocb,
+ssize_t __pvbuf_file_end(struct xebek_bounce *io, struct kiocb *kiocb,
 			 struct iov_iter *iter, ssize_t ret)
 {
 	struct file *file = kiocb->ki_filp;
-	unsigned int type = xebek_rw_type(&io->user);
+	unsigned int type = pvbuf_rw_type(&io->user);
 
 	/* never returned with our buffer: the file takes no async copy */
-	if (WARN_ON_ONCE(io->swapped && ret == -EIOCBQUEUED)) {
+	if (unlikely(io->swapped && ret == -EIOCBQUEUED)) {
 		*iter = io->user;
 		io->on = false;
 		return ret;	/* the buffer is left to the file: leaked */
 	}
 	if (!io->swapped) {
-		__xebek_iter_done(file, &io->user, ret);
+		__pvbuf_iter_done(file, &io->user, ret);
 	} else {
 		*iter = io->user;
 		if (ret > 0 && type == XEBEK_REC_READ)
-			ret = xebek_file_deliver(io, kiocb, iter, ret);
+			ret = pvbuf_file_deliver(io, kiocb, iter, ret);
 		else if (ret > 0)
 			iov_iter_advance(iter, ret);
-		xebek_io(type, -1, file, xebek_copy_kernel, io->kv.iov_base,
+		pvbuf_io(type, -1, file, pvbuf_copy_kernel, io->kv.iov_base,
 			 ret);
 	}
-	xebek_bounce_free(io);
+	pvbuf_bounce_free(io);
 	io->on = false;
 	return ret;
 }
 
-void __xebek_splice_read(struct file *in, struct pipe_inode_info *pipe,
+void __pvbuf_splice_read(struct file *in, struct pipe_inode_info *pipe,
 			 unsigned int head, unsigned int head_len, long ret)
 {
-	struct xebek_pipe_span span = { .pipe = pipe, .head = head };
+	struct pvbuf_pipe_span span = { .pipe = pipe, .head = head };
 	struct xebek_rec tmpl;
 	unsigned int src;
 
-	if (ret <= 0 || (current->flags & PF_KTHREAD) || xebek_tty_file(in))
+	if (ret <= 0 || (current->flags & PF_KTHREAD) || pvbuf_tty_file(in))
 		return;
 	/* Sockets too: a splice from a socket bypasses its recvmsg. */
-	src = xebek_src_of(in);
-	if (!xebek_control_wants_io(xebek_ctl_now(), XEBEK_REC_READ, src, ret))
+	src = pvbuf_src_of(in);
+	if (!xebek_control_wants_io(pvbuf_ctl_now(), XEBEK_REC_READ, src, ret))
 		return;
 	if (head_len) {
 		/* the file's first bytes were appended to the last buffer */
 		span.head = head - 1;
 		span.skip = head_len;
 	}
-	xebek_fill(&tmpl, XEBEK_REC_READ, current, xebek_fd_of(in), in, ret);
-	xebek_emit(&tmpl, ret, 0, xebek_copy_pipe, &span);
+	pvbuf_fill(&tmpl, XEBEK_REC_READ, current, pvbuf_fd_of(in), in, ret);
+	pvbuf_emit(&tmpl, ret, 0, pvbuf_copy_pipe, &span);
 }
 
-static bool xebek_pty_master(struct tty_struct *tty)
+static bool pvbuf_pty_master(struct tty_struct *tty)
 {
 	return tty->driver->type == TTY_DRIVER_TYPE_PTY &&
 	       tty->driver->subtype == PTY_TYPE_MASTER;
 }
 
-void __xebek_tty_begin(struct xebek_tty_io *io, struct tty_struct *tty,
+void __pvbuf_tty_begin(struct xebek_tty_io *io, struct tty_struct *tty,
 		       bool output)
 {
-	u32 ctl = xebek_ctl_now();
+	u32 ctl = pvbuf_ctl_now();
 	u32 want = output ? XEBEK_CTL_WRITES | XEBEK_CTL_TTY_OUT :
 		   XEBEK_CTL_READS | XEBEK_CTL_TTY_IN | XEBEK_CTL_KEYSTROKES |
 		   XEBEK_CTL_SEBEK_KEYS;
 
-	if (!(ctl & XEBEK_CTL_ENABLE) || !(ctl & want) || xebek_pty_master(tty))
+	if (!(ctl & XEBEK_CTL_ENABLE) || !(ctl & want) || pvbuf_pty_master(tty))
 		return;
 	io->buf = NULL;
 	io->len = 0;
@@ -588,14 +603,14 @@ void __xebek_tty_begin(struct xebek_tty_io *io, struct tty_struct *tty,
 /* Called between the line discipline's chunks, where the caller may
  * sleep: the buffer grows by doubling up to the cap.
  */
-void __xebek_tty_add(struct xebek_tty_io *io, const char *p, size_t n)
+void __pvbuf_tty_add(struct xebek_tty_io *io, const char *p, size_t n)
 {
 	size_t room, want;
 	char *nbuf;
 
-	if (io->len + n > io->size && io->size < xebek_cap()) {
+	if (io->len + n > io->size && io->size < pvbuf_cap()) {
 		want = max3(io->len + n, io->size * 2, (size_t)256);
-		want = min(want, xebek_cap());
+		want = min(want, pvbuf_cap());
 		nbuf = krealloc(io->buf, want, GFP_KERNEL | __GFP_NOWARN);
 		if (nbuf) {
 			io->buf = nbuf;
@@ -611,7 +626,7 @@ void __xebek_tty_add(struct xebek_tty_io *io, const char *p, size_t n)
 	io->len += n;
 }
 
-void __xebek_tty_end(struct xebek_tty_io *io, struct tty_struct *tty,
+void __pvbuf_tty_end(struct xebek_tty_io *io, struct tty_struct *tty,
 		     struct file *file, bool output, ssize_t ret)
 {
 	unsigned int type = output ? XEBEK_REC_WRITE : XEBEK_REC_READ;
@@ -619,56 +634,56 @@ void __xebek_tty_end(struct xebek_tty_io *io, struct tty_struct *tty,
 	struct xebek_rec tmpl;
 
 	io->on = false;
-	if (moved && xebek_control_wants_io(xebek_ctl_now(), type,
+	if (moved && xebek_control_wants_io(pvbuf_ctl_now(), type,
 					    XEBEK_SRC_TTY, moved)) {
-		xebek_fill(&tmpl, type, current, xebek_fd_of(file), file,
+		pvbuf_fill(&tmpl, type, current, pvbuf_fd_of(file), file,
 			   ret);
 		tmpl.flags |= XEBEK_RF_TTY;
 		tmpl.tty = new_encode_dev(tty_devnum(tty));
-		xebek_emit(&tmpl, io->len, io->missed, xebek_copy_kernel,
+		pvbuf_emit(&tmpl, io->len, io->missed, pvbuf_copy_kernel,
 			   io->buf);
 	}
 	kfree(io->buf);
 	io->buf = NULL;
 }
 
-void __xebek_open(int fd, struct file *file, u64 flags, umode_t mode)
+void __pvbuf_open(int fd, struct file *file, u64 flags, umode_t mode)
 {
 	struct xebek_rec tmpl;
 	char *buf, *path;
 
-	if (!xebek_wants(XEBEK_REC_OPEN))
+	if (!pvbuf_wants(XEBEK_REC_OPEN))
 		return;
-	xebek_fill(&tmpl, XEBEK_REC_OPEN, current, fd, file, fd < 0 ? 0 : fd);
+	pvbuf_fill(&tmpl, XEBEK_REC_OPEN, current, fd, file, fd < 0 ? 0 : fd);
 	tmpl.open_flags = flags;
 	tmpl.mode = mode;
-	buf = get_cpu_ptr(xebek_scratch);
+	buf = get_cpu_ptr(pvbuf_scratch);
 	/* d_path() takes no sleeping lock; it fails on paths > PATH_MAX. */
 	path = d_path(&file->f_path, buf, PATH_MAX);
 	if (IS_ERR(path))
-		__xebek_emit(&tmpl, 0, 0, xebek_copy_kernel, NULL, true);
+		__pvbuf_emit(&tmpl, 0, 0, pvbuf_copy_kernel, NULL, true);
 	else
-		__xebek_emit(&tmpl, strlen(path), 0, xebek_copy_kernel, path,
+		__pvbuf_emit(&tmpl, strlen(path), 0, pvbuf_copy_kernel, path,
 			     true);
-	put_cpu_ptr(xebek_scratch);
+	put_cpu_ptr(pvbuf_scratch);
 }
 
-void __xebek_open_failed(const char *name, u64 flags, umode_t mode,
+void __pvbuf_open_failed(const char *name, u64 flags, umode_t mode,
 			 long err)
 {
 	struct xebek_rec tmpl;
 
-	if (!xebek_wants(XEBEK_REC_OPEN) ||
-	    (xebek_ctl_now() & XEBEK_CTL_SUCCESS_ONLY))
+	if (!pvbuf_wants(XEBEK_REC_OPEN) ||
+	    (pvbuf_ctl_now() & XEBEK_CTL_SUCCESS_ONLY))
 		return;
-	xebek_fill(&tmpl, XEBEK_REC_OPEN, current, -1, NULL, err);
+	pvbuf_fill(&tmpl, XEBEK_REC_OPEN, current, -1, NULL, err);
 	tmpl.flags |= XEBEK_RF_FAILED;
 	tmpl.open_flags = flags;
 	tmpl.mode = mode;
-	xebek_emit(&tmpl, strnlen(name, PATH_MAX), 0, xebek_copy_kernel, name);
+	pvbuf_emit(&tmpl, strnlen(name, PATH_MAX), 0, pvbuf_copy_kernel, name);
 }
 
-static void xebek_copy_addr(struct xebek_sock *s, u8 *addr, __be16 *port,
+static void pvbuf_copy_addr(struct xebek_sock *s, u8 *addr, __be16 *port,
 			    const struct sockaddr_storage *ss)
 {
 	if (ss->ss_family == AF_INET && s->family == XEBEK_AF_INET) {
@@ -684,7 +699,7 @@ static void xebek_copy_addr(struct xebek_sock *s, u8 *addr, __be16 *port,
 	}
 }
 
-static void xebek_sock_addrs(struct xebek_sock *s, struct sock *sk)
+static void pvbuf_sock_addrs(struct xebek_sock *s, struct sock *sk)
 {
 	struct inet_sock *inet = inet_sk(sk);
 
@@ -702,7 +717,7 @@ static void xebek_sock_addrs(struct xebek_sock *s, struct sock *sk)
 #endif
 }
 
-void __xebek_socket(int call, int fd, struct socket *sock,
+void __pvbuf_socket(int call, int fd, struct socket *sock,
 		    const struct sockaddr_storage *addr, long ret)
 {
 	struct xebek_sock s = { };
@@ -710,9 +725,9 @@ void __xebek_socket(int call, int fd, struct socket *sock,
 	struct sock *sk;
 	__be16 rport;
 
-	if (!sock || !sock->sk || !xebek_wants(XEBEK_REC_SOCKET))
+	if (!sock || !sock->sk || !pvbuf_wants(XEBEK_REC_SOCKET))
 		return;
-	if (ret < 0 && (xebek_ctl_now() & XEBEK_CTL_SUCCESS_ONLY))
+	if (ret < 0 && (pvbuf_ctl_now() & XEBEK_CTL_SUCCESS_ONLY))
 		return;
 	sk = sock->sk;
 	s.call = call;
@@ -723,7 +738,7 @@ void __xebek_socket(int call, int fd, struct socket *sock,
 	} else if (sk->sk_family == AF_INET || sk->sk_family == AF_INET6) {
 		s.family = sk->sk_family == AF_INET ? XEBEK_AF_INET :
 						      XEBEK_AF_INET6;
-		xebek_sock_addrs(&s, sk);
+		pvbuf_sock_addrs(&s, sk);
 	} else {
 		return;	/* otherwise internet sockets only, as Sebek */
 	}
@@ -733,79 +748,79 @@ void __xebek_socket(int call, int fd, struct socket *sock,
 	 */
 	if (addr && call == XEBEK_SOCK_BIND) {
 		rport = s.local_port;
-		xebek_copy_addr(&s, s.local_addr, &rport, addr);
+		pvbuf_copy_addr(&s, s.local_addr, &rport, addr);
 		s.local_port = rport;
 	} else if (addr) {
 		rport = s.remote_port;
-		xebek_copy_addr(&s, s.remote_addr, &rport, addr);
+		pvbuf_copy_addr(&s, s.remote_addr, &rport, addr);
 		s.remote_port = rport;
 	}
 	if (fd < 0)
-		fd = xebek_fd_of(sock->file);
-	xebek_fill(&tmpl, XEBEK_REC_SOCKET, current, fd, sock->file, ret);
+		fd = pvbuf_fd_of(sock->file);
+	pvbuf_fill(&tmpl, XEBEK_REC_SOCKET, current, fd, sock->file, ret);
 	tmpl.inode = SOCK_INODE(sock)->i_ino;
 	tmpl.sock_type = sock->type;
 	tmpl.sock_proto = sk->sk_protocol;
 	if (ret < 0)
 		tmpl.flags |= XEBEK_RF_FAILED;
-	xebek_emit(&tmpl, sizeof(s), 0, xebek_copy_kernel, &s);
+	pvbuf_emit(&tmpl, sizeof(s), 0, pvbuf_copy_kernel, &s);
 }
 
 /* Socket payloads: only those of user tasks (a kernel user of a socket,
  * such as a network filesystem, has no file and is nobody's activity).
  */
-static bool xebek_sock_user(struct socket *sock)
+static bool pvbuf_sock_user(struct socket *sock)
 {
 	return sock->file && !(current->flags & PF_KTHREAD);
 }
 
-static void xebek_sock_payload(unsigned int type, struct socket *sock,
+static void pvbuf_sock_payload(unsigned int type, struct socket *sock,
 			       const void *buf, size_t n, size_t missed,
 			       long ret)
 {
 	struct xebek_rec tmpl;
 
-	xebek_fill(&tmpl, type, current, xebek_fd_of(sock->file), sock->file,
+	pvbuf_fill(&tmpl, type, current, pvbuf_fd_of(sock->file), sock->file,
 		   ret);
 	tmpl.inode = SOCK_INODE(sock)->i_ino;
 	tmpl.sock_type = sock->type;
 	tmpl.sock_proto = sock->sk ? sock->sk->sk_protocol : 0;
-	xebek_emit(&tmpl, n, missed, xebek_copy_kernel, buf);
+	pvbuf_emit(&tmpl, n, missed, pvbuf_copy_kernel, buf);
 }
 
 /* Larger messages are read from the user's buffer instead. */
 #define XEBEK_SOCK_BOUNCE_MAX	(1024 * 1024)
 
-static bool xebek_sock_io_alloc(struct xebek_bounce *io, size_t n)
+static bool pvbuf_sock_io_alloc(struct xebek_bounce *io, size_t n)
 {
-	size_t take = min3(n, xebek_cap(), (size_t)XEBEK_SOCK_BOUNCE_MAX);
+	size_t take = min3(n, pvbuf_cap(), (size_t)XEBEK_SOCK_BOUNCE_MAX);
 
-	if (xebek_bounce_alloc(io, n, take, GFP_KERNEL))
+	if (pvbuf_bounce_alloc(io, n, take, GFP_KERNEL))
 		return true;
-	xebek_drop(XEBEK_LOSS_OTHER);
+	pvbuf_drop(XEBEK_LOSS_OTHER);
 	return false;
 }
 
-static void xebek_sock_io_free(struct xebek_bounce *io)
+static void pvbuf_sock_io_free(struct xebek_bounce *io)
 {
-	xebek_bounce_free(io);
+	pvbuf_bounce_free(io);
 	io->on = false;
 }
 
-void __xebek_send_begin(struct xebek_bounce *io, struct socket *sock,
+void __pvbuf_send_begin(struct xebek_bounce *io, struct socket *sock,
 			struct msghdr *msg)
 {
-	u32 ctl = xebek_ctl_now();
+	u32 ctl = pvbuf_ctl_now();
 	size_t n = msg_data_left(msg);
 	struct iov_iter copy;
 
 	if (!(ctl & XEBEK_CTL_ENABLE) || !(ctl & XEBEK_CTL_WRITES) || !n ||
-	    !xebek_sock_user(sock) || !xebek_sock_io_alloc(io, n))
+	    !pvbuf_sock_user(sock) || !pvbuf_sock_io_alloc(io, n))
 		return;
 	copy = msg->msg_iter;
 	if (copy_from_iter(io->kv.iov_base, io->kv.iov_len, &copy) !=
 	    io->kv.iov_len) {
-		xebek_sock_io_free(io);	/* the protocol faults as well */
+		pvbuf_sock_io_free(io);	/* the protocol faults as well */
 		return;
 	}
 	/* The protocol sends our copy, unless it needs the user's pages
@@ -819,7 +834,7 @@ void __xebek_send_begin(struct xebek_bounce *io, struct socket *sock,
 	}
 }
 
-void __xebek_send_end(struct xebek_bounce *io, struct socket *sock,
+void __pvbuf_send_end(struct xebek_bounce *io, struct socket *sock,
 		      struct msghdr *msg, int ret)
 {
 	size_t sent;
@@ -831,25 +846,25 @@ void __xebek_send_end(struct xebek_bounce *io, struct socket *sock,
 	}
 	if (ret > 0) {
 		sent = min_t(size_t, ret, io->kv.iov_len);
-		xebek_sock_payload(XEBEK_REC_WRITE, sock, io->kv.iov_base, sent,
+		pvbuf_sock_payload(XEBEK_REC_WRITE, sock, io->kv.iov_base, sent,
 				   ret - sent, ret);
 	}
-	xebek_sock_io_free(io);
+	pvbuf_sock_io_free(io);
 }
 
-void __xebek_recv_begin(struct xebek_bounce *io, struct socket *sock,
+void __pvbuf_recv_begin(struct xebek_bounce *io, struct socket *sock,
 			struct msghdr *msg)
 {
-	u32 ctl = xebek_ctl_now();
+	u32 ctl = pvbuf_ctl_now();
 	size_t n = msg_data_left(msg);
 
-	if (!(ctl & XEBEK_CTL_ENABLE) || !n || !xebek_sock_user(sock))
+	if (!(ctl & XEBEK_CTL_ENABLE) || !n || !pvbuf_sock_user(sock))
 		return;
 	if (!(ctl & XEBEK_CTL_READS) &&
 	    (!(ctl & (XEBEK_CTL_KEYSTROKES | XEBEK_CTL_SEBEK_KEYS)) ||
 	     n > XEBEK_KEYS_BOUNCE_MAX))
 		return;
-	if (!xebek_sock_io_alloc(io, n))
+	if (!pvbuf_sock_io_alloc(io, n))
 		return;
 	io->user = msg->msg_iter;
 	/* The protocol delivers into our buffer; the caller's gets a copy
@@ -863,7 +878,7 @@ void __xebek_recv_begin(struct xebek_bounce *io, struct socket *sock,
 	}
 }
 
-int __xebek_recv_end(struct xebek_bounce *io, struct socket *sock,
+int __pvbuf_recv_end(struct xebek_bounce *io, struct socket *sock,
 		     struct msghdr *msg, int ret)
 {
 	size_t got = ret > 0 ? min_t(size_t, ret, io->kv.iov_len) : 0;
@@ -874,55 +889,55 @@ int __xebek_recv_end(struct xebek_bounce *io, struct socket *sock,
 		if (got && copy_to_iter(io->kv.iov_base, got, &msg->msg_iter) !=
 		    got)
 			result = -EFAULT;
-	} else if (got && xebek_copy_iov(io->kv.iov_base, &io->user, 0, got)) {
+	} else if (got && pvbuf_copy_iov(io->kv.iov_base, &io->user, 0, got)) {
 		got = 0;
 	}
-	if (got && xebek_control_wants_io(xebek_ctl_now(), XEBEK_REC_READ,
+	if (got && xebek_control_wants_io(pvbuf_ctl_now(), XEBEK_REC_READ,
 					  XEBEK_SRC_PIPE, got))
-		xebek_sock_payload(XEBEK_REC_READ, sock, io->kv.iov_base, got,
+		pvbuf_sock_payload(XEBEK_REC_READ, sock, io->kv.iov_base, got,
 				   ret - got, result);
-	xebek_sock_io_free(io);
+	pvbuf_sock_io_free(io);
 	return result;
 }
 
-void __xebek_close(int fd, struct file *file)
+void __pvbuf_close(int fd, struct file *file)
 {
 	struct xebek_rec tmpl;
 
-	if (!xebek_wants(XEBEK_REC_CLOSE) || (current->flags & PF_KTHREAD))
+	if (!pvbuf_wants(XEBEK_REC_CLOSE) || (current->flags & PF_KTHREAD))
 		return;
-	xebek_fill(&tmpl, XEBEK_REC_CLOSE, current, fd, file, 0);
-	xebek_emit(&tmpl, 0, 0, xebek_copy_kernel, NULL);
+	pvbuf_fill(&tmpl, XEBEK_REC_CLOSE, current, fd, file, 0);
+	pvbuf_emit(&tmpl, 0, 0, pvbuf_copy_kernel, NULL);
 }
 
-void __xebek_process_vm(struct task_struct *target, int write, ssize_t ret)
+void __pvbuf_process_vm(struct task_struct *target, int write, ssize_t ret)
 {
 	struct xebek_procvm pvm = { .target_pid = target->tgid, .write = !!write };
 	struct xebek_rec tmpl;
 
-	if (!xebek_wants(XEBEK_REC_PROCVM))
+	if (!pvbuf_wants(XEBEK_REC_PROCVM))
 		return;
-	xebek_fill(&tmpl, XEBEK_REC_PROCVM, current, -1, NULL, ret);
-	xebek_emit(&tmpl, sizeof(pvm), 0, xebek_copy_kernel, &pvm);
+	pvbuf_fill(&tmpl, XEBEK_REC_PROCVM, current, -1, NULL, ret);
+	pvbuf_emit(&tmpl, sizeof(pvm), 0, pvbuf_copy_kernel, &pvm);
 }
 
-void __xebek_fork(struct task_struct *child)
+void __pvbuf_fork(struct task_struct *child)
 {
 	struct xebek_rec tmpl;
 
 	/* Sebek's fork marker describes the child; kernel threads are not
 	 * anybody's activity.
 	 */
-	if ((child->flags & PF_KTHREAD) || !xebek_wants(XEBEK_REC_FORK))
+	if ((child->flags & PF_KTHREAD) || !pvbuf_wants(XEBEK_REC_FORK))
 		return;
-	xebek_fill(&tmpl, XEBEK_REC_FORK, child, -1, NULL, 0);
-	xebek_emit(&tmpl, 0, 0, xebek_copy_kernel, NULL);
+	pvbuf_fill(&tmpl, XEBEK_REC_FORK, child, -1, NULL, 0);
+	pvbuf_emit(&tmpl, 0, 0, pvbuf_copy_kernel, NULL);
 }
 
 /* Runs where exec may sleep: the arguments are copied in first, with
  * faults allowed, into memory of our own.
  */
-void __xebek_exec(struct linux_binprm *bprm)
+void __pvbuf_exec(struct linux_binprm *bprm)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned long start, end;
@@ -930,21 +945,21 @@ void __xebek_exec(struct linux_binprm *bprm)
 	struct xebek_rec tmpl;
 	char *buf;
 
-	if (!mm || !xebek_wants(XEBEK_REC_EXEC))
+	if (!mm || !pvbuf_wants(XEBEK_REC_EXEC))
 		return;
 	start = READ_ONCE(mm->arg_start);
 	end = READ_ONCE(mm->arg_end);
 	if (end > start)
 		args = end - start;
 	flen = strnlen(bprm->filename, PATH_MAX - 1);
-	alen = min(args, xebek_cap());
+	alen = min(args, pvbuf_cap());
 	buf = kvmalloc(flen + 1 + alen, GFP_KERNEL | __GFP_NOWARN);
 	if (!buf && alen) {
 		alen = 0;
 		buf = kvmalloc(flen + 1, GFP_KERNEL | __GFP_NOWARN);
 	}
 	if (!buf) {
-		xebek_drop(XEBEK_LOSS_OTHER);
+		pvbuf_drop(XEBEK_LOSS_OTHER);
 		return;
 	}
 	/* filename NUL argv[0] NUL argv[1] NUL ... as the new image sees it */
@@ -952,7 +967,7 @@ void __xebek_exec(struct linux_binprm *bprm)
 	buf[flen++] = 0;
 	if (alen && copy_from_user(buf + flen, (void __user *)start, alen))
 		alen = 0;
-	xebek_fill(&tmpl, XEBEK_REC_EXEC, current, -1, bprm->file, 0);
-	xebek_emit(&tmpl, flen + alen, args - alen, xebek_copy_kernel, buf);
+	pvbuf_fill(&tmpl, XEBEK_REC_EXEC, current, -1, bprm->file, 0);
+	pvbuf_emit(&tmpl, flen + alen, args - alen, pvbuf_copy_kernel, buf);
 	kvfree(buf);
 }

@@ -14,7 +14,8 @@
  * Xebek. The write is accepted once: Dom0 then revokes it, and allows it
  * again only around a suspend the toolstack asked for. One value keeps
  * the announcement atomic without a transaction:
- *	"version=2 order=<o> event-channel=<port> ring-refs=<intf>,<d0>,..."
+ *	"version=2 order=<o> event-channel=<port> magic=<m> ring-refs=<intf>,<d0>,..."
+ * where the magic is the interface page's identity word, drawn at random.
  * If the node is not there yet (xebekd not running), the write fails and
  * is retried with a backoff of up to 30 s.
  *
@@ -57,62 +58,74 @@
 #define XEBEK_RETRY_MAX	(30 * HZ)
 #define XEBEK_CONTROL_POLL	(HZ / 2)
 
-#define xebek_dbg(fmt, ...)						\
+#define pvbuf_dbg(fmt, ...)						\
 	do {								\
 		if (IS_ENABLED(CONFIG_XEBEK_DEBUG))			\
 			pr_info("xebek: " fmt, ##__VA_ARGS__);		\
 	} while (0)
 
-DEFINE_STATIC_KEY_FALSE(xebek_capture_key);
-u32 xebek_ctl;
+DEFINE_STATIC_KEY_FALSE(pvbuf_active_key);
+u32 pvbuf_ctl;
 
-static DEFINE_SPINLOCK(xebek_lock);	/* serialises the producer */
-static struct xebek_producer xebek_prod;
-static bool xebek_live;			/* grants and port valid */
-static void *xebek_intf;
-static void *xebek_data;
-static unsigned int xebek_order __ro_after_init = CONFIG_XEBEK_RING_ORDER;
-static grant_ref_t xebek_refs[1 + (1U << XEBEK_RING_ORDER_MAX)];
-static evtchn_port_t xebek_port;
-static unsigned long xebek_retry = HZ;
+static DEFINE_SPINLOCK(pvbuf_lock);	/* serialises the producer */
+static struct xebek_producer pvbuf_prod;
+static bool pvbuf_live;			/* grants and port valid */
+static void *pvbuf_intf;
+static void *pvbuf_data;
+static unsigned int pvbuf_order __ro_after_init = CONFIG_XEBEK_RING_ORDER;
+static grant_ref_t pvbuf_refs[1 + (1U << XEBEK_RING_ORDER_MAX)];
+static evtchn_port_t pvbuf_port;
+static u32 pvbuf_magic;			/* the interface page's identity */
+/* The part of the ring bulk records leave to terminal input (1/8: 128 KiB
+ * of the default 1 MiB, thousands of keystroke and terminal records).
+ */
+#define PVBUF_HEADROOM_PART 8
+static unsigned long pvbuf_retry = HZ;
 
 /* The interface page and the data pages, as granted and announced. */
-static unsigned int xebek_nr_refs(void)
+static unsigned int pvbuf_nr_refs(void)
 {
-	return 1 + (1U << xebek_order);
+	return 1 + (1U << pvbuf_order);
 }
 
 /* The ring size from the command line; the name says nothing of Xebek. */
-static int __init xebek_order_param(char *s)
+static int __init pvbuf_order_param(char *s)
 {
 	unsigned int v;
 
 	if (kstrtouint(s, 10, &v) || v > XEBEK_RING_ORDER_MAX)
 		return -EINVAL;
-	xebek_order = v;
+	pvbuf_order = v;
 	return 0;
 }
-early_param("xen_pv_buf_order", xebek_order_param);
+early_param("xen_pv_buf_order", pvbuf_order_param);
 
-static void xebek_announce_fn(struct work_struct *work);
-static void xebek_control_poll_fn(struct work_struct *work);
-static void xebek_resume_fn(struct work_struct *work);
-static DECLARE_DELAYED_WORK(xebek_announce_work, xebek_announce_fn);
-static DECLARE_DEFERRABLE_WORK(xebek_control_work, xebek_control_poll_fn);
-static DECLARE_WORK(xebek_resume_work, xebek_resume_fn);
+static void pvbuf_announce_fn(struct work_struct *work);
+static void pvbuf_control_poll_fn(struct work_struct *work);
+static void pvbuf_resume_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(pvbuf_announce_work, pvbuf_announce_fn);
+static DECLARE_DEFERRABLE_WORK(pvbuf_control_work, pvbuf_control_poll_fn);
+static DECLARE_WORK(pvbuf_resume_work, pvbuf_resume_fn);
 
-/* Called by the producer, under xebek_lock, when Dom0 asked to be woken. */
-static void xebek_notify(void *ctx)
+/* Dom0 asked to be woken by the record being committed (under pvbuf_lock) */
+static bool pvbuf_kick;
+
+/*
+ * Called by the producer inside commit, under pvbuf_lock: it only notes
+ * the wakeup; pvbuf_commit() makes the hypercall once the lock is
+ * dropped, so another vCPU's record never waits for it.
+ */
+static void pvbuf_notify(void *ctx)
 {
-	notify_remote_via_evtchn(xebek_port);
+	pvbuf_kick = true;
 }
 
-u32 xebek_max_payload(void)
+u32 pvbuf_max_payload(void)
 {
-	return xebek_prod.max_rec - sizeof(struct xebek_rec);
+	return pvbuf_prod.max_rec - sizeof(struct xebek_rec);
 }
 
-u64 xebek_xen_time(void)
+u64 pvbuf_xen_time(void)
 {
 	struct pvclock_vcpu_time_info *src;
 	u64 ns;
@@ -124,26 +137,29 @@ u64 xebek_xen_time(void)
 	return ns;
 }
 
-struct xebek_rec *xebek_begin(unsigned int type, u32 payload_len,
-			      unsigned long *irqflags)
+static struct xebek_rec *pvbuf_begin(unsigned int type, u32 payload_len,
+				     bool bulk, unsigned long *irqflags)
 {
 	struct xebek_rec *rec;
 
-	spin_lock_irqsave(&xebek_lock, *irqflags);
-	if (unlikely(!xebek_intf)) {
-		spin_unlock_irqrestore(&xebek_lock, *irqflags);
+	spin_lock_irqsave(&pvbuf_lock, *irqflags);
+	if (unlikely(!pvbuf_intf)) {
+		spin_unlock_irqrestore(&pvbuf_lock, *irqflags);
 		return NULL;
 	}
-	rec = xebek_produce_begin(&xebek_prod, type, payload_len);
+	rec = bulk ? xebek_produce_begin_bulk(&pvbuf_prod, type, payload_len) :
+		     xebek_produce_begin(&pvbuf_prod, type, payload_len);
 	if (!rec)
-		spin_unlock_irqrestore(&xebek_lock, *irqflags);
+		spin_unlock_irqrestore(&pvbuf_lock, *irqflags);
 	return rec;
 }
 
-struct xebek_rec *xebek_begin_from(const struct xebek_rec *tmpl,
+struct xebek_rec *pvbuf_begin_from(const struct xebek_rec *tmpl,
 				   u32 payload_len, unsigned long *irqflags)
 {
-	struct xebek_rec *rec = xebek_begin(tmpl->type, payload_len, irqflags);
+	struct xebek_rec *rec = pvbuf_begin(tmpl->type, payload_len,
+					    pvbuf_bulk(tmpl, payload_len),
+					    irqflags);
 	u32 len;
 	u64 seq;
 
@@ -160,19 +176,20 @@ struct xebek_rec *xebek_begin_from(const struct xebek_rec *tmpl,
 	return rec;
 }
 
-void xebek_commit(unsigned long irqflags)
+void pvbuf_commit(unsigned long irqflags)
 {
+	evtchn_port_t port = pvbuf_port;
+	bool kick;
+
+	xebek_produce_commit(&pvbuf_prod);
 	/* No event channel while re-granting after resume: Dom0 then sees
 	 * the records on its next wakeup instead.
 	 */
-	if (likely(xebek_live))
-		xebek_produce_commit(&xebek_prod);
-	else {
-		xebek_prod.notify = NULL;
-		xebek_produce_commit(&xebek_prod);
-		xebek_prod.notify = xebek_notify;
-	}
-	spin_unlock_irqrestore(&xebek_lock, irqflags);
+	kick = pvbuf_kick && likely(pvbuf_live);
+	pvbuf_kick = false;
+	spin_unlock_irqrestore(&pvbuf_lock, irqflags);
+	if (kick)
+		notify_remote_via_evtchn(port);
 }
 
 /*
@@ -183,112 +200,113 @@ void xebek_commit(unsigned long irqflags)
 #define XEBEK_WAIT_IDLE_MS	1000
 
 /* cons when the last wait gave up: no new wait until Dom0 moves it */
-static u32 xebek_stalled_cons;
-static bool xebek_stalled;
+static u32 pvbuf_stalled_cons;
+static bool pvbuf_stalled;
 
-bool xebek_wait_room(u32 payload_len)
+bool pvbuf_wait_room(u32 payload_len, bool bulk)
 {
 	/* the record, a pad in front of it at worst, and pending losses */
 	u32 need = 2 * XEBEK_REC_ALIGNED(sizeof(struct xebek_rec) + payload_len) +
 		   XEBEK_LOSS_NR * XEBEK_REC_ALIGNED(sizeof(struct xebek_rec) +
-						     sizeof(struct xebek_loss));
+						     sizeof(struct xebek_loss)) +
+		   (bulk ? pvbuf_prod.headroom : 0);
 	unsigned long idle_until = 0, flags;
 	u32 room, cons, last = 0;
 	bool first = true;
 
 	for (;;) {
-		spin_lock_irqsave(&xebek_lock, flags);
-		if (!xebek_intf) {
-			spin_unlock_irqrestore(&xebek_lock, flags);
+		spin_lock_irqsave(&pvbuf_lock, flags);
+		if (!pvbuf_intf) {
+			spin_unlock_irqrestore(&pvbuf_lock, flags);
 			return false;
 		}
-		room = xebek_producer_room(&xebek_prod);
-		cons = READ_ONCE(xebek_prod.intf->cons);
-		spin_unlock_irqrestore(&xebek_lock, flags);
+		room = xebek_producer_room(&pvbuf_prod);
+		cons = READ_ONCE(pvbuf_prod.intf->cons);
+		spin_unlock_irqrestore(&pvbuf_lock, flags);
 		if (room >= need)
 			return true;
 		/* a Dom0 that stopped draining costs one wait, not one per call */
-		if (READ_ONCE(xebek_stalled) && cons == READ_ONCE(xebek_stalled_cons))
+		if (READ_ONCE(pvbuf_stalled) && cons == READ_ONCE(pvbuf_stalled_cons))
 			return false;
-		WRITE_ONCE(xebek_stalled, false);
+		WRITE_ONCE(pvbuf_stalled, false);
 		if (first || cons != last) {
 			first = false;
 			last = cons;
 			idle_until = jiffies + msecs_to_jiffies(XEBEK_WAIT_IDLE_MS);
 		} else if (time_after(jiffies, idle_until)) {
-			WRITE_ONCE(xebek_stalled_cons, cons);
-			WRITE_ONCE(xebek_stalled, true);
+			WRITE_ONCE(pvbuf_stalled_cons, cons);
+			WRITE_ONCE(pvbuf_stalled, true);
 			return false;
 		}
 		usleep_range(200, 500);
 	}
 }
 
-void xebek_drop(unsigned int reason)
+void pvbuf_drop(unsigned int reason)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&xebek_lock, flags);
-	if (xebek_intf)
-		xebek_producer_drop(&xebek_prod, reason);
-	spin_unlock_irqrestore(&xebek_lock, flags);
+	spin_lock_irqsave(&pvbuf_lock, flags);
+	if (pvbuf_intf)
+		xebek_producer_drop(&pvbuf_prod, reason);
+	spin_unlock_irqrestore(&pvbuf_lock, flags);
 }
 
-void xebek_abort(unsigned int reason, unsigned long irqflags)
+void pvbuf_abort(unsigned int reason, unsigned long irqflags)
 {
-	xebek_produce_abort(&xebek_prod, reason);
-	spin_unlock_irqrestore(&xebek_lock, irqflags);
+	xebek_produce_abort(&pvbuf_prod, reason);
+	spin_unlock_irqrestore(&pvbuf_lock, irqflags);
 }
 
 /* Applies the control word: in sleepable context, as static keys need. */
-static void xebek_control_apply(void)
+static void pvbuf_control_apply(void)
 {
 	unsigned long flags;
 	u32 ctl;
 
-	spin_lock_irqsave(&xebek_lock, flags);
-	ctl = xebek_producer_apply_control(&xebek_prod);
-	spin_unlock_irqrestore(&xebek_lock, flags);
+	spin_lock_irqsave(&pvbuf_lock, flags);
+	ctl = xebek_producer_apply_control(&pvbuf_prod);
+	spin_unlock_irqrestore(&pvbuf_lock, flags);
 
-	if (ctl == READ_ONCE(xebek_ctl) &&
-	    static_key_enabled(&xebek_capture_key) ==
+	if (ctl == READ_ONCE(pvbuf_ctl) &&
+	    static_key_enabled(&pvbuf_active_key) ==
 	    ((ctl & XEBEK_CTL_ENABLE) && (ctl & XEBEK_CTL_ALL_MODES)))
 		return;
-	WRITE_ONCE(xebek_ctl, ctl);
+	WRITE_ONCE(pvbuf_ctl, ctl);
 	if ((ctl & XEBEK_CTL_ENABLE) && (ctl & XEBEK_CTL_ALL_MODES))
-		static_branch_enable(&xebek_capture_key);
+		static_branch_enable(&pvbuf_active_key);
 	else
-		static_branch_disable(&xebek_capture_key);
-	xebek_dbg("control %#x applied\n", ctl);
+		static_branch_disable(&pvbuf_active_key);
+	pvbuf_dbg("control %#x applied\n", ctl);
 }
 
 /* Deferrable: an idle guest is not woken up for it. */
-static void xebek_control_poll_fn(struct work_struct *work)
+static void pvbuf_control_poll_fn(struct work_struct *work)
 {
-	xebek_control_apply();
-	schedule_delayed_work(&xebek_control_work, XEBEK_CONTROL_POLL);
+	pvbuf_control_apply();
+	schedule_delayed_work(&pvbuf_control_work, XEBEK_CONTROL_POLL);
 }
 
-static int xebek_grant_all(void)
+static int pvbuf_grant_all(void)
 {
 	unsigned int i;
 	int ref;
 
-	ref = gnttab_grant_foreign_access(0, virt_to_gfn(xebek_intf), 0);
+	ref = gnttab_grant_foreign_access(0, virt_to_gfn(pvbuf_intf), 0);
 	if (ref < 0)
 		return ref;
-	xebek_refs[0] = ref;
-	for (i = 0; i < (1U << xebek_order); i++) {
+	pvbuf_refs[0] = ref;
+	for (i = 0; i < (1U << pvbuf_order); i++) {
 		ref = gnttab_grant_foreign_access(0,
-				virt_to_gfn(xebek_data + i * XEN_PAGE_SIZE), 0);
+				virt_to_gfn(pvbuf_data + i * XEN_PAGE_SIZE), 0);
 		if (ref < 0)
 			return ref;
-		xebek_refs[1 + i] = ref;
+		pvbuf_refs[1 + i] = ref;
 	}
 	return 0;
 }
 
-static int xebek_bind_port(void)
+static int pvbuf_bind_port(void)
 {
 	struct evtchn_alloc_unbound alloc = {
 		.dom = DOMID_SELF,
@@ -299,19 +317,47 @@ static int xebek_bind_port(void)
 	err = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
 	if (err)
 		return err;
-	xebek_port = alloc.port;
+	pvbuf_port = alloc.port;
 	return 0;
 }
 
-static void xebek_announce_fn(struct work_struct *work)
+/*
+ * The announcement's keys, and the directory's name XOR-encoded (by the
+ * Makefile, from CONFIG_XEBEK_XS_PATH): the image holds neither the
+ * handshake's format nor the path, which an intruder reading /proc/kcore
+ * would look for. The keys alone are words every Xen frontend uses.
+ */
+#include "xs_path.h"
+
+static const char * const pvbuf_keys[] = {
+	"version", "order", "event-channel", "magic",
+};
+
+/* Decodes the directory into "buf"; returns its length, or -1. */
+static int pvbuf_xs_dir(char *buf, size_t len, unsigned int domid)
+{
+	char path[sizeof(pvbuf_xs_path) + 1];
+	unsigned int i;
+	int n;
+
+	for (i = 0; i < sizeof(pvbuf_xs_path); i++)
+		path[i] = pvbuf_xs_path[i] ^ PVBUF_XS_PATH_KEY;
+	path[i] = '\0';
+	n = snprintf(buf, len, "%s/%u", path, domid);
+	memzero_explicit(path, sizeof(path));
+	return n < (int)len ? n : -1;
+}
+
+static void pvbuf_announce_fn(struct work_struct *work)
 {
 	unsigned int domid, i;
+	u32 vals[ARRAY_SIZE(pvbuf_keys)];
 	char dir[64];
-	size_t len = 96 + 11 * xebek_nr_refs();
+	size_t len = 128 + 11 * pvbuf_nr_refs();
 	char *val;
 	int n, err;
 
-	if (!READ_ONCE(xebek_live))
+	if (!READ_ONCE(pvbuf_live))
 		return;
 	err = xenbus_scanf(XBT_NIL, "domid", "", "%u", &domid);
 	if (err != 1)
@@ -319,76 +365,82 @@ static void xebek_announce_fn(struct work_struct *work)
 	val = kmalloc(len, GFP_KERNEL);
 	if (!val)
 		goto retry;
-	n = scnprintf(val, len, "version=%u order=%u event-channel=%u ring-refs=",
-		      XEBEK_RING_VERSION, xebek_order, xebek_port);
-	for (i = 0; i < xebek_nr_refs(); i++)
-		n += scnprintf(val + n, len - n, i ? ",%u" : "%u", xebek_refs[i]);
-	snprintf(dir, sizeof(dir), "%s/%u", CONFIG_XEBEK_XS_PATH, domid);
-	err = xenbus_write(XBT_NIL, dir, "ring", val);
-	kfree(val);
+	vals[0] = XEBEK_RING_VERSION;
+	vals[1] = pvbuf_order;
+	vals[2] = pvbuf_port;
+	vals[3] = pvbuf_magic;
+	for (n = 0, i = 0; i < ARRAY_SIZE(pvbuf_keys); i++)
+		n += scnprintf(val + n, len - n, "%s=%u ", pvbuf_keys[i], vals[i]);
+	n += scnprintf(val + n, len - n, "%ss=", "ring-ref");
+	for (i = 0; i < pvbuf_nr_refs(); i++)
+		n += scnprintf(val + n, len - n, i ? ",%u" : "%u", pvbuf_refs[i]);
+	err = pvbuf_xs_dir(dir, sizeof(dir), domid) < 0 ? -ENAMETOOLONG :
+		xenbus_write(XBT_NIL, dir, "ring", val);
+	memzero_explicit(dir, sizeof(dir));
+	kfree_sensitive(val);
 	if (err)
 		goto retry;
-	xebek_dbg("announced at %s/ring\n", dir);
-	xebek_retry = HZ;
+	pvbuf_dbg("announced\n");
+	pvbuf_retry = HZ;
 	return;
 retry:
 	/* Most likely xebekd has not created the node yet. */
-	xebek_dbg("announce failed (%d), retrying\n", err);
-	schedule_delayed_work(&xebek_announce_work, xebek_retry);
-	xebek_retry = min_t(unsigned long, xebek_retry * 2, XEBEK_RETRY_MAX);
+	pvbuf_dbg("announce failed (%d), retrying\n", err);
+	schedule_delayed_work(&pvbuf_announce_work, pvbuf_retry);
+	pvbuf_retry = min_t(unsigned long, pvbuf_retry * 2, XEBEK_RETRY_MAX);
 }
 
 /* After save/restore: the old grants and port died with the old domain. */
-static void xebek_resume_fn(struct work_struct *work)
+static void pvbuf_resume_fn(struct work_struct *work)
 {
 	unsigned long flags;
 	unsigned int i;
 
-	spin_lock_irqsave(&xebek_lock, flags);
-	WRITE_ONCE(xebek_live, false);
-	spin_unlock_irqrestore(&xebek_lock, flags);
+	spin_lock_irqsave(&pvbuf_lock, flags);
+	WRITE_ONCE(pvbuf_live, false);
+	spin_unlock_irqrestore(&pvbuf_lock, flags);
 
-	for (i = 0; i < xebek_nr_refs(); i++)
-		gnttab_end_foreign_access(xebek_refs[i], NULL);
-	if (xebek_grant_all() || xebek_bind_port()) {
-		xebek_dbg("re-grant after resume failed\n");
+	for (i = 0; i < pvbuf_nr_refs(); i++)
+		gnttab_end_foreign_access(pvbuf_refs[i], NULL);
+	if (pvbuf_grant_all() || pvbuf_bind_port()) {
+		pvbuf_dbg("re-grant after resume failed\n");
 		return;
 	}
-	spin_lock_irqsave(&xebek_lock, flags);
+	spin_lock_irqsave(&pvbuf_lock, flags);
 	/* a new domain maps it: a new instance, the sequence carries on */
-	xebek_producer_set_instance(&xebek_prod, get_random_u64());
-	WRITE_ONCE(xebek_live, true);
-	spin_unlock_irqrestore(&xebek_lock, flags);
-	xebek_retry = HZ;
-	mod_delayed_work(system_wq, &xebek_announce_work, 0);
+	xebek_producer_set_instance(&pvbuf_prod, get_random_u64());
+	WRITE_ONCE(pvbuf_live, true);
+	spin_unlock_irqrestore(&pvbuf_lock, flags);
+	pvbuf_retry = HZ;
+	mod_delayed_work(system_wq, &pvbuf_announce_work, 0);
 }
 
-static void xebek_syscore_resume(void)
+static void pvbuf_syscore_resume(void)
 {
 	/* Runs with interrupts off inside the suspend machinery, before
 	 * xenstore is back: defer to a work item, which xenstore requests
 	 * block until the store has resumed.
 	 */
-	if (xebek_intf)
-		schedule_work(&xebek_resume_work);
+	if (pvbuf_intf)
+		schedule_work(&pvbuf_resume_work);
 }
 
-static struct syscore_ops xebek_syscore_ops = {
-	.resume = xebek_syscore_resume,
+static struct syscore_ops pvbuf_syscore_ops = {
+	.resume = pvbuf_syscore_resume,
 };
 
-static int xebek_xenstore_ready(struct notifier_block *nb,
+static int pvbuf_xenstore_ready(struct notifier_block *nb,
 				unsigned long event, void *data)
 {
-	mod_delayed_work(system_wq, &xebek_announce_work, 0);
+	mod_delayed_work(system_wq, &pvbuf_announce_work, 0);
 	return NOTIFY_DONE;
 }
 
-static struct notifier_block xebek_xenstore_nb = {
-	.notifier_call = xebek_xenstore_ready,
+static struct notifier_block pvbuf_xenstore_nb = {
+	.notifier_call = pvbuf_xenstore_ready,
 };
 
-static int __init xebek_init(void)
+static int __init pvbuf_init(void)
 {
 	struct page *pages;
 	int err;
@@ -396,41 +448,49 @@ static int __init xebek_init(void)
 	if (!xen_domain() || xen_initial_domain())
 		return 0;
 
-	xebek_intf = (void *)get_zeroed_page(GFP_KERNEL);
-	pages = alloc_pages(GFP_KERNEL | __GFP_ZERO, xebek_order);
-	if (!xebek_intf || !pages)
+	pvbuf_intf = (void *)get_zeroed_page(GFP_KERNEL);
+	pages = alloc_pages(GFP_KERNEL | __GFP_ZERO, pvbuf_order);
+	if (!pvbuf_intf || !pages)
 		goto nomem;
-	xebek_data = page_address(pages);
+	pvbuf_data = page_address(pages);
 
-	err = xebek_grant_all();
+	err = pvbuf_grant_all();
 	if (!err)
-		err = xebek_bind_port();
+		err = pvbuf_bind_port();
 	if (err) {
 		/* Leave the grants: ending them races with nothing, but the
 		 * pages must then stay allocated anyway.
 		 */
-		xebek_dbg("setup failed (%d)\n", err);
-		xebek_intf = NULL;
+		pvbuf_dbg("setup failed (%d)\n", err);
+		pvbuf_intf = NULL;
 		return 0;
 	}
-	xebek_producer_init(&xebek_prod, xebek_intf, xebek_data, xebek_order,
-			    xebek_notify, NULL);
-	xebek_producer_set_instance(&xebek_prod, get_random_u64());
-	WRITE_ONCE(xebek_live, true);
+	/* Random, so no page of the guest starts with a fixed pattern (and
+	 * not compared with one: the constant would be in the image).
+	 */
+	do {
+		pvbuf_magic = get_random_u32();
+	} while (!pvbuf_magic);
+	xebek_producer_init(&pvbuf_prod, pvbuf_intf, pvbuf_data, pvbuf_order,
+			    pvbuf_magic, pvbuf_notify, NULL);
+	xebek_producer_set_headroom(&pvbuf_prod,
+				    XEBEK_RING_SIZE(pvbuf_order) / PVBUF_HEADROOM_PART);
+	xebek_producer_set_instance(&pvbuf_prod, get_random_u64());
+	WRITE_ONCE(pvbuf_live, true);
 
 	/* Capture starts with the default modes, before Dom0 connects. */
-	xebek_control_apply();
-	schedule_delayed_work(&xebek_control_work, XEBEK_CONTROL_POLL);
-	register_syscore_ops(&xebek_syscore_ops);
-	register_xenstore_notifier(&xebek_xenstore_nb);
+	pvbuf_control_apply();
+	schedule_delayed_work(&pvbuf_control_work, XEBEK_CONTROL_POLL);
+	register_syscore_ops(&pvbuf_syscore_ops);
+	register_xenstore_notifier(&pvbuf_xenstore_nb);
 	return 0;
 
 nomem:
-	if (xebek_intf)
-		free_page((unsigned long)xebek_intf);
+	if (pvbuf_intf)
+		free_page((unsigned long)pvbuf_intf);
 	if (pages)
-		__free_pages(pages, xebek_order);
-	xebek_intf = NULL;
+		__free_pages(pages, pvbuf_order);
+	pvbuf_intf = NULL;
 	return 0;
 }
-device_initcall(xebek_init);
+device_initcall(pvbuf_init);

@@ -11,36 +11,44 @@
 #include <xebek/producer.h>
 
 /* The control word last applied (XEBEK_CTL_*); read locklessly by hooks. */
-extern u32 xebek_ctl;
+extern u32 pvbuf_ctl;
+
+/*
+ * A bulk record: a file's or a socket's payload, neither terminal I/O nor
+ * a 1-byte (keystroke) read. Bulk records leave the ring's headroom to
+ * the others, so a flood of file I/O cannot crowd out keystrokes.
+ */
+static inline bool pvbuf_bulk(const struct xebek_rec *tmpl, u32 payload_len)
+{
+	return (tmpl->type == XEBEK_REC_READ || tmpl->type == XEBEK_REC_WRITE) &&
+	       !(tmpl->flags & XEBEK_RF_TTY) && payload_len > 1;
+}
 
 /*
  * Reserves a record in the ring, with the producer lock held and
- * interrupts off until xebek_commit() or xebek_abort(). Returns NULL
- * (lock released, loss counted) if the ring is absent or full.
+ * interrupts off until pvbuf_commit() or pvbuf_abort(), every header
+ * field but len and seq taken from "tmpl" (gathered before the lock is
+ * taken). A piece's group is its own seq when tmpl->group is
+ * XEBEK_GROUP_NEW. Returns NULL (lock released, loss counted) if the ring
+ * is absent or full (for a bulk record: down to its headroom).
  */
-struct xebek_rec *xebek_begin(unsigned int type, u32 payload_len,
-			      unsigned long *irqflags);
-/*
- * The same, with every header field but len and seq taken from "tmpl"
- * (gathered before the lock is taken). A piece's group is its own seq
- * when tmpl->group is XEBEK_GROUP_NEW.
- */
-struct xebek_rec *xebek_begin_from(const struct xebek_rec *tmpl,
+struct xebek_rec *pvbuf_begin_from(const struct xebek_rec *tmpl,
 				   u32 payload_len, unsigned long *irqflags);
 #define XEBEK_GROUP_NEW (~0ULL)
-void xebek_commit(unsigned long irqflags);
-void xebek_abort(unsigned int reason, unsigned long irqflags);
+void pvbuf_commit(unsigned long irqflags);
+void pvbuf_abort(unsigned int reason, unsigned long irqflags);
 /*
- * Sleeps until a record of "payload_len" bytes fits in the ring, while Dom0
- * keeps consuming; false once it has stopped (or the ring is gone). For
- * the pieces of a large payload, where the caller may sleep.
+ * Sleeps until a record of "payload_len" bytes fits in the ring (above the
+ * headroom if "bulk"), while Dom0 keeps consuming; false once it has
+ * stopped (or the ring is gone). For the pieces of a large payload, where
+ * the caller may sleep.
  */
-bool xebek_wait_room(u32 payload_len);
+bool pvbuf_wait_room(u32 payload_len, bool bulk);
 /* Counts a record given up before it was reserved. */
-void xebek_drop(unsigned int reason);
+void pvbuf_drop(unsigned int reason);
 /* Largest payload a record may carry in this ring. */
-u32 xebek_max_payload(void);
+u32 pvbuf_max_payload(void);
 /* Xen system time in ns: the clock the guest cannot set. */
-u64 xebek_xen_time(void);
+u64 pvbuf_xen_time(void);
 
 #endif /* _XEN_XEBEK_XEBEK_H */

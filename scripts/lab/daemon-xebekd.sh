@@ -30,6 +30,9 @@ daemon_start() {
   # A scenario's capture mode (DAEMON_MODE, from lab.conf) from the start.
   # Each start appends to the one output file the lab brings back.
   [ -n "$DAEMON_MODE" ] && set -- "$@" --mode "$DAEMON_MODE"
+  # Options of the lab's own (DAEMON_OPTIONS: the benchmark's disk budget).
+  # shellcheck disable=SC2086
+  set -- "$@" $DAEMON_OPTIONS
   "$@" --transport xen --logdir "$LOGDIR" --pcap \
     --domain-ip honeypot=10.0.0.13 --min-free 16M >> /var/log/xebekd.out 2>&1 &
   echo $! > /run/xebekd.lab.pid

@@ -7,18 +7,26 @@
  * patch includes this file unchanged; the userspace stand-in for a DomU
  * (xebek_sim_producer) compiles the very same code.
  *
- * Concurrency: ONE producer. The includer serialises every call on a ring
- * (the kernel holds a spinlock with interrupts off from begin to commit;
- * nothing here sleeps, allocates or loops unboundedly).
+ * Concurrency: reserve, copy, commit. The includer serialises every call
+ * on a ring (the kernel with a spinlock, interrupts off), but only for
+ * the index work inside them: the payload is copied between
+ * xebek_produce_begin() and xebek_produce_commit() with no lock held, so
+ * several writers (one per vCPU) copy at once. Records become visible to
+ * Dom0 in the order they were reserved: "prod" is published up to the
+ * first record still being copied, and the commit of that one publishes
+ * the others that completed behind it. Nothing here sleeps, allocates or
+ * loops unboundedly (a commit steps over at most the records reserved
+ * while it copied).
  *
  * Use:
  *	rec = xebek_produce_begin(p, XEBEK_REC_READ, n);
  *	if (rec) {
- *		rec->pid = ...; (header is pre-zeroed; len/type/seq are set)
+ *		rec->pid = ...; (header is pre-zeroed; len/type/seq are set,
+ *		                 and the caller must not write len)
  *		if (copy_payload(xebek_rec_payload(rec), n) != 0)
- *			xebek_produce_abort(p, XEBEK_LOSS_FAULT);
+ *			xebek_produce_abort(p, rec, XEBEK_LOSS_FAULT);
  *		else
- *			xebek_produce_commit(p);
+ *			xebek_produce_commit(p, rec);
  *	}
  *
  * Never blocks: when the ring is full the record is dropped and counted
@@ -62,18 +70,25 @@ extern "C" {
  * Called from inside commit, so it must not sleep. */
 typedef void (*xebek_notify_fn)(void *ctx);
 
+/*
+ * A record reserved and not yet committed carries this bit in its "len"
+ * (private to the producer: "prod" never covers such a record, so Dom0
+ * never reads one). Commit clears it; the publication of "prod" stops at
+ * the first record that still has it.
+ */
+#define XEBEK_REC_BUSY (1u << 31)
+
 struct xebek_producer {
 	struct xebek_ring_intf *intf;	/* shared interface page */
 	uint8_t *data;			/* shared data area, "size" bytes */
 	uint32_t size;			/* 2^order pages, in bytes */
 	uint32_t max_rec;		/* largest record accepted */
 	uint32_t prod;			/* private copy of the published prod */
-	uint32_t resv_end;		/* end of the open reservation */
-	int resv_open;			/* begin succeeded, commit/abort pending */
-	uint64_t seq;			/* seq of the next record */
-	uint64_t resv_seq_next;		/* seq after the open reservation */
+	uint32_t resv;			/* end of the last reservation: records
+					 * in [prod, resv) are being copied or
+					 * wait for one before them */
+	uint64_t seq;			/* seq of the next record reserved */
 	uint64_t pending[XEBEK_LOSS_NR];	/* dropped, not yet reported */
-	uint64_t resv_loss[XEBEK_LOSS_NR];	/* reported by the open reservation */
 	uint64_t drops[XEBEK_LOSS_NR];	/* cumulative, mirrored to intf->drops */
 	uint32_t headroom;		/* bytes bulk records leave free */
 	uint64_t notifications;		/* times notify() was called */
@@ -147,11 +162,11 @@ XEBEK_INLINE void xebek_producer_set_headroom(struct xebek_producer *p,
 	p->headroom = bytes < p->size / 2u ? bytes : p->size / 2u;
 }
 
-/* Free bytes in the data area as of Dom0's last published cons (0 when
- * cons is not one Dom0 could have written). */
+/* Free bytes in the data area as of Dom0's last published cons, after
+ * every reservation (0 when cons is not one Dom0 could have written). */
 XEBEK_INLINE uint32_t xebek_producer_room(struct xebek_producer *p)
 {
-	uint32_t used = p->prod - XEBEK_READ(p->intf->cons);
+	uint32_t used = p->resv - XEBEK_READ(p->intf->cons);
 
 	return used > p->size ? 0u : p->size - used;
 }
@@ -189,32 +204,72 @@ XEBEK_INLINE uint32_t xebek_p_place(struct xebek_producer *p, uint32_t pos,
 	return pos + room;
 }
 
+XEBEK_INLINE struct xebek_rec *xebek_p_rec_at(struct xebek_producer *p,
+					      uint32_t pos)
+{
+	return (struct xebek_rec *)(p->data + (pos & (p->size - 1u)));
+}
+
+/* Writes a header at "pos": the fields of "tmpl" if given, else zero. */
 XEBEK_INLINE struct xebek_rec *xebek_p_hdr_at(struct xebek_producer *p,
 					      uint32_t pos, uint32_t len,
-					      uint16_t type, uint64_t seq)
+					      uint16_t type, uint64_t seq,
+					      const struct xebek_rec *tmpl)
 {
-	struct xebek_rec *rec =
-		(struct xebek_rec *)(p->data + (pos & (p->size - 1u)));
+	struct xebek_rec *rec = xebek_p_rec_at(p, pos);
 
-	XEBEK_MEMSET(rec, 0, sizeof(*rec));
+	if (tmpl) {
+		XEBEK_MEMCPY(rec, tmpl, sizeof(*rec));
+	} else {
+		XEBEK_MEMSET(rec, 0, sizeof(*rec));
+		rec->fd = -1;
+	}
 	rec->len = len;
 	rec->type = type;
 	rec->seq = seq;
 	rec->group = seq;
-	rec->fd = -1;
 	return rec;
+}
+
+/* Writes the loss records of every reason with pending drops at "pos";
+ * returns the position after them. */
+XEBEK_INLINE uint32_t xebek_p_put_losses(struct xebek_producer *p,
+					 uint32_t pos)
+{
+	const uint32_t loss_len = (uint32_t)(sizeof(struct xebek_rec) +
+					     sizeof(struct xebek_loss));
+	unsigned int r;
+
+	for (r = 0; r < XEBEK_LOSS_NR; r++) {
+		struct xebek_rec *lr;
+		struct xebek_loss loss;
+
+		if (!p->pending[r])
+			continue;
+		pos = xebek_p_place(p, pos, loss_len, 1);
+		lr = xebek_p_hdr_at(p, pos, loss_len, (uint16_t)XEBEK_REC_LOSS,
+				   p->seq++, NULL);
+		loss.count = p->pending[r];
+		loss.reason = r;
+		loss._pad0 = 0;
+		XEBEK_MEMCPY(xebek_rec_payload(lr), &loss, sizeof(loss));
+		p->pending[r] = 0;
+		pos += XEBEK_REC_ALIGNED(loss_len);
+	}
+	return pos;
 }
 
 /* Reserves a record, leaving "keep" bytes of the free space untouched. */
 XEBEK_INLINE struct xebek_rec *xebek_p_begin(struct xebek_producer *p,
 					     unsigned int type,
 					     uint32_t payload_len,
-					     uint32_t keep)
+					     uint32_t keep,
+					     const struct xebek_rec *tmpl)
 {
 	const uint32_t hdr = (uint32_t)sizeof(struct xebek_rec);
 	const uint32_t loss_len = hdr + (uint32_t)sizeof(struct xebek_loss);
+	struct xebek_rec *rec;
 	uint32_t len, cons, used, pos, r, rec_pos;
-	uint64_t seq = p->seq;
 
 	if (payload_len > p->max_rec - hdr) {
 		xebek_producer_drop(p, XEBEK_LOSS_TOO_BIG);
@@ -225,7 +280,7 @@ XEBEK_INLINE struct xebek_rec *xebek_p_begin(struct xebek_producer *p,
 	cons = XEBEK_READ(p->intf->cons);
 	/* Our later stores into freed space must not pass this load. */
 	XEBEK_MB();
-	used = p->prod - cons;
+	used = p->resv - cons;
 	if (used > p->size - keep) {
 		/* Into the headroom a bulk record must leave; or cons outside
 		 * [prod - size, prod]: Dom0 wrote garbage, and what might be
@@ -236,7 +291,7 @@ XEBEK_INLINE struct xebek_rec *xebek_p_begin(struct xebek_producer *p,
 
 	/* Dry run: where would pending loss records, padding and the record
 	 * end? All or nothing, so a failed attempt leaves no trace. */
-	pos = p->prod;
+	pos = p->resv;
 	for (r = 0; r < XEBEK_LOSS_NR; r++) {
 		if (!p->pending[r])
 			continue;
@@ -244,47 +299,31 @@ XEBEK_INLINE struct xebek_rec *xebek_p_begin(struct xebek_producer *p,
 		pos += XEBEK_REC_ALIGNED(loss_len);
 	}
 	pos = xebek_p_place(p, pos, len, 0);
-	if (pos + XEBEK_REC_ALIGNED(len) - p->prod > p->size - used - keep) {
+	if (pos + XEBEK_REC_ALIGNED(len) - p->resv > p->size - used - keep) {
 		xebek_producer_drop(p, XEBEK_LOSS_RING_FULL);
 		return NULL;
 	}
 
-	/* It fits: write loss records, pads and the new header. */
-	pos = p->prod;
-	for (r = 0; r < XEBEK_LOSS_NR; r++) {
-		struct xebek_rec *lr;
-		struct xebek_loss loss;
-
-		p->resv_loss[r] = p->pending[r];
-		if (!p->pending[r])
-			continue;
-		pos = xebek_p_place(p, pos, loss_len, 1);
-		lr = xebek_p_hdr_at(p, pos, loss_len, (uint16_t)XEBEK_REC_LOSS,
-				   seq++);
-		loss.count = p->pending[r];
-		loss.reason = r;
-		loss._pad0 = 0;
-		XEBEK_MEMCPY(xebek_rec_payload(lr), &loss, sizeof(loss));
-		pos += XEBEK_REC_ALIGNED(loss_len);
-	}
-	rec_pos = xebek_p_place(p, pos, len, 1);
-	p->resv_end = rec_pos + XEBEK_REC_ALIGNED(len);
-	p->resv_seq_next = seq + 1u;
-	p->resv_open = 1;
-	return xebek_p_hdr_at(p, rec_pos, len, (uint16_t)type, seq);
+	/* It fits: loss records and pads (complete as written), then the
+	 * header, busy until its commit. */
+	rec_pos = xebek_p_place(p, xebek_p_put_losses(p, p->resv), len, 1);
+	rec = xebek_p_hdr_at(p, rec_pos, len | XEBEK_REC_BUSY, (uint16_t)type,
+			     p->seq++, tmpl);
+	p->resv = rec_pos + XEBEK_REC_ALIGNED(len);
+	return rec;
 }
 
 /*
  * Reserves a record of "type" with "payload_len" payload bytes. Returns its
- * header (zeroed except len, type, seq, fd = -1) with the payload room
- * behind it, or NULL when the record was dropped (and counted). The record
- * is invisible to Dom0 until xebek_produce_commit().
+ * header (zeroed except len, type, seq, group = seq, fd = -1) with the
+ * payload room behind it, or NULL when the record was dropped (and
+ * counted). The record is invisible to Dom0 until xebek_produce_commit().
  */
 XEBEK_INLINE struct xebek_rec *xebek_produce_begin(struct xebek_producer *p,
 						    unsigned int type,
 						    uint32_t payload_len)
 {
-	return xebek_p_begin(p, type, payload_len, 0u);
+	return xebek_p_begin(p, type, payload_len, 0u, NULL);
 }
 
 /* The same for a bulk record (a file's or a socket's payload): dropped,
@@ -293,30 +332,36 @@ XEBEK_INLINE struct xebek_rec *xebek_produce_begin_bulk(struct xebek_producer *p
 							 unsigned int type,
 							 uint32_t payload_len)
 {
-	return xebek_p_begin(p, type, payload_len, p->headroom);
+	return xebek_p_begin(p, type, payload_len, p->headroom, NULL);
 }
 
-/* Publishes the open reservation and signals Dom0 if it asked for it. */
-XEBEK_INLINE void xebek_produce_commit(struct xebek_producer *p)
+/* The same with every header field but len, seq and group taken from
+ * "tmpl", inside the reservation: a caller that fills the header after
+ * begin must never write "len", which marks the record busy. */
+XEBEK_INLINE struct xebek_rec *xebek_produce_begin_from(struct xebek_producer *p,
+							 const struct xebek_rec *tmpl,
+							 uint32_t payload_len,
+							 int bulk)
+{
+	return xebek_p_begin(p, tmpl->type, payload_len,
+			     bulk ? p->headroom : 0u, tmpl);
+}
+
+/* Free-running index of a reserved record (it lies in [prod, resv)). */
+XEBEK_INLINE uint32_t xebek_p_pos_of(struct xebek_producer *p,
+				     const struct xebek_rec *rec)
+{
+	uint32_t off = (uint32_t)((const uint8_t *)rec - p->data);
+
+	return p->prod + ((off - p->prod) & (p->size - 1u));
+}
+
+/* Signals Dom0 if it asked to be woken once prod reached notify_at. */
+XEBEK_INLINE void xebek_p_notify(struct xebek_producer *p)
 {
 	struct xebek_ring_intf *ri = p->intf;
-	uint32_t req, at, r;
+	uint32_t req, at;
 
-	if (!p->resv_open)
-		return;
-	p->resv_open = 0;
-	for (r = 0; r < XEBEK_LOSS_NR; r++)
-		p->pending[r] -= p->resv_loss[r];
-	p->seq = p->resv_seq_next;
-	p->prod = p->resv_end;
-
-	/* Records complete before Dom0 can see the index that covers them. */
-	XEBEK_WMB();
-	XEBEK_WRITE(ri->prod, p->prod);
-	/* prod visible before we look at the request (pairs with the
-	 * consumer's barrier between setting the request and re-reading
-	 * prod): either it sees our prod or we see its request. */
-	XEBEK_MB();
 	req = XEBEK_READ(ri->notify_req);
 	if (!(req & XEBEK_NOTIFY_DATA))
 		return;
@@ -330,40 +375,113 @@ XEBEK_INLINE void xebek_produce_commit(struct xebek_producer *p)
 		p->notify(p->notify_ctx);
 }
 
-/* Gives up the open reservation (e.g. copy from user faulted) and counts
- * the record as dropped for "reason". Pending loss records stay pending. */
-XEBEK_INLINE void xebek_produce_abort(struct xebek_producer *p,
-				       unsigned int reason)
+/*
+ * Publishes prod over every complete record from it on, up to the first
+ * one still busy (its commit publishes the rest). Each step is one record
+ * this producer wrote, so the walk ends at resv at the latest.
+ */
+XEBEK_INLINE void xebek_p_publish(struct xebek_producer *p)
 {
-	if (!p->resv_open)
+	uint32_t pos = p->prod;
+
+	while (pos != p->resv) {
+		uint32_t len = xebek_p_rec_at(p, pos)->len;
+		uint32_t step = XEBEK_REC_ALIGNED(len);
+
+		if ((len & XEBEK_REC_BUSY) || !step || step > p->resv - pos)
+			break;
+		pos += step;
+	}
+	if (pos == p->prod)
 		return;
-	p->resv_open = 0;
-	xebek_producer_drop(p, reason);
+	p->prod = pos;
+	/* Records complete before Dom0 can see the index that covers them.
+	 * A full barrier rather than a write barrier: the records other
+	 * writers copied are ordered before this point only through the
+	 * includer's lock, and only a full (cumulative) barrier carries
+	 * their stores, not just this CPU's, before the index. */
+	XEBEK_MB();
+	XEBEK_WRITE(p->intf->prod, pos);
+	/* prod visible before we look at the request (pairs with the
+	 * consumer's barrier between setting the request and re-reading
+	 * prod): either it sees our prod or we see its request. */
+	XEBEK_MB();
+	xebek_p_notify(p);
+}
+
+/* Marks "rec" complete, publishes what that makes contiguous and signals
+ * Dom0 if it asked for it. */
+XEBEK_INLINE void xebek_produce_commit(struct xebek_producer *p,
+				       struct xebek_rec *rec)
+{
+	rec->len &= ~XEBEK_REC_BUSY;
+	xebek_p_publish(p);
 }
 
 /*
- * One call for a record whose payload is already in kernel memory: copies
- * the process fields of "tmpl" (everything but len, type and seq) and the
+ * Gives up the reservation "rec" (e.g. the copy from user memory faulted)
+ * and counts the record as dropped for "reason". The latest reservation
+ * is taken back and leaves no trace. One with later reservations behind
+ * it keeps its place (they are framed after it) and is published as the
+ * loss record of its own drop, its length unchanged: Dom0 reads a loss
+ * record's struct xebek_loss and skips the bytes after it. A reservation
+ * too short for that (a payload shorter than struct xebek_loss) keeps its
+ * type with a zeroed payload counted in not_captured; callers avoid that
+ * case by gathering such short payloads before they reserve.
+ */
+XEBEK_INLINE void xebek_produce_abort(struct xebek_producer *p,
+				      struct xebek_rec *rec,
+				      unsigned int reason)
+{
+	const uint32_t hdr = (uint32_t)sizeof(struct xebek_rec);
+	uint32_t len = rec->len & ~XEBEK_REC_BUSY;
+	uint32_t pos = xebek_p_pos_of(p, rec);
+	uint64_t seq = rec->seq;
+	struct xebek_loss loss;
+
+	if (reason >= XEBEK_LOSS_NR)
+		reason = XEBEK_LOSS_OTHER;
+	if (pos + XEBEK_REC_ALIGNED(len) == p->resv) {
+		p->resv = pos;
+		p->seq = seq;
+		xebek_producer_drop(p, reason);
+		xebek_p_publish(p);	/* loss records or pads before it */
+		return;
+	}
+	if (len >= hdr + (uint32_t)sizeof(loss)) {
+		xebek_p_hdr_at(p, pos, len | XEBEK_REC_BUSY,
+			       (uint16_t)XEBEK_REC_LOSS, seq, NULL);
+		loss.count = 1;
+		loss.reason = reason;
+		loss._pad0 = 0;
+		XEBEK_MEMCPY(xebek_rec_payload(rec), &loss, sizeof(loss));
+		p->drops[reason]++;
+		XEBEK_WRITE(p->intf->drops[reason], p->drops[reason]);
+	} else {
+		rec->flags |= XEBEK_RF_TRUNCATED;
+		rec->not_captured += len - hdr;
+		XEBEK_MEMSET(xebek_rec_payload(rec), 0, len - hdr);
+		xebek_producer_drop(p, reason);
+	}
+	xebek_produce_commit(p, rec);
+}
+
+/*
+ * One call for a record whose payload is already in memory: copies the
+ * process fields of "tmpl" (everything but len, seq and group) and the
  * payload. Returns 0 if queued, -1 if dropped.
  */
 XEBEK_INLINE int xebek_produce(struct xebek_producer *p,
 				const struct xebek_rec *tmpl,
 				const void *payload, uint32_t payload_len)
 {
-	struct xebek_rec *rec = xebek_produce_begin(p, tmpl->type, payload_len);
-	uint32_t len;
-	uint64_t seq;
+	struct xebek_rec *rec = xebek_produce_begin_from(p, tmpl, payload_len, 0);
 
 	if (!rec)
 		return -1;
-	len = rec->len;
-	seq = rec->seq;
-	XEBEK_MEMCPY(rec, tmpl, sizeof(*rec));
-	rec->len = len;
-	rec->seq = seq;
 	if (payload_len)
 		XEBEK_MEMCPY(xebek_rec_payload(rec), payload, payload_len);
-	xebek_produce_commit(p);
+	xebek_produce_commit(p, rec);
 	return 0;
 }
 

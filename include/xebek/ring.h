@@ -257,7 +257,11 @@ struct xebek_ring_intf {
                              * (Sebek's zero-length read fork marker) */
 #define XEBEK_REC_EXEC   6u /* payload: filename NUL argv[0] NUL argv[1] NUL ...;
                              * XEBEK_RF_TRUNCATED when argv was cut */
-#define XEBEK_REC_LOSS   7u /* payload: struct xebek_loss; process fields zero */
+#define XEBEK_REC_LOSS   7u /* payload: struct xebek_loss; process fields zero.
+                             * Where the producer gave up a reservation
+                             * that later ones were framed behind, the loss
+                             * record takes its room: bytes after the
+                             * struct are skipped */
 #define XEBEK_REC_CLOSE  8u /* no payload: close of fd (its file's inode, dev,
                              * flags, mode), so a file's or socket's lifetime
                              * is known; version 2, no Sebek type */

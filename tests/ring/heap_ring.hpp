@@ -70,6 +70,7 @@ class HeapRing final : public xebek0::MappedRing {
   // Starts both indexes at "index" (to exercise the 2^32 wrap).
   void start_at(uint32_t index) {
     prod.prod = index;
+    prod.resv = index;
     intf()->prod = index;
     intf()->cons = index;
   }

@@ -212,6 +212,18 @@ TEST(HostileProducer, BadLossRecord) {
   EXPECT_EQ(0u, o.stats.lost[XEBEK_LOSS_OTHER]);
 }
 
+TEST(HostileProducer, LossRecordTooShortForItsStruct) {
+  auto o = serve(
+      [](HeapRing& r) {
+        xebek_rec t = make_rec(XEBEK_REC_LOSS);
+        const uint64_t count = 7;
+        ASSERT_EQ(0, xebek_produce(&r.prod, &t, &count, sizeof count));
+      },
+      ProtocolError::BadPayload);
+  EXPECT_FALSE(o.victim_failed);
+  EXPECT_EQ(0u, o.stats.lost[XEBEK_LOSS_RING_FULL]);
+}
+
 TEST(HostileProducer, SocketRecordWithWrongPayloadSize) {
   auto o = serve([](HeapRing& r) { put(r, XEBEK_REC_SOCKET, 15); }, ProtocolError::BadPayload);
   EXPECT_FALSE(o.victim_failed);

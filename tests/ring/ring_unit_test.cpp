@@ -190,7 +190,7 @@ TEST(Ring, BulkRecordsLeaveTheHeadroomToTerminalRecords) {
     xebek_rec* h = xebek_produce_begin_bulk(&r.prod, XEBEK_REC_WRITE, static_cast<uint32_t>(bulk.size()));
     if (!h) break;
     std::memcpy(xebek_rec_payload(h), bulk.data(), bulk.size());
-    xebek_produce_commit(&r.prod);
+    xebek_produce_commit(&r.prod, h);
     ++bulk_queued;
   }
   const uint32_t rec = XEBEK_REC_ALIGNED(kHdr + 200);
@@ -219,8 +219,7 @@ TEST(Ring, HeadroomIsAtMostHalfTheRingAndZeroReservesNothing) {
   HeapRing plain(0);
   int n = 0;
   while (xebek_rec* h = xebek_produce_begin_bulk(&plain.prod, XEBEK_REC_READ, 1)) {
-    (void)h;
-    xebek_produce_commit(&plain.prod);
+    xebek_produce_commit(&plain.prod, h);
     ++n;
   }
   EXPECT_EQ(XEBEK_RING_SIZE(0) / XEBEK_REC_ALIGNED(kHdr + 1), static_cast<uint32_t>(n))
@@ -231,8 +230,9 @@ TEST(Ring, LossRecordsPerReasonAndAbortLeavesNoTrace) {
   HeapRing r(1);
   xebek_rec* h = xebek_produce_begin(&r.prod, XEBEK_REC_READ, 10);
   ASSERT_NE(nullptr, h);
-  xebek_produce_abort(&r.prod, XEBEK_LOSS_FAULT);
+  xebek_produce_abort(&r.prod, h, XEBEK_LOSS_FAULT);
   EXPECT_EQ(0u, r.intf()->prod);  // nothing published
+  EXPECT_EQ(0u, r.prod.resv) << "the latest reservation is taken back";
   EXPECT_EQ(nullptr, xebek_produce_begin(&r.prod, XEBEK_REC_WRITE, XEBEK_REC_MAX));
   xebek_producer_drop(&r.prod, XEBEK_LOSS_FAULT);
   EXPECT_EQ(2u, r.intf()->drops[XEBEK_LOSS_FAULT]);

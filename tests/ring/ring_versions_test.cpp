@@ -173,7 +173,7 @@ TEST(RingVersions, PieceFieldsThatCannotBeAreIgnored) {
   h->flags = XEBEK_RF_PIECE;
   h->group = h->seq + 5;
   xebek_rec_payload(h)[0] = 'z';
-  xebek_produce_commit(&r.prod);
+  xebek_produce_commit(&r.prod, h);
   xebek_rec lone_last = make_rec(XEBEK_REC_WRITE);
   lone_last.flags = XEBEK_RF_LAST;
   ASSERT_EQ(0, xebek_produce(&r.prod, &lone_last, "w", 1));

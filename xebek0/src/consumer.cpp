@@ -272,7 +272,9 @@ bool Consumer::read_payload(Record& rec) {
     }
     copy_shared(&rec.sock, rec.payload.data(), sizeof(xebek_sock));
   } else if (rec.hdr.type == XEBEK_REC_LOSS) {
-    if (plen != sizeof(xebek_loss)) {
+    // Longer when it stands where a reservation was given up: the bytes
+    // after the struct are the rest of that record's room, skipped.
+    if (plen < sizeof(xebek_loss)) {
       error(ProtocolError::BadPayload, "loss payload of " + std::to_string(plen) + at());
       return false;
     }

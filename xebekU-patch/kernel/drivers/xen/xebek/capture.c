@@ -37,10 +37,11 @@
  * one group, offsets) up to a cap per syscall; past it the record says
  * XEBEK_RF_TRUNCATED and how many bytes were left out.
  *
- * The fields of a record are gathered before the producer's lock is taken;
- * under it, with interrupts off, only the copy into the ring happens.
- * User memory is read with copy_from_user_nofault() there (a fault drops
- * the record and counts it).
+ * The fields of a record are gathered before it is reserved; the payload
+ * is copied into the ring after the reservation, with no lock held and
+ * preemption off, so writers on several vCPUs copy at once. User memory
+ * is read with copy_from_user_nofault() there (a fault drops the record
+ * and counts it).
  */
 #include <linux/binfmts.h>
 #include <linux/cred.h>
@@ -282,22 +283,36 @@ static int pvbuf_copy_pipe(void *dst, const void *src, size_t off, size_t n)
 	return done == n ? 0 : -EFAULT;
 }
 
+/*
+ * A payload too short to leave a loss record in its place if its copy
+ * fails is gathered before the reservation: once a later reservation is
+ * behind it, a record can no longer be given back.
+ */
+#define PVBUF_SHORT_PAYLOAD sizeof(struct xebek_loss)
+
 static void pvbuf_put_one(struct xebek_rec *tmpl, size_t n, pvbuf_copy_fn copy,
 			  const void *src, size_t off)
 {
+	u8 head[PVBUF_SHORT_PAYLOAD];
 	struct xebek_rec *rec;
-	unsigned long flags;
+	bool short_copy = n && n < sizeof(head);
 
-	rec = pvbuf_begin_from(tmpl, n, &flags);
+	if (short_copy && copy(head, src, off, n)) {
+		pvbuf_drop(XEBEK_LOSS_FAULT);
+		return;
+	}
+	rec = pvbuf_begin_from(tmpl, n);
 	if (!rec)
 		return;
-	if (n && copy(xebek_rec_payload(rec), src, off, n)) {
-		pvbuf_abort(XEBEK_LOSS_FAULT, flags);
+	if (short_copy) {
+		memcpy(xebek_rec_payload(rec), head, n);
+	} else if (n && copy(xebek_rec_payload(rec), src, off, n)) {
+		pvbuf_abort(rec, XEBEK_LOSS_FAULT);
 		return;
 	}
 	if (tmpl->group == XEBEK_GROUP_NEW)
 		tmpl->group = rec->seq;
-	pvbuf_commit(flags);
+	pvbuf_commit(rec);
 }
 
 /*

@@ -107,13 +107,13 @@ static DECLARE_DELAYED_WORK(pvbuf_announce_work, pvbuf_announce_fn);
 static DECLARE_DEFERRABLE_WORK(pvbuf_control_work, pvbuf_control_poll_fn);
 static DECLARE_WORK(pvbuf_resume_work, pvbuf_resume_fn);
 
-/* Dom0 asked to be woken by the record being committed (under pvbuf_lock) */
+/* Dom0 asked to be woken by the records being published (under pvbuf_lock) */
 static bool pvbuf_kick;
 
 /*
  * Called by the producer inside commit, under pvbuf_lock: it only notes
- * the wakeup; pvbuf_commit() makes the hypercall once the lock is
- * dropped, so another vCPU's record never waits for it.
+ * the wakeup; the hypercall is made once the lock is dropped, so another
+ * vCPU's record never waits for it.
  */
 static void pvbuf_notify(void *ctx)
 {
@@ -137,59 +137,69 @@ u64 pvbuf_xen_time(void)
 	return ns;
 }
 
-static struct xebek_rec *pvbuf_begin(unsigned int type, u32 payload_len,
-				     bool bulk, unsigned long *irqflags)
+/*
+ * The lock covers only the producer's index work: reserving (a header
+ * and the pads and loss records in front of it) and committing (a bit
+ * cleared, prod published). The payload is copied between the two with
+ * interrupts on and no lock held, so writers on several vCPUs copy at
+ * once; preemption stays off meanwhile, because records behind one still
+ * being copied are published only when it commits.
+ */
+struct xebek_rec *pvbuf_begin_from(const struct xebek_rec *tmpl,
+				   u32 payload_len)
 {
-	struct xebek_rec *rec;
+	struct xebek_rec *rec = NULL;
+	unsigned long flags;
 
-	spin_lock_irqsave(&pvbuf_lock, *irqflags);
-	if (unlikely(!pvbuf_intf)) {
-		spin_unlock_irqrestore(&pvbuf_lock, *irqflags);
+	preempt_disable();
+	spin_lock_irqsave(&pvbuf_lock, flags);
+	if (likely(pvbuf_intf))
+		rec = xebek_produce_begin_from(&pvbuf_prod, tmpl, payload_len,
+					       pvbuf_bulk(tmpl, payload_len));
+	spin_unlock_irqrestore(&pvbuf_lock, flags);
+	if (!rec) {
+		preempt_enable();
 		return NULL;
 	}
-	rec = bulk ? xebek_produce_begin_bulk(&pvbuf_prod, type, payload_len) :
-		     xebek_produce_begin(&pvbuf_prod, type, payload_len);
-	if (!rec)
-		spin_unlock_irqrestore(&pvbuf_lock, *irqflags);
-	return rec;
-}
-
-struct xebek_rec *pvbuf_begin_from(const struct xebek_rec *tmpl,
-				   u32 payload_len, unsigned long *irqflags)
-{
-	struct xebek_rec *rec = pvbuf_begin(tmpl->type, payload_len,
-					    pvbuf_bulk(tmpl, payload_len),
-					    irqflags);
-	u32 len;
-	u64 seq;
-
-	if (!rec)
-		return NULL;
-	len = rec->len;
-	seq = rec->seq;
-	memcpy(rec, tmpl, sizeof(*rec));
-	rec->len = len;
-	rec->seq = seq;
 	/* The first piece that reaches the ring names its group. */
-	if (!(tmpl->flags & XEBEK_RF_PIECE) || tmpl->group == XEBEK_GROUP_NEW)
-		rec->group = seq;
+	if ((tmpl->flags & XEBEK_RF_PIECE) && tmpl->group != XEBEK_GROUP_NEW)
+		rec->group = tmpl->group;
 	return rec;
 }
 
-void pvbuf_commit(unsigned long irqflags)
+/* Makes the hypercall a commit asked for, once the lock is dropped. */
+static void pvbuf_kick_after(unsigned long flags)
 {
 	evtchn_port_t port = pvbuf_port;
 	bool kick;
 
-	xebek_produce_commit(&pvbuf_prod);
 	/* No event channel while re-granting after resume: Dom0 then sees
 	 * the records on its next wakeup instead.
 	 */
 	kick = pvbuf_kick && likely(pvbuf_live);
 	pvbuf_kick = false;
-	spin_unlock_irqrestore(&pvbuf_lock, irqflags);
+	spin_unlock_irqrestore(&pvbuf_lock, flags);
+	preempt_enable();
 	if (kick)
 		notify_remote_via_evtchn(port);
+}
+
+void pvbuf_commit(struct xebek_rec *rec)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pvbuf_lock, flags);
+	xebek_produce_commit(&pvbuf_prod, rec);
+	pvbuf_kick_after(flags);
+}
+
+void pvbuf_abort(struct xebek_rec *rec, unsigned int reason)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pvbuf_lock, flags);
+	xebek_produce_abort(&pvbuf_prod, rec, reason);
+	pvbuf_kick_after(flags);
 }
 
 /*
@@ -250,12 +260,6 @@ void pvbuf_drop(unsigned int reason)
 	if (pvbuf_intf)
 		xebek_producer_drop(&pvbuf_prod, reason);
 	spin_unlock_irqrestore(&pvbuf_lock, flags);
-}
-
-void pvbuf_abort(unsigned int reason, unsigned long irqflags)
-{
-	xebek_produce_abort(&pvbuf_prod, reason);
-	spin_unlock_irqrestore(&pvbuf_lock, irqflags);
 }
 
 /* Applies the control word: in sleepable context, as static keys need. */

@@ -25,18 +25,19 @@ static inline bool pvbuf_bulk(const struct xebek_rec *tmpl, u32 payload_len)
 }
 
 /*
- * Reserves a record in the ring, with the producer lock held and
- * interrupts off until pvbuf_commit() or pvbuf_abort(), every header
- * field but len and seq taken from "tmpl" (gathered before the lock is
- * taken). A piece's group is its own seq when tmpl->group is
- * XEBEK_GROUP_NEW. Returns NULL (lock released, loss counted) if the ring
- * is absent or full (for a bulk record: down to its headroom).
+ * Reserves a record in the ring, every header field but len and seq taken
+ * from "tmpl" (gathered before). A piece's group is its own seq when
+ * tmpl->group is XEBEK_GROUP_NEW. Returns NULL (loss counted) if the ring
+ * is absent or full (for a bulk record: down to its headroom). Otherwise
+ * preemption stays off, and no lock is held, until pvbuf_commit() or
+ * pvbuf_abort(): copy the payload in between without sleeping, and never
+ * write the header's "len".
  */
 struct xebek_rec *pvbuf_begin_from(const struct xebek_rec *tmpl,
-				   u32 payload_len, unsigned long *irqflags);
+				   u32 payload_len);
 #define XEBEK_GROUP_NEW (~0ULL)
-void pvbuf_commit(unsigned long irqflags);
-void pvbuf_abort(unsigned int reason, unsigned long irqflags);
+void pvbuf_commit(struct xebek_rec *rec);
+void pvbuf_abort(struct xebek_rec *rec, unsigned int reason);
 /*
  * Sleeps until a record of "payload_len" bytes fits in the ring (above the
  * headroom if "bulk"), while Dom0 keeps consuming; false once it has

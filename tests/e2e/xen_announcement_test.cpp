@@ -122,3 +122,67 @@ TEST(XenAnnouncement, RejectsABadMagic) {
   EXPECT_FALSE(parse_xen_announcement(head + " magic=" + rest));
   EXPECT_FALSE(parse_xen_announcement(head + " magic=0x10" + rest));
 }
+
+// ---- Frame numbers (Xebek's kernel: no grants, no event channel)
+
+TEST(XenAnnouncement, AcceptsFramesAndRunsOfFrames) {
+  const auto a = parse_xen_announcement("version=2 order=2 magic=7 page-refs=900,1000-1003");
+  ASSERT_TRUE(a);
+  EXPECT_FALSE(a->has_port);
+  EXPECT_TRUE(a->refs.empty());
+  EXPECT_EQ(a->frames, (std::vector<uint64_t>{900, 1000, 1001, 1002, 1003}));
+  // Frames above 2^32 (machines of more than 16 TiB) are frames too.
+  const auto big = parse_xen_announcement("version=2 order=0 page-refs=5,4294967296");
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->frames[1], 4294967296ull);
+}
+
+TEST(XenAnnouncement, FramesOfTheDefaultRingFitXenstoreWithoutAnyRun) {
+  // 257 scattered frames of a machine of up to 2^40 pages: no run to help.
+  std::string f;
+  for (unsigned i = 0; i < 257; i++) f += (i ? "," : "") + std::to_string(1099511627775ull - 2 * i);
+  const std::string v = "version=2 order=8 magic=4294967295 page-refs=" + f;
+  ASSERT_LE(v.size(), 4096u);
+  const auto a = parse_xen_announcement(v);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->frames.size(), 257u);
+}
+
+TEST(XenAnnouncement, RejectsFramesThatDoNotMakeTheRing) {
+  const std::string head = "version=2 order=1 page-refs=";
+  EXPECT_FALSE(parse_xen_announcement(head + "1,2")) << "one page short";
+  EXPECT_FALSE(parse_xen_announcement(head + "1,2-4")) << "one page too many";
+  EXPECT_FALSE(parse_xen_announcement(head + "1,3-2")) << "a run backwards";
+  EXPECT_FALSE(parse_xen_announcement(head + "1,2-2,3")) << "a run of one spelled as a run";
+  EXPECT_FALSE(parse_xen_announcement(head + "2,1-2")) << "a frame named twice";
+  EXPECT_FALSE(parse_xen_announcement(head + "1,2,-3"));
+  EXPECT_FALSE(parse_xen_announcement(head + "1,2-,3"));
+  EXPECT_FALSE(parse_xen_announcement(head + "1,2-3-4"));
+  EXPECT_FALSE(parse_xen_announcement(head + "1,0x2,3"));
+  EXPECT_FALSE(parse_xen_announcement(head + "1,2,18446744073709551616"));
+  // A run far larger than any ring stops at once, whatever it names.
+  EXPECT_FALSE(parse_xen_announcement(head + "0-18446744073709551615"));
+  EXPECT_FALSE(parse_xen_announcement("version=2 order=9 page-refs=0-513"));
+}
+
+TEST(XenAnnouncement, FramesComeWithoutAnEventChannelAndNotBesideGrants) {
+  EXPECT_FALSE(parse_xen_announcement("version=2 order=0 event-channel=5 page-refs=1,2"))
+      << "Dom0 polls a ring it maps by frames: a port would be a guest's invention";
+  EXPECT_FALSE(parse_xen_announcement("version=2 order=0 page-refs=1,2 ring-refs=3,4"));
+  EXPECT_FALSE(parse_xen_announcement("version=2 order=0 ring-refs=3,4")) << "grants need a port";
+  EXPECT_FALSE(parse_xen_announcement("version=2 order=0 page-refs=1,2 page-refs=1,2"));
+}
+
+TEST(XenAnnouncement, FramesHaveOneCanonicalFormWithRunsMerged) {
+  const std::string canonical = "version=2 order=2 magic=9 page-refs=50,60-63";
+  for (const std::string& v : {std::string("version=2 order=2 magic=9 page-refs=50,60,61,62,63"),
+                               std::string("page-refs=050,60-61,62-63 magic=09 order=2 version=2"),
+                               canonical}) {
+    const auto a = parse_xen_announcement(v);
+    ASSERT_TRUE(a) << v;
+    EXPECT_EQ(xebek0::format_xen_announcement(*a), canonical) << v;
+    const auto back = parse_xen_announcement(xebek0::format_xen_announcement(*a));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->frames, a->frames);
+  }
+}

@@ -1,9 +1,9 @@
 // XenTransport: see xen_transport.hpp.
 #include "xebek0/xen_transport.hpp"
 
+#include "xen_ring.hpp"
+
 #include <arpa/inet.h>
-#include <poll.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -15,7 +15,7 @@
 #include <memory>
 
 extern "C" {
-#include <xenevtchn.h>
+#include <xenforeignmemory.h>
 #include <xengnttab.h>
 #include <xenstore.h>
 #include <xen/io/xs_wire.h>
@@ -54,98 +54,6 @@ uint32_t domid_of_shutdown_node(const std::string& path) {
              : 0;
 }
 
-class XenRing final : public MappedRing {
- public:
-  XenRing(DomainInfo dom, xengnttab_handle* gnt, const XenAnnouncement& a)
-      : dom_(std::move(dom)), gnt_(gnt), order_(a.order), version_(a.version), magic_(a.magic) {
-    const std::string who = "domain " + std::to_string(dom_.id) + " (" + dom_.name + ")";
-    intf_ = static_cast<xebek_ring_intf*>(xengnttab_map_grant_ref(
-        gnt_, dom_.id, a.refs[0], PROT_READ | PROT_WRITE));
-    if (!intf_) throw TransportError(who + ": cannot map the interface page: " + err_text());
-    // Dom0 never writes the data area: map it read-only.
-    npages_ = 1u << order_;
-    data_ = static_cast<uint8_t*>(xengnttab_map_domain_grant_refs(
-        gnt_, npages_, dom_.id, const_cast<uint32_t*>(a.refs.data() + 1), PROT_READ));
-    if (!data_) {
-      int e = errno;
-      xengnttab_unmap(gnt_, intf_, 1);
-      errno = e;
-      throw TransportError(who + ": cannot map " + std::to_string(npages_) +
-                           " data pages: " + err_text());
-    }
-    xce_ = xenevtchn_open(nullptr, 0);
-    if (!xce_) {
-      unmap();
-      throw TransportError(who + ": cannot open the event channel device: " + err_text());
-    }
-    xenevtchn_port_or_error_t lp = xenevtchn_bind_interdomain(xce_, dom_.id, a.port);
-    if (lp < 0) {
-      int e = errno;
-      xenevtchn_close(xce_);
-      unmap();
-      errno = e;
-      throw TransportError(who + ": cannot bind event channel " + std::to_string(a.port) +
-                           ": " + err_text());
-    }
-    local_port_ = static_cast<uint32_t>(lp);
-  }
-  ~XenRing() override {
-    xenevtchn_unbind(xce_, local_port_);
-    xenevtchn_close(xce_);
-    unmap();
-  }
-
-  const DomainInfo& domain() const override { return dom_; }
-  xebek_ring_intf* intf() const override { return intf_; }
-  const uint8_t* data() const override { return data_; }
-  unsigned order() const override { return order_; }
-  unsigned version() const override { return version_; }
-  uint32_t magic() const override { return magic_; }
-  int event_fd() const override { return xenevtchn_fd(xce_); }
-
-  uint64_t consume_events() override {
-    // The device's read blocks when nothing is pending: poll first, so a
-    // spurious wakeup never stalls the daemon.
-    uint64_t n = 0;
-    for (int i = 0; i < 64; i++) {
-      pollfd p{xenevtchn_fd(xce_), POLLIN, 0};
-      if (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN)) break;
-      xenevtchn_port_or_error_t port = xenevtchn_pending(xce_);
-      if (port < 0) break;
-      // A pending port stays masked until unmasked: while masked, the
-      // guest's signals only set its pending bit and never reach Dom0.
-      if (!masked_) xenevtchn_unmask(xce_, static_cast<evtchn_port_t>(port));
-      n++;
-    }
-    return n;
-  }
-  void set_masked(bool masked) override {
-    if (masked_ && !masked) xenevtchn_unmask(xce_, local_port_);
-    masked_ = masked;
-  }
-  void notify() override { xenevtchn_notify(xce_, local_port_); }
-
- private:
-  void unmap() {
-    if (data_) xengnttab_unmap(gnt_, data_, npages_);
-    if (intf_) xengnttab_unmap(gnt_, intf_, 1);
-    data_ = nullptr;
-    intf_ = nullptr;
-  }
-
-  DomainInfo dom_;
-  xengnttab_handle* gnt_;
-  unsigned order_;
-  unsigned version_;
-  uint32_t magic_;
-  uint32_t npages_ = 0;
-  xebek_ring_intf* intf_ = nullptr;
-  uint8_t* data_ = nullptr;
-  xenevtchn_handle* xce_ = nullptr;
-  uint32_t local_port_ = 0;
-  bool masked_ = false;
-};
-
 // libxenstore prefers xenstored's Unix socket; xebekd must hold no socket
 // of any kind, so point libxenstore's documented override, XENSTORED_PATH,
 // at the xenbus character device for the duration of the open.
@@ -169,10 +77,70 @@ xs_handle* open_xenstore_device() {
 
 }  // namespace
 
+namespace {
+
+bool parse_u64(std::string_view s, uint64_t& out) {
+  if (s.empty() || s.size() > 20) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+// Calls item(text) for every comma-separated item of "list"; false if
+// one is empty or item() refuses it.
+template <typename Item>
+bool for_each_item(std::string_view list, Item item) {
+  size_t p = 0;
+  while (p <= list.size()) {
+    size_t c = list.find(',', p);
+    if (c == std::string_view::npos) c = list.size();
+    if (!item(list.substr(p, c - p))) return false;
+    p = c + 1;
+  }
+  return true;
+}
+
+constexpr size_t kMaxPages = 1u + (1u << kMaxOrder);
+
+bool parse_refs(std::string_view val, std::vector<uint32_t>& refs) {
+  return for_each_item(val, [&](std::string_view item) {
+    uint32_t n = 0;
+    if (!parse_u32(item, n) || refs.size() >= kMaxPages) return false;
+    refs.push_back(n);
+    return true;
+  });
+}
+
+// Frames, each "f" or a run "first-last" of consecutive ones.
+bool parse_frames(std::string_view val, std::vector<uint64_t>& frames) {
+  return for_each_item(val, [&](std::string_view item) {
+    const size_t dash = item.find('-');
+    uint64_t first = 0, last = 0;
+    if (!parse_u64(item.substr(0, dash), first)) return false;
+    last = first;
+    if (dash != std::string_view::npos && (!parse_u64(item.substr(dash + 1), last) || last <= first))
+      return false;
+    if (last - first >= kMaxPages - frames.size()) return false;
+    for (uint64_t f = first;; ++f) {
+      frames.push_back(f);
+      if (f == last) break;
+    }
+    return true;
+  });
+}
+
+template <typename T>
+bool has_duplicates(std::vector<T> v) {
+  std::sort(v.begin(), v.end());
+  return std::adjacent_find(v.begin(), v.end()) != v.end();
+}
+
+}  // namespace
+
 std::optional<XenAnnouncement> parse_xen_announcement(const std::string& v) {
   if (v.empty() || v.size() > kMaxAnnouncement) return std::nullopt;
   XenAnnouncement a;
-  bool have_version = false, have_order = false, have_port = false, have_refs = false;
+  bool have_version = false, have_order = false, have_refs = false, have_frames = false;
+  bool& have_port = a.has_port;
   bool& have_magic = a.has_magic;
   size_t pos = 0;
   while (pos < v.size()) {
@@ -197,34 +165,50 @@ std::optional<XenAnnouncement> parse_xen_announcement(const std::string& v) {
     } else if (key == "magic" && !have_magic && parse_u32(val, n)) {
       a.magic = n;
       have_magic = true;
-    } else if (key == "ring-refs" && !have_refs) {
-      size_t p = 0;
-      while (p <= val.size()) {
-        size_t c = val.find(',', p);
-        if (c == std::string_view::npos) c = val.size();
-        if (!parse_u32(val.substr(p, c - p), n)) return std::nullopt;
-        if (a.refs.size() > (1u << kMaxOrder)) return std::nullopt;
-        a.refs.push_back(n);
-        p = c + 1;
-      }
+    } else if (key == "ring-refs" && !have_refs && !have_frames && parse_refs(val, a.refs)) {
       have_refs = true;
+    } else if (key == "page-refs" && !have_refs && !have_frames && parse_frames(val, a.frames)) {
+      have_frames = true;
     } else {
       return std::nullopt;
     }
   }
-  if (!have_version || !have_order || !have_port || !have_refs) return std::nullopt;
+  // Grant references come with the event channel the guest signals;
+  // frames with none (Dom0 polls).
+  if (!have_version || !have_order || (have_refs ? !have_port : !have_frames || have_port))
+    return std::nullopt;
   if (a.version != XEBEK_RING_VERSION && a.version != XEBEK_RING_VERSION_1) return std::nullopt;
-  if (a.refs.size() != 1u + (1u << a.order)) return std::nullopt;
-  std::vector<uint32_t> sorted = a.refs;
-  std::sort(sorted.begin(), sorted.end());
-  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) return std::nullopt;
+  const size_t pages = have_refs ? a.refs.size() : a.frames.size();
+  if (pages != 1u + (1u << a.order)) return std::nullopt;
+  // A valid guest names every page once.
+  if (have_refs ? has_duplicates(a.refs) : has_duplicates(a.frames)) return std::nullopt;
   return a;
 }
 
+namespace {
+
+// Frames in the kernel's own spelling: runs of consecutive ones as
+// "first-last".
+std::string format_frames(const std::vector<uint64_t>& frames) {
+  std::string s;
+  for (size_t i = 0, j = 0; i < frames.size(); i = j) {
+    for (j = i + 1; j < frames.size() && frames[j] == frames[i] + (j - i); j++) {
+    }
+    if (i) s += ',';
+    s += std::to_string(frames[i]);
+    if (j - i > 1) s += '-' + std::to_string(frames[j - 1]);
+  }
+  return s;
+}
+
+}  // namespace
+
 std::string format_xen_announcement(const XenAnnouncement& a) {
   std::string s = "version=" + std::to_string(a.version) + " order=" + std::to_string(a.order) +
-                  " event-channel=" + std::to_string(a.port) +
-                  (a.has_magic ? " magic=" + std::to_string(a.magic) : std::string()) + " ring-refs=";
+                  (a.has_port ? " event-channel=" + std::to_string(a.port) : std::string()) +
+                  (a.has_magic ? " magic=" + std::to_string(a.magic) : std::string());
+  if (!a.frames.empty()) return s + " page-refs=" + format_frames(a.frames);
+  s += " ring-refs=";
   for (size_t i = 0; i < a.refs.size(); i++) {
     if (i) s += ',';
     s += std::to_string(a.refs[i]);
@@ -242,26 +226,34 @@ XenTransport::XenTransport(std::string xs_path) : xs_path_(std::move(xs_path)) {
     xs_close(xs_);
     throw TransportError("cannot open the grant-table device: " + err_text());
   }
+  fmem_ = xenforeignmemory_open(nullptr, 0);
+  if (!fmem_) {
+    std::string e = err_text();
+    xengnttab_close(gnt_);
+    xs_close(xs_);
+    throw TransportError("cannot open the foreign-memory interface: " + e);
+  }
   // The handshake directory belongs to Dom0 and nobody else may read it.
   struct xs_permissions none = {0, XS_PERM_NONE};
   if (!xs_write(xs_, XBT_NULL, xs_path_.c_str(), "", 0) ||
       !xs_set_permissions(xs_, XBT_NULL, xs_path_.c_str(), &none, 1)) {
     std::string e = err_text();
-    xengnttab_close(gnt_);
-    xs_close(xs_);
+    close_handles();
     throw TransportError("cannot create " + xs_path_ + " in xenstore: " + e);
   }
   if (!xs_watch(xs_, "@introduceDomain", "domains") ||
       !xs_watch(xs_, "@releaseDomain", "domains") ||
       !xs_watch(xs_, xs_path_.c_str(), "handshake")) {
     std::string e = err_text();
-    xengnttab_close(gnt_);
-    xs_close(xs_);
+    close_handles();
     throw TransportError("cannot watch xenstore: " + e);
   }
 }
 
-XenTransport::~XenTransport() {
+XenTransport::~XenTransport() { close_handles(); }
+
+void XenTransport::close_handles() {
+  xenforeignmemory_close(fmem_);
   xengnttab_close(gnt_);
   xs_close(xs_);
 }
@@ -368,8 +360,8 @@ void XenTransport::forget_domain(uint32_t domid) {
   handshakes_.erase(domid);
 }
 
-// The toolstack asked the domain to suspend: after resume its grants and
-// event channel are new and it announces them again. The node is emptied
+// The toolstack asked the domain to suspend: after resume its pages may
+// have other frames and it announces them again. The node is emptied
 // first, so that whatever valid value appears next is that announcement;
 // until then Dom0 serves the ring it has. A failure is tried again on the
 // next look at this domain.
@@ -452,7 +444,7 @@ std::unique_ptr<MappedRing> XenTransport::map(const DomainInfo& dom) {
   // canonical text), not the node again, which may have changed since.
   auto a = parse_xen_announcement(dom.generation);
   if (!a) throw TransportError("domain " + std::to_string(dom.id) + ": malformed ring announcement");
-  return std::make_unique<XenRing>(dom, gnt_, *a);
+  return map_xen_ring(dom, XenHandles{gnt_, fmem_}, *a);
 }
 
 std::optional<std::string> XenTransport::domain_ip(const DomainInfo& dom) {

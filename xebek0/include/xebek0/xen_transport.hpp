@@ -1,5 +1,6 @@
-// XenTransport: the Transport over real Xen, through libxenstore,
-// libxengnttab and libxenevtchn only.
+// XenTransport: the Transport over real Xen, through libxenstore and
+// libxenforeignmemory (and, for guests that grant their ring, libxengnttab
+// and libxenevtchn) only.
 //
 // Handshake (hidden from the guest; see xebekU-patch/README.md):
 //   <xs_path>                 Dom0-owned, permissions "n0": a guest can
@@ -8,15 +9,19 @@
 //   <xs_path>/<domid>/ring    created empty by Dom0 when the domain
 //                             appears, "n0 w<domid>" until the guest has
 //                             written a valid
+//                             "version=2 order=<o> magic=<m>
+//                              page-refs=<intf>,<d0>-<dN>,..." (frame
+//                             numbers, runs as first-last; Dom0 maps them
+//                             and polls) or, from earlier guests,
 //                             "version=<1|2> order=<o> event-channel=<port>
-//                              ring-refs=<intf>,<d0>,<d1>,..." into it,
-//                             then "n0": a later write by the guest fails
-//                             as for any node it may not touch, and cannot
-//                             make Dom0 remap or detach. When the toolstack
-//                             asks the domain to suspend (control/shutdown
-//                             is "suspend"), Dom0 empties the node and lets
-//                             the guest write it again: it re-announces
-//                             after resume.
+//                              ring-refs=<intf>,<d0>,<d1>,..." (grants)
+//                             into it, then "n0": a later write by the
+//                             guest fails as for any node it may not touch,
+//                             and cannot make Dom0 remap or detach. When
+//                             the toolstack asks the domain to suspend
+//                             (control/shutdown is "suspend"), Dom0 empties
+//                             the node and lets the guest write it again:
+//                             it re-announces after resume.
 //   <xs_path>/<domid>/control "n0": control word requested by xebekctl
 //
 // Every value the guest wrote is parsed strictly and bounded: the guest
@@ -33,6 +38,7 @@
 
 struct xs_handle;
 struct xengntdev_handle;
+struct xenforeignmemory_handle;
 
 namespace xebek0 {
 
@@ -40,15 +46,19 @@ namespace xebek0 {
 struct XenAnnouncement {
   unsigned version = 0;
   unsigned order = 0;
-  uint32_t port = 0;
-  std::vector<uint32_t> refs;  // interface page first, then 2^order data pages
+  uint32_t port = 0;  // with grant references only
+  bool has_port = false;
+  // The pages, interface page first, then the 2^order data pages: either
+  // grant references (earlier guests) or guest frame numbers.
+  std::vector<uint32_t> refs;
+  std::vector<uint64_t> frames;
   // The interface page's identity word, random per ring set-up; guests
   // that name none use XEBEK_RING_MAGIC.
   uint32_t magic = XEBEK_RING_MAGIC;
   bool has_magic = false;
 };
 // Parses the ring node's value; nullopt if anything is malformed (also a
-// grant reference named twice: a valid guest grants every page once).
+// page named twice: a valid guest names every page once).
 std::optional<XenAnnouncement> parse_xen_announcement(const std::string& v);
 // The one canonical spelling of an announcement: equivalent values (leading
 // zeros, other field order) give the same text, so a guest that rewrites
@@ -57,7 +67,7 @@ std::string format_xen_announcement(const XenAnnouncement& a);
 
 class XenTransport final : public Transport {
  public:
-  // Opens the xenstore, grant-table and event-channel interfaces and
+  // Opens the xenstore, foreign-memory and grant-table interfaces and
   // watches domains and the handshake directory. Throws TransportError.
   explicit XenTransport(std::string xs_path = "/xebek");
   ~XenTransport() override;
@@ -74,6 +84,7 @@ class XenTransport final : public Transport {
   std::optional<uint32_t> control_request(const DomainInfo& dom) override;
 
  private:
+  void close_handles();
   std::optional<std::string> read(const std::string& path);
   void prepare_domain(uint32_t domid);
   void forget_domain(uint32_t domid);
@@ -100,6 +111,7 @@ class XenTransport final : public Transport {
   std::string xs_path_;
   xs_handle* xs_ = nullptr;
   xengntdev_handle* gnt_ = nullptr;
+  xenforeignmemory_handle* fmem_ = nullptr;
   std::set<uint32_t> prepared_;
   std::map<uint32_t, Handshake> handshakes_;
 };

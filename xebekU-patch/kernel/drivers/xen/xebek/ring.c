@@ -2,10 +2,13 @@
 /*
  * Xebek ring: the memory shared with Dom0 and its announcement.
  *
- * At boot the guest allocates an interface page and 2^order data pages,
- * grants them to Dom0, allocates an unbound event channel for Dom0 and
- * starts capturing at once (records wait in the ring until Dom0 maps it,
- * then the oldest are the ones kept and the rest are counted as lost).
+ * At boot the guest allocates an interface page and 2^order data pages
+ * and starts capturing at once (records wait in the ring until Dom0 maps
+ * it, then the oldest are the ones kept and the rest are counted as lost).
+ * It grants nothing and allocates no event channel: Dom0, privileged,
+ * maps the pages by their frame numbers and polls the ring, so the guest's
+ * grant table and event channels are those of a kernel without Xebek (an
+ * intruder who allocates one finds the same first free entry).
  *
  * The handshake is one xenstore write of <XEBEK_XS_PATH>/<domid>/ring, a
  * node Dom0 pre-creates with permissions "n0 w<domid>" under a directory
@@ -14,23 +17,20 @@
  * Xebek. The write is accepted once: Dom0 then revokes it, and allows it
  * again only around a suspend the toolstack asked for. One value keeps
  * the announcement atomic without a transaction:
- *	"version=2 order=<o> event-channel=<port> magic=<m> ring-refs=<intf>,<d0>,..."
+ *	"version=2 order=<o> magic=<m> page-refs=<intf>,<d0>,..."
+ * (the pages' guest frame numbers: machine frames for a PV guest).
  * where the magic is the interface page's identity word, drawn at random.
  * If the node is not there yet (xebekd not running), the write fails and
  * is retried with a backoff of up to 30 s.
  *
  * Dom0 changes capture by writing the control word in the interface page.
- * The guest binds no interrupt (one would show in /proc/interrupts): it
- * only sends on its event channel, and a deferrable work item looks at
- * the control word twice a second and applies a change where flipping the
- * static key may sleep. The port stays masked, as Linux leaves every port
- * it has not bound, so Dom0's notifications are never delivered.
+ * The guest binds no interrupt (one would show in /proc/interrupts): a
+ * deferrable work item looks at the control word twice a second and
+ * applies a change where flipping the static key may sleep.
  *
- * Save/restore and migration invalidate grants and event channels: after
- * resume the same pages are granted again and announced anew; the ring
- * contents and sequence numbers carry on. The old port is not closed:
- * after a real restore its number may belong to another channel by now,
- * so a checkpoint (a cancelled suspend) leaves one unbound port behind.
+ * A restore or a migration gives the pages other machine frames: after
+ * resume the ring is announced anew with the frames it has then; the ring
+ * contents and sequence numbers carry on.
  */
 #include <linux/gfp.h>
 #include <linux/init.h>
@@ -43,15 +43,11 @@
 #include <linux/spinlock.h>
 #include <linux/syscore_ops.h>
 #include <linux/workqueue.h>
-#include <xen/events.h>
-#include <xen/grant_table.h>
 #include <xen/page.h>
 #include <xen/xen.h>
 #include <xen/xenbus.h>
-#include <xen/interface/event_channel.h>
 #include <xen/xen-ops.h>
 #include <asm/pvclock.h>
-#include <asm/xen/hypercall.h>
 #include <xebek/producer.h>
 #include "xebek.h"
 
@@ -69,12 +65,9 @@ u32 pvbuf_ctl;
 
 static DEFINE_SPINLOCK(pvbuf_lock);	/* serialises the producer */
 static struct xebek_producer pvbuf_prod;
-static bool pvbuf_live;			/* grants and port valid */
 static void *pvbuf_intf;
 static void *pvbuf_data;
 static unsigned int pvbuf_order __ro_after_init = CONFIG_XEBEK_RING_ORDER;
-static grant_ref_t pvbuf_refs[1 + (1U << XEBEK_RING_ORDER_MAX)];
-static evtchn_port_t pvbuf_port;
 static u32 pvbuf_magic;			/* the interface page's identity */
 /* The part of the ring bulk records leave to terminal input (1/8: 128 KiB
  * of the default 1 MiB, thousands of keystroke and terminal records).
@@ -82,10 +75,16 @@ static u32 pvbuf_magic;			/* the interface page's identity */
 #define PVBUF_HEADROOM_PART 8
 static unsigned long pvbuf_retry = HZ;
 
-/* The interface page and the data pages, as granted and announced. */
-static unsigned int pvbuf_nr_refs(void)
+/* The interface page and the data pages, as announced. */
+static unsigned int pvbuf_nr_pages(void)
 {
 	return 1 + (1U << pvbuf_order);
+}
+
+/* Page "i" of the announcement: the interface page, then the data. */
+static unsigned long pvbuf_page_gfn(unsigned int i)
+{
+	return virt_to_gfn(i ? pvbuf_data + (i - 1) * XEN_PAGE_SIZE : pvbuf_intf);
 }
 
 /* The ring size from the command line; the name says nothing of Xebek. */
@@ -106,19 +105,6 @@ static void pvbuf_resume_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(pvbuf_announce_work, pvbuf_announce_fn);
 static DECLARE_DEFERRABLE_WORK(pvbuf_control_work, pvbuf_control_poll_fn);
 static DECLARE_WORK(pvbuf_resume_work, pvbuf_resume_fn);
-
-/* Dom0 asked to be woken by the records being published (under pvbuf_lock) */
-static bool pvbuf_kick;
-
-/*
- * Called by the producer inside commit, under pvbuf_lock: it only notes
- * the wakeup; the hypercall is made once the lock is dropped, so another
- * vCPU's record never waits for it.
- */
-static void pvbuf_notify(void *ctx)
-{
-	pvbuf_kick = true;
-}
 
 u32 pvbuf_max_payload(void)
 {
@@ -167,30 +153,15 @@ struct xebek_rec *pvbuf_begin_from(const struct xebek_rec *tmpl,
 	return rec;
 }
 
-/* Makes the hypercall a commit asked for, once the lock is dropped. */
-static void pvbuf_kick_after(unsigned long flags)
-{
-	evtchn_port_t port = pvbuf_port;
-	bool kick;
-
-	/* No event channel while re-granting after resume: Dom0 then sees
-	 * the records on its next wakeup instead.
-	 */
-	kick = pvbuf_kick && likely(pvbuf_live);
-	pvbuf_kick = false;
-	spin_unlock_irqrestore(&pvbuf_lock, flags);
-	preempt_enable();
-	if (kick)
-		notify_remote_via_evtchn(port);
-}
-
+/* Dom0 polls the ring: a commit publishes, and signals nothing. */
 void pvbuf_commit(struct xebek_rec *rec)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&pvbuf_lock, flags);
 	xebek_produce_commit(&pvbuf_prod, rec);
-	pvbuf_kick_after(flags);
+	spin_unlock_irqrestore(&pvbuf_lock, flags);
+	preempt_enable();
 }
 
 void pvbuf_abort(struct xebek_rec *rec, unsigned int reason)
@@ -199,7 +170,8 @@ void pvbuf_abort(struct xebek_rec *rec, unsigned int reason)
 
 	spin_lock_irqsave(&pvbuf_lock, flags);
 	xebek_produce_abort(&pvbuf_prod, rec, reason);
-	pvbuf_kick_after(flags);
+	spin_unlock_irqrestore(&pvbuf_lock, flags);
+	preempt_enable();
 }
 
 /*
@@ -291,40 +263,6 @@ static void pvbuf_control_poll_fn(struct work_struct *work)
 	schedule_delayed_work(&pvbuf_control_work, XEBEK_CONTROL_POLL);
 }
 
-static int pvbuf_grant_all(void)
-{
-	unsigned int i;
-	int ref;
-
-	ref = gnttab_grant_foreign_access(0, virt_to_gfn(pvbuf_intf), 0);
-	if (ref < 0)
-		return ref;
-	pvbuf_refs[0] = ref;
-	for (i = 0; i < (1U << pvbuf_order); i++) {
-		ref = gnttab_grant_foreign_access(0,
-				virt_to_gfn(pvbuf_data + i * XEN_PAGE_SIZE), 0);
-		if (ref < 0)
-			return ref;
-		pvbuf_refs[1 + i] = ref;
-	}
-	return 0;
-}
-
-static int pvbuf_bind_port(void)
-{
-	struct evtchn_alloc_unbound alloc = {
-		.dom = DOMID_SELF,
-		.remote_dom = 0,
-	};
-	int err;
-
-	err = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
-	if (err)
-		return err;
-	pvbuf_port = alloc.port;
-	return 0;
-}
-
 /*
  * The announcement's keys, and the directory's name XOR-encoded (by the
  * Makefile, from CONFIG_XEBEK_XS_PATH): the image holds neither the
@@ -334,7 +272,7 @@ static int pvbuf_bind_port(void)
 #include "xs_path.h"
 
 static const char * const pvbuf_keys[] = {
-	"version", "order", "event-channel", "magic",
+	"version", "order", "magic",
 };
 
 /* Decodes the directory into "buf"; returns its length, or -1. */
@@ -352,17 +290,37 @@ static int pvbuf_xs_dir(char *buf, size_t len, unsigned int domid)
 	return n < (int)len ? n : -1;
 }
 
+/*
+ * The pages' frames as of now (a restore moves them), runs of consecutive
+ * frames as "first-last": the data pages are one allocation, so for most
+ * guests their frames are a few runs. Returns the length written.
+ */
+static int pvbuf_put_frames(char *buf, size_t len)
+{
+	unsigned int nr = pvbuf_nr_pages(), i, j;
+	unsigned long first;
+	int n = 0;
+
+	for (i = 0; i < nr; i = j) {
+		first = pvbuf_page_gfn(i);
+		for (j = i + 1; j < nr && pvbuf_page_gfn(j) == first + (j - i); j++)
+			;
+		n += scnprintf(buf + n, len - n, i ? ",%lu" : "%lu", first);
+		if (j - i > 1)
+			n += scnprintf(buf + n, len - n, "-%lu", first + (j - i - 1));
+	}
+	return n;
+}
+
 static void pvbuf_announce_fn(struct work_struct *work)
 {
 	unsigned int domid, i;
 	u32 vals[ARRAY_SIZE(pvbuf_keys)];
 	char dir[64];
-	size_t len = 128 + 11 * pvbuf_nr_refs();
+	size_t len = 128 + 21 * pvbuf_nr_pages();
 	char *val;
 	int n, err;
 
-	if (!READ_ONCE(pvbuf_live))
-		return;
 	err = xenbus_scanf(XBT_NIL, "domid", "", "%u", &domid);
 	if (err != 1)
 		goto retry;
@@ -371,13 +329,17 @@ static void pvbuf_announce_fn(struct work_struct *work)
 		goto retry;
 	vals[0] = XEBEK_RING_VERSION;
 	vals[1] = pvbuf_order;
-	vals[2] = pvbuf_port;
-	vals[3] = pvbuf_magic;
+	vals[2] = pvbuf_magic;
 	for (n = 0, i = 0; i < ARRAY_SIZE(pvbuf_keys); i++)
 		n += scnprintf(val + n, len - n, "%s=%u ", pvbuf_keys[i], vals[i]);
-	n += scnprintf(val + n, len - n, "%ss=", "ring-ref");
-	for (i = 0; i < pvbuf_nr_refs(); i++)
-		n += scnprintf(val + n, len - n, i ? ",%u" : "%u", pvbuf_refs[i]);
+	n += scnprintf(val + n, len - n, "%ss=", "page-ref");
+	n += pvbuf_put_frames(val + n, len - n);
+	if (n >= XENSTORE_PAYLOAD_MAX) {
+		/* Only a 2 MiB ring of scattered frames can get here. */
+		pvbuf_dbg("announcement too long for xenstore\n");
+		kfree_sensitive(val);
+		return;
+	}
 	err = pvbuf_xs_dir(dir, sizeof(dir), domid) < 0 ? -ENAMETOOLONG :
 		xenbus_write(XBT_NIL, dir, "ring", val);
 	memzero_explicit(dir, sizeof(dir));
@@ -394,26 +356,14 @@ retry:
 	pvbuf_retry = min_t(unsigned long, pvbuf_retry * 2, XEBEK_RETRY_MAX);
 }
 
-/* After save/restore: the old grants and port died with the old domain. */
+/* After save/restore: a new domain (or the same one, on a checkpoint). */
 static void pvbuf_resume_fn(struct work_struct *work)
 {
 	unsigned long flags;
-	unsigned int i;
 
-	spin_lock_irqsave(&pvbuf_lock, flags);
-	WRITE_ONCE(pvbuf_live, false);
-	spin_unlock_irqrestore(&pvbuf_lock, flags);
-
-	for (i = 0; i < pvbuf_nr_refs(); i++)
-		gnttab_end_foreign_access(pvbuf_refs[i], NULL);
-	if (pvbuf_grant_all() || pvbuf_bind_port()) {
-		pvbuf_dbg("re-grant after resume failed\n");
-		return;
-	}
 	spin_lock_irqsave(&pvbuf_lock, flags);
 	/* a new domain maps it: a new instance, the sequence carries on */
 	xebek_producer_set_instance(&pvbuf_prod, get_random_u64());
-	WRITE_ONCE(pvbuf_live, true);
 	spin_unlock_irqrestore(&pvbuf_lock, flags);
 	pvbuf_retry = HZ;
 	mod_delayed_work(system_wq, &pvbuf_announce_work, 0);
@@ -447,7 +397,6 @@ static struct notifier_block pvbuf_xenstore_nb = {
 static int __init pvbuf_init(void)
 {
 	struct page *pages;
-	int err;
 
 	if (!xen_domain() || xen_initial_domain())
 		return 0;
@@ -458,17 +407,6 @@ static int __init pvbuf_init(void)
 		goto nomem;
 	pvbuf_data = page_address(pages);
 
-	err = pvbuf_grant_all();
-	if (!err)
-		err = pvbuf_bind_port();
-	if (err) {
-		/* Leave the grants: ending them races with nothing, but the
-		 * pages must then stay allocated anyway.
-		 */
-		pvbuf_dbg("setup failed (%d)\n", err);
-		pvbuf_intf = NULL;
-		return 0;
-	}
 	/* Random, so no page of the guest starts with a fixed pattern (and
 	 * not compared with one: the constant would be in the image).
 	 */
@@ -476,11 +414,10 @@ static int __init pvbuf_init(void)
 		pvbuf_magic = get_random_u32();
 	} while (!pvbuf_magic);
 	xebek_producer_init(&pvbuf_prod, pvbuf_intf, pvbuf_data, pvbuf_order,
-			    pvbuf_magic, pvbuf_notify, NULL);
+			    pvbuf_magic, NULL, NULL);
 	xebek_producer_set_headroom(&pvbuf_prod,
 				    XEBEK_RING_SIZE(pvbuf_order) / PVBUF_HEADROOM_PART);
 	xebek_producer_set_instance(&pvbuf_prod, get_random_u64());
-	WRITE_ONCE(pvbuf_live, true);
 
 	/* Capture starts with the default modes, before Dom0 connects. */
 	pvbuf_control_apply();

@@ -388,12 +388,20 @@ def check_restore(res):
          "no keystrokes captured after save/restore (ring not re-announced?)")
     need(res.check("daemon_maps_restored") == res.check("daemon_maps_domain1"),
          "xebekd did not map the restored domain's ring like the first one")
-    # A checkpoint (xl save -c): the domain resumes with its id and new
-    # grants, announced in the node Dom0 reopened for that suspend only.
+    # A checkpoint (xl save -c): the domain resumes with its id and
+    # announces its ring again, in the node Dom0 reopened for that suspend
+    # only and seals again. The same frames are the ring xebekd serves on;
+    # other frames (or grants) are a new ring, mapped anew.
     need(res.check("checkpoint") == "typed", f"checkpoint of the honeypot: {res.check('checkpoint')}")
+    before, after = res.check("checkpoint_ring_before"), res.check("checkpoint_ring_after")
+    need(after and after.startswith("version=2 "),
+         f"no announcement after the checkpoint: {after!r}")
+    need(res.check("checkpoint_ring_perms") == "n0",
+         f"the ring node is not sealed after the checkpoint: {res.check('checkpoint_ring_perms')!r}")
     d3 = res.check("domain3_id")
-    need(f"(id {d3}) re-initialised its ring" in res.daemon_out(),
+    need(after == before or f"(id {d3}) re-initialised its ring" in res.daemon_out(),
          "xebekd did not map the ring the domain announced after the checkpoint")
+    need(f"(id {d3}) isolated" not in res.daemon_out(), "xebekd isolated the domain after the checkpoint")
     need(any(l["text"] == "echo CHECKPOINTED pid=$$" and l["pid"] == pid2 for l in lines),
          "no keystrokes captured after the checkpoint")
 

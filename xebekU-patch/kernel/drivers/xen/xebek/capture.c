@@ -170,7 +170,7 @@ static void pvbuf_fill(struct xebek_rec *rec, unsigned int type,
 	memset(rec, 0, sizeof(*rec));
 	rec->type = type;
 	rec->time_ns = ktime_get_real_ns();
-	rec->xen_time_ns = pvbuf_xen_time();
+	/* xen_time_ns is stamped when the record is reserved */
 	rec->pid = t->pid;
 	rec->tgid = t->tgid;
 	rcu_read_lock();

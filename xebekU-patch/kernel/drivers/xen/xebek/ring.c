@@ -131,6 +131,14 @@ u64 pvbuf_xen_time(void)
  * once; preemption stays off meanwhile, because records behind one still
  * being copied are published only when it commits.
  */
+/*
+ * Xen time of the last record reserved. Records are stamped under the
+ * lock and never earlier than the one before, so Xen time runs forward
+ * through the ring as seq does, whichever vCPU wrote them (their clocks
+ * may differ by a little).
+ */
+static u64 pvbuf_last_xen_time;
+
 struct xebek_rec *pvbuf_begin_from(const struct xebek_rec *tmpl,
 				   u32 payload_len)
 {
@@ -142,6 +150,10 @@ struct xebek_rec *pvbuf_begin_from(const struct xebek_rec *tmpl,
 	if (likely(pvbuf_intf))
 		rec = xebek_produce_begin_from(&pvbuf_prod, tmpl, payload_len,
 					       pvbuf_bulk(tmpl, payload_len));
+	if (rec) {
+		rec->xen_time_ns = max(pvbuf_xen_time(), pvbuf_last_xen_time);
+		pvbuf_last_xen_time = rec->xen_time_ns;
+	}
 	spin_unlock_irqrestore(&pvbuf_lock, flags);
 	if (!rec) {
 		preempt_enable();

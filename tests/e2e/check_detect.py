@@ -59,8 +59,7 @@ TINY_LACKS = {
     "kcore": (("image.text.read-mib", "image.rodata.read-mib", "image.rodata.control-banner",
                "syscalls.named", "pages.read", "pages.planted-found"),
               ("image.", "syscalls.", "pages.", "proc-kcore")),
-    "modules": (("sys-module-entries",), ("proc-modules", "lib-modules", "sys-module")),
-    "slabinfo": ((), ("slab",)),
+    "modules": ((), ("proc-modules", "lib-modules")),
 }
 # Detectors that must run (not void) for a comparison to mean anything.
 MIN_DETECTORS = {"debian": 31, "tiny": 20}

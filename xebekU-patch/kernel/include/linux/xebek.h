@@ -114,13 +114,18 @@ bool pvbuf_tty_file(const struct file *file);
 			call;						\
 	} while (0)
 
-static inline void xebek_read(int fd, struct file *file,
+/*
+ * The hooks below are always inlined: a compiler that optimises for size
+ * would otherwise keep them as functions of their own, and their names
+ * would be in kallsyms and System.map.
+ */
+static __always_inline void xebek_read(int fd, struct file *file,
 			      const char __user *buf, ssize_t ret)
 {
 	XEBEK_HOOK(__pvbuf_read(fd, file, buf, ret));
 }
 
-static inline void xebek_write(int fd, struct file *file,
+static __always_inline void xebek_write(int fd, struct file *file,
 			       const char __user *buf, ssize_t ret)
 {
 	XEBEK_HOOK(__pvbuf_write(fd, file, buf, ret));
@@ -132,14 +137,14 @@ static inline void xebek_write(int fd, struct file *file,
  * as the call would have left it, records, and returns the result to give
  * the caller (-EFAULT if read bytes could not be delivered).
  */
-static inline void xebek_file_begin(struct xebek_bounce *io,
+static __always_inline void xebek_file_begin(struct xebek_bounce *io,
 				    struct kiocb *kiocb, struct iov_iter *iter)
 {
 	io->on = false;
 	XEBEK_HOOK(__pvbuf_file_begin(io, kiocb, iter));
 }
 
-static inline ssize_t xebek_file_end(struct xebek_bounce *io,
+static __always_inline ssize_t xebek_file_end(struct xebek_bounce *io,
 				     struct kiocb *kiocb,
 				     struct iov_iter *iter, ssize_t ret)
 {
@@ -153,7 +158,7 @@ static inline ssize_t xebek_file_end(struct xebek_bounce *io,
  * file without read_iter, io_uring's loop): "start" is the iterator as it
  * was before; the bytes are read from there.
  */
-static inline void xebek_iter_done(struct file *file,
+static __always_inline void xebek_iter_done(struct file *file,
 				   const struct iov_iter *start, ssize_t ret)
 {
 	XEBEK_HOOK(__pvbuf_iter_done(file, start, ret));
@@ -164,7 +169,7 @@ static inline void xebek_iter_done(struct file *file,
  * into buffer head - 1 (if the file appended to it) and go on from buffer
  * "head", the values the pipe had before the call.
  */
-static inline void xebek_splice_read(struct file *in,
+static __always_inline void xebek_splice_read(struct file *in,
 				     struct pipe_inode_info *pipe,
 				     unsigned int head, unsigned int head_len,
 				     long ret)
@@ -175,21 +180,21 @@ static inline void xebek_splice_read(struct file *in,
 /* Begin decides; add and end follow that decision even if capture is
  * switched meanwhile, so a gathered buffer is always freed.
  */
-static inline void xebek_tty_begin(struct xebek_tty_io *io,
+static __always_inline void xebek_tty_begin(struct xebek_tty_io *io,
 				   struct tty_struct *tty, bool output)
 {
 	io->on = false;
 	XEBEK_HOOK(__pvbuf_tty_begin(io, tty, output));
 }
 
-static inline void xebek_tty_add(struct xebek_tty_io *io, const char *p,
+static __always_inline void xebek_tty_add(struct xebek_tty_io *io, const char *p,
 				 size_t n)
 {
 	if (unlikely(io->on))
 		__pvbuf_tty_add(io, p, n);
 }
 
-static inline void xebek_tty_end(struct xebek_tty_io *io,
+static __always_inline void xebek_tty_end(struct xebek_tty_io *io,
 				 struct tty_struct *tty, struct file *file,
 				 bool output, ssize_t ret)
 {
@@ -200,33 +205,33 @@ static inline void xebek_tty_end(struct xebek_tty_io *io,
 /* Before fd_install() (afterwards the file may be closed); fd -1 for a
  * file that gets no descriptor (an io_uring fixed file slot).
  */
-static inline void xebek_open(int fd, struct file *file, u64 flags,
+static __always_inline void xebek_open(int fd, struct file *file, u64 flags,
 			      umode_t mode)
 {
 	XEBEK_HOOK(__pvbuf_open(fd, file, flags, mode));
 }
 
-static inline void xebek_open_failed(const char *name, u64 flags,
+static __always_inline void xebek_open_failed(const char *name, u64 flags,
 				     umode_t mode, long err)
 {
 	XEBEK_HOOK(__pvbuf_open_failed(name, flags, mode, err));
 }
 
-static inline void xebek_socket(int call, int fd, struct socket *sock,
+static __always_inline void xebek_socket(int call, int fd, struct socket *sock,
 				const struct sockaddr_storage *addr, long ret)
 {
 	XEBEK_HOOK(__pvbuf_socket(call, fd, sock, addr, ret));
 }
 
 /* Around a protocol's sendmsg/recvmsg; as for terminals, begin decides. */
-static inline void xebek_send_begin(struct xebek_bounce *io,
+static __always_inline void xebek_send_begin(struct xebek_bounce *io,
 				    struct socket *sock, struct msghdr *msg)
 {
 	io->on = false;
 	XEBEK_HOOK(__pvbuf_send_begin(io, sock, msg));
 }
 
-static inline void xebek_send_end(struct xebek_bounce *io,
+static __always_inline void xebek_send_end(struct xebek_bounce *io,
 				  struct socket *sock, struct msghdr *msg,
 				  int ret)
 {
@@ -234,7 +239,7 @@ static inline void xebek_send_end(struct xebek_bounce *io,
 		__pvbuf_send_end(io, sock, msg, ret);
 }
 
-static inline void xebek_recv_begin(struct xebek_bounce *io,
+static __always_inline void xebek_recv_begin(struct xebek_bounce *io,
 				    struct socket *sock, struct msghdr *msg)
 {
 	io->on = false;
@@ -244,7 +249,7 @@ static inline void xebek_recv_begin(struct xebek_bounce *io,
 /* Returns the result to give the caller: -EFAULT if the received bytes
  * could not be delivered to its buffer.
  */
-static inline int xebek_recv_end(struct xebek_bounce *io,
+static __always_inline int xebek_recv_end(struct xebek_bounce *io,
 				 struct socket *sock, struct msghdr *msg,
 				 int ret)
 {
@@ -256,23 +261,23 @@ static inline int xebek_recv_end(struct xebek_bounce *io,
 /* With the descriptor already taken out of the table, before the file is
  * released.
  */
-static inline void xebek_close(int fd, struct file *file)
+static __always_inline void xebek_close(int fd, struct file *file)
 {
 	XEBEK_HOOK(__pvbuf_close(fd, file));
 }
 
-static inline void xebek_process_vm(struct task_struct *target, int write,
+static __always_inline void xebek_process_vm(struct task_struct *target, int write,
 				    ssize_t ret)
 {
 	XEBEK_HOOK(__pvbuf_process_vm(target, write, ret));
 }
 
-static inline void xebek_fork(struct task_struct *child)
+static __always_inline void xebek_fork(struct task_struct *child)
 {
 	XEBEK_HOOK(__pvbuf_fork(child));
 }
 
-static inline void xebek_exec(struct linux_binprm *bprm)
+static __always_inline void xebek_exec(struct linux_binprm *bprm)
 {
 	XEBEK_HOOK(__pvbuf_exec(bprm));
 }

@@ -166,9 +166,10 @@ XEBEK_INLINE void xebek_producer_set_headroom(struct xebek_producer *p,
  * every reservation (0 when cons is not one Dom0 could have written). */
 XEBEK_INLINE uint32_t xebek_producer_room(struct xebek_producer *p)
 {
-	uint32_t used = p->resv - XEBEK_READ(p->intf->cons);
+	uint32_t cons = XEBEK_READ(p->intf->cons);
+	uint32_t used = p->resv - cons;
 
-	return used > p->size ? 0u : p->size - used;
+	return used > p->size || p->prod - cons > p->size ? 0u : p->size - used;
 }
 
 /* Counts one dropped record for "reason" (also usable by a hook that gives
@@ -281,10 +282,10 @@ XEBEK_INLINE struct xebek_rec *xebek_p_begin(struct xebek_producer *p,
 	/* Our later stores into freed space must not pass this load. */
 	XEBEK_MB();
 	used = p->resv - cons;
-	if (used > p->size - keep) {
+	if (used > p->size - keep || p->prod - cons > p->size) {
 		/* Into the headroom a bulk record must leave; or cons outside
-		 * [prod - size, prod]: Dom0 wrote garbage, and what might be
-		 * unread is never overwritten. Drop. */
+		 * [resv - size, prod] (past what was published): Dom0 wrote
+		 * garbage, and what might be unread is never overwritten. */
 		xebek_producer_drop(p, XEBEK_LOSS_RING_FULL);
 		return NULL;
 	}
@@ -426,8 +427,9 @@ XEBEK_INLINE void xebek_produce_commit(struct xebek_producer *p,
  * loss record of its own drop, its length unchanged: Dom0 reads a loss
  * record's struct xebek_loss and skips the bytes after it. A reservation
  * too short for that (a payload shorter than struct xebek_loss) keeps its
- * type with a zeroed payload counted in not_captured; callers avoid that
- * case by gathering such short payloads before they reserve.
+ * type with a zeroed payload counted in not_captured (and in drops[]);
+ * callers avoid that case by gathering such short payloads before they
+ * reserve.
  */
 XEBEK_INLINE void xebek_produce_abort(struct xebek_producer *p,
 				      struct xebek_rec *rec,
@@ -458,10 +460,13 @@ XEBEK_INLINE void xebek_produce_abort(struct xebek_producer *p,
 		p->drops[reason]++;
 		XEBEK_WRITE(p->intf->drops[reason], p->drops[reason]);
 	} else {
+		/* The record says itself that none of its bytes are real:
+		 * counted in drops[], no loss record besides. */
 		rec->flags |= XEBEK_RF_TRUNCATED;
 		rec->not_captured += len - hdr;
 		XEBEK_MEMSET(xebek_rec_payload(rec), 0, len - hdr);
-		xebek_producer_drop(p, reason);
+		p->drops[reason]++;
+		XEBEK_WRITE(p->intf->drops[reason], p->drops[reason]);
 	}
 	xebek_produce_commit(p, rec);
 }

@@ -118,6 +118,11 @@ extern "C" {
  * grant table has at most 32768 v1 entries with Xen's default 64 frames)
  * plus the keys fit, 1025 would not. */
 #define XEBEK_RING_ORDER_MAX 9u
+/* A ring announced by its pages' frame numbers (page-refs) rather than
+ * grants: 257 frames below XEBEK_FRAME_LIMIT (x86-64 addresses at most
+ * 2^52 bytes) fit in one xenstore value in any order, 513 might not. */
+#define XEBEK_RING_ORDER_MAX_FRAMES 8u
+#define XEBEK_FRAME_LIMIT    (1ull << 40)
 /* Bytes of data area for an order (order already validated). */
 #define XEBEK_RING_SIZE(order) ((uint32_t)XEBEK_PAGE_SIZE << (order))
 

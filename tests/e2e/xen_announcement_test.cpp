@@ -186,3 +186,20 @@ TEST(XenAnnouncement, FramesHaveOneCanonicalFormWithRunsMerged) {
     EXPECT_EQ(back->frames, a->frames);
   }
 }
+
+TEST(XenAnnouncement, FramesAreVersion2AndAtMostOrder8) {
+  EXPECT_FALSE(parse_xen_announcement("version=1 order=0 page-refs=1,2"));
+  EXPECT_FALSE(parse_xen_announcement("version=2 order=9 page-refs=0,1-512"))
+      << "513 frames may not fit one xenstore value: the guest never announces them";
+  EXPECT_TRUE(parse_xen_announcement("version=2 order=8 page-refs=0,1-256"));
+}
+
+TEST(XenAnnouncement, FramesBeyondAnyMachineAreRefusedSoRunsNeverWrap) {
+  EXPECT_FALSE(parse_xen_announcement("version=2 order=0 page-refs=18446744073709551615,0"));
+  EXPECT_FALSE(parse_xen_announcement("version=2 order=0 page-refs=1099511627776,0"));
+  const auto top = parse_xen_announcement("version=2 order=1 page-refs=1099511627774,1099511627775,0");
+  ASSERT_TRUE(top);
+  const std::string canonical = xebek0::format_xen_announcement(*top);
+  EXPECT_EQ(canonical, "version=2 order=1 page-refs=1099511627774-1099511627775,0");
+  EXPECT_TRUE(parse_xen_announcement(canonical));
+}

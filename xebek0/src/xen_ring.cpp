@@ -81,28 +81,39 @@ void* map_frames(xenforeignmemory_handle* fmem, uint32_t domid, int prot, const 
   return p;
 }
 
+static_assert(sizeof(xen_pfn_t) * 8 > 40, "frames below XEBEK_FRAME_LIMIT fit xen_pfn_t");
+
 class ForeignPages final : public RingPages {
  public:
-  ForeignPages(xenforeignmemory_handle* fmem, uint32_t domid, const std::vector<uint64_t>& frames,
-               const std::string& who)
-      : fmem_(fmem), npages_(frames.size() - 1) {
-    intf_ = static_cast<xebek_ring_intf*>(map_frames(fmem_, domid, PROT_READ | PROT_WRITE,
-                                                     frames.data(), 1, who + ": the interface page"));
+  ForeignPages(uint32_t domid, const std::vector<uint64_t>& frames, const std::string& who)
+      : npages_(frames.size() - 1) {
+    fmem_ = xenforeignmemory_open(nullptr, 0);
+    if (!fmem_) throw TransportError(who + ": cannot open the foreign-memory interface: " + err_text());
     try {
-      data_ = static_cast<uint8_t*>(map_frames(fmem_, domid, PROT_READ, frames.data() + 1, npages_,
-                                               who + ": " + std::to_string(npages_) + " data pages"));
+      if (xenforeignmemory_restrict(fmem_, domid) != 0)
+        throw TransportError(who + ": cannot restrict the foreign-memory handle to it: " + err_text());
+      intf_ = static_cast<xebek_ring_intf*>(map_frames(fmem_, domid, PROT_READ | PROT_WRITE, frames.data(),
+                                                       1, who + ": the interface page"));
+      try {
+        data_ = static_cast<uint8_t*>(map_frames(fmem_, domid, PROT_READ, frames.data() + 1, npages_,
+                                                 who + ": " + std::to_string(npages_) + " data pages"));
+      } catch (...) {
+        xenforeignmemory_unmap(fmem_, intf_, 1);
+        throw;
+      }
     } catch (...) {
-      xenforeignmemory_unmap(fmem_, intf_, 1);
+      xenforeignmemory_close(fmem_);
       throw;
     }
   }
   ~ForeignPages() override {
     xenforeignmemory_unmap(fmem_, data_, npages_);
     xenforeignmemory_unmap(fmem_, intf_, 1);
+    xenforeignmemory_close(fmem_);
   }
 
  private:
-  xenforeignmemory_handle* fmem_;
+  xenforeignmemory_handle* fmem_ = nullptr;
   size_t npages_;
 };
 
@@ -228,16 +239,16 @@ class XenRing final : public MappedRing {
 
 }  // namespace
 
-std::unique_ptr<MappedRing> map_xen_ring(const DomainInfo& dom, const XenHandles& h,
+std::unique_ptr<MappedRing> map_xen_ring(const DomainInfo& dom, xengntdev_handle* gnt,
                                          const XenAnnouncement& a) {
   const std::string who = "domain " + std::to_string(dom.id) + " (" + dom.name + ")";
   std::unique_ptr<RingPages> pages;
   std::unique_ptr<Doorbell> bell;
   if (!a.frames.empty()) {
-    pages = std::make_unique<ForeignPages>(h.fmem, dom.id, a.frames, who);
+    pages = std::make_unique<ForeignPages>(dom.id, a.frames, who);
     bell = std::make_unique<PollTimer>(who);
   } else {
-    pages = std::make_unique<GrantedPages>(h.gnt, dom.id, a.refs, who);
+    pages = std::make_unique<GrantedPages>(gnt, dom.id, a.refs, who);
     bell = std::make_unique<EventChannel>(dom.id, a.port, who);
   }
   return std::make_unique<XenRing>(dom, a, std::move(pages), std::move(bell));

@@ -16,22 +16,18 @@
 #include <memory>
 
 struct xengntdev_handle;
-struct xenforeignmemory_handle;
 
 namespace xebek0 {
-
-// The Xen libraries' handles a ring is mapped through, owned by the
-// transport (opened once).
-struct XenHandles {
-  xengntdev_handle* gnt = nullptr;
-  xenforeignmemory_handle* fmem = nullptr;
-};
 
 // How often a ring without an event channel is looked at.
 constexpr int kPollIntervalMs = 10;
 
-// Throws TransportError naming the domain and what failed.
-std::unique_ptr<MappedRing> map_xen_ring(const DomainInfo& dom, const XenHandles& h,
+// Maps the ring "a" announces: by its frames, through a foreign-memory
+// handle of its own restricted to the domain (a flaw in what parses the
+// guest's records can then reach no other domain's memory through it), or
+// by its grants through "gnt". Throws TransportError naming the domain and
+// what failed.
+std::unique_ptr<MappedRing> map_xen_ring(const DomainInfo& dom, xengntdev_handle* gnt,
                                          const XenAnnouncement& a);
 
 }  // namespace xebek0

@@ -15,7 +15,6 @@
 #include <memory>
 
 extern "C" {
-#include <xenforeignmemory.h>
 #include <xengnttab.h>
 #include <xenstore.h>
 #include <xen/io/xs_wire.h>
@@ -119,6 +118,9 @@ bool parse_frames(std::string_view val, std::vector<uint64_t>& frames) {
     last = first;
     if (dash != std::string_view::npos && (!parse_u64(item.substr(dash + 1), last) || last <= first))
       return false;
+    // No machine has frames beyond it (and the canonical form's runs
+    // never wrap).
+    if (last >= XEBEK_FRAME_LIMIT) return false;
     if (last - first >= kMaxPages - frames.size()) return false;
     for (uint64_t f = first;; ++f) {
       frames.push_back(f);
@@ -178,6 +180,9 @@ std::optional<XenAnnouncement> parse_xen_announcement(const std::string& v) {
   if (!have_version || !have_order || (have_refs ? !have_port : !have_frames || have_port))
     return std::nullopt;
   if (a.version != XEBEK_RING_VERSION && a.version != XEBEK_RING_VERSION_1) return std::nullopt;
+  // Frames came with version 2, and with the order their list fits.
+  if (have_frames && (a.version != XEBEK_RING_VERSION || a.order > XEBEK_RING_ORDER_MAX_FRAMES))
+    return std::nullopt;
   const size_t pages = have_refs ? a.refs.size() : a.frames.size();
   if (pages != 1u + (1u << a.order)) return std::nullopt;
   // A valid guest names every page once.
@@ -192,7 +197,7 @@ namespace {
 std::string format_frames(const std::vector<uint64_t>& frames) {
   std::string s;
   for (size_t i = 0, j = 0; i < frames.size(); i = j) {
-    for (j = i + 1; j < frames.size() && frames[j] == frames[i] + (j - i); j++) {
+    for (j = i + 1; j < frames.size() && frames[j - 1] < frames[j] && frames[j] - frames[j - 1] == 1; j++) {
     }
     if (i) s += ',';
     s += std::to_string(frames[i]);
@@ -226,13 +231,7 @@ XenTransport::XenTransport(std::string xs_path) : xs_path_(std::move(xs_path)) {
     xs_close(xs_);
     throw TransportError("cannot open the grant-table device: " + err_text());
   }
-  fmem_ = xenforeignmemory_open(nullptr, 0);
-  if (!fmem_) {
-    std::string e = err_text();
-    xengnttab_close(gnt_);
-    xs_close(xs_);
-    throw TransportError("cannot open the foreign-memory interface: " + e);
-  }
+
   // The handshake directory belongs to Dom0 and nobody else may read it.
   struct xs_permissions none = {0, XS_PERM_NONE};
   if (!xs_write(xs_, XBT_NULL, xs_path_.c_str(), "", 0) ||
@@ -253,7 +252,6 @@ XenTransport::XenTransport(std::string xs_path) : xs_path_(std::move(xs_path)) {
 XenTransport::~XenTransport() { close_handles(); }
 
 void XenTransport::close_handles() {
-  xenforeignmemory_close(fmem_);
   xengnttab_close(gnt_);
   xs_close(xs_);
 }
@@ -444,7 +442,7 @@ std::unique_ptr<MappedRing> XenTransport::map(const DomainInfo& dom) {
   // canonical text), not the node again, which may have changed since.
   auto a = parse_xen_announcement(dom.generation);
   if (!a) throw TransportError("domain " + std::to_string(dom.id) + ": malformed ring announcement");
-  return map_xen_ring(dom, XenHandles{gnt_, fmem_}, *a);
+  return map_xen_ring(dom, gnt_, *a);
 }
 
 std::optional<std::string> XenTransport::domain_ip(const DomainInfo& dom) {

@@ -38,7 +38,6 @@
 
 struct xs_handle;
 struct xengntdev_handle;
-struct xenforeignmemory_handle;
 
 namespace xebek0 {
 
@@ -67,7 +66,7 @@ std::string format_xen_announcement(const XenAnnouncement& a);
 
 class XenTransport final : public Transport {
  public:
-  // Opens the xenstore, foreign-memory and grant-table interfaces and
+  // Opens the xenstore and grant-table interfaces and
   // watches domains and the handshake directory. Throws TransportError.
   explicit XenTransport(std::string xs_path = "/xebek");
   ~XenTransport() override;
@@ -111,7 +110,6 @@ class XenTransport final : public Transport {
   std::string xs_path_;
   xs_handle* xs_ = nullptr;
   xengntdev_handle* gnt_ = nullptr;
-  xenforeignmemory_handle* fmem_ = nullptr;
   std::set<uint32_t> prepared_;
   std::map<uint32_t, Handshake> handshakes_;
 };

@@ -63,7 +63,7 @@
 DEFINE_STATIC_KEY_FALSE(pvbuf_active_key);
 u32 pvbuf_ctl;
 
-static DEFINE_SPINLOCK(pvbuf_lock);	/* serialises the producer */
+static DEFINE_RAW_SPINLOCK(pvbuf_lock);	/* serialises the producer */
 static struct xebek_producer pvbuf_prod;
 static void *pvbuf_intf;
 static void *pvbuf_data;
@@ -92,7 +92,7 @@ static int __init pvbuf_order_param(char *s)
 {
 	unsigned int v;
 
-	if (kstrtouint(s, 10, &v) || v > XEBEK_RING_ORDER_MAX)
+	if (kstrtouint(s, 10, &v) || v > XEBEK_RING_ORDER_MAX_FRAMES)
 		return -EINVAL;
 	pvbuf_order = v;
 	return 0;
@@ -146,7 +146,7 @@ struct xebek_rec *pvbuf_begin_from(const struct xebek_rec *tmpl,
 	unsigned long flags;
 
 	preempt_disable();
-	spin_lock_irqsave(&pvbuf_lock, flags);
+	raw_spin_lock_irqsave(&pvbuf_lock, flags);
 	if (likely(pvbuf_intf))
 		rec = xebek_produce_begin_from(&pvbuf_prod, tmpl, payload_len,
 					       pvbuf_bulk(tmpl, payload_len));
@@ -154,7 +154,7 @@ struct xebek_rec *pvbuf_begin_from(const struct xebek_rec *tmpl,
 		rec->xen_time_ns = max(pvbuf_xen_time(), pvbuf_last_xen_time);
 		pvbuf_last_xen_time = rec->xen_time_ns;
 	}
-	spin_unlock_irqrestore(&pvbuf_lock, flags);
+	raw_spin_unlock_irqrestore(&pvbuf_lock, flags);
 	if (!rec) {
 		preempt_enable();
 		return NULL;
@@ -170,9 +170,9 @@ void pvbuf_commit(struct xebek_rec *rec)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&pvbuf_lock, flags);
+	raw_spin_lock_irqsave(&pvbuf_lock, flags);
 	xebek_produce_commit(&pvbuf_prod, rec);
-	spin_unlock_irqrestore(&pvbuf_lock, flags);
+	raw_spin_unlock_irqrestore(&pvbuf_lock, flags);
 	preempt_enable();
 }
 
@@ -180,9 +180,9 @@ void pvbuf_abort(struct xebek_rec *rec, unsigned int reason)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&pvbuf_lock, flags);
+	raw_spin_lock_irqsave(&pvbuf_lock, flags);
 	xebek_produce_abort(&pvbuf_prod, rec, reason);
-	spin_unlock_irqrestore(&pvbuf_lock, flags);
+	raw_spin_unlock_irqrestore(&pvbuf_lock, flags);
 	preempt_enable();
 }
 
@@ -209,14 +209,14 @@ bool pvbuf_wait_room(u32 payload_len, bool bulk)
 	bool first = true;
 
 	for (;;) {
-		spin_lock_irqsave(&pvbuf_lock, flags);
+		raw_spin_lock_irqsave(&pvbuf_lock, flags);
 		if (!pvbuf_intf) {
-			spin_unlock_irqrestore(&pvbuf_lock, flags);
+			raw_spin_unlock_irqrestore(&pvbuf_lock, flags);
 			return false;
 		}
 		room = xebek_producer_room(&pvbuf_prod);
 		cons = READ_ONCE(pvbuf_prod.intf->cons);
-		spin_unlock_irqrestore(&pvbuf_lock, flags);
+		raw_spin_unlock_irqrestore(&pvbuf_lock, flags);
 		if (room >= need)
 			return true;
 		/* a Dom0 that stopped draining costs one wait, not one per call */
@@ -240,10 +240,10 @@ void pvbuf_drop(unsigned int reason)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&pvbuf_lock, flags);
+	raw_spin_lock_irqsave(&pvbuf_lock, flags);
 	if (pvbuf_intf)
 		xebek_producer_drop(&pvbuf_prod, reason);
-	spin_unlock_irqrestore(&pvbuf_lock, flags);
+	raw_spin_unlock_irqrestore(&pvbuf_lock, flags);
 }
 
 /* Applies the control word: in sleepable context, as static keys need. */
@@ -252,9 +252,9 @@ static void pvbuf_control_apply(void)
 	unsigned long flags;
 	u32 ctl;
 
-	spin_lock_irqsave(&pvbuf_lock, flags);
+	raw_spin_lock_irqsave(&pvbuf_lock, flags);
 	ctl = xebek_producer_apply_control(&pvbuf_prod);
-	spin_unlock_irqrestore(&pvbuf_lock, flags);
+	raw_spin_unlock_irqrestore(&pvbuf_lock, flags);
 
 	if (ctl == READ_ONCE(pvbuf_ctl) &&
 	    static_key_enabled(&pvbuf_active_key) ==
@@ -347,7 +347,7 @@ static void pvbuf_announce_fn(struct work_struct *work)
 	n += scnprintf(val + n, len - n, "%ss=", "page-ref");
 	n += pvbuf_put_frames(val + n, len - n);
 	if (n >= XENSTORE_PAYLOAD_MAX) {
-		/* Only a 2 MiB ring of scattered frames can get here. */
+		/* Cannot happen: 257 frames below 2^40 fit, in any order. */
 		pvbuf_dbg("announcement too long for xenstore\n");
 		kfree_sensitive(val);
 		return;
@@ -373,10 +373,10 @@ static void pvbuf_resume_fn(struct work_struct *work)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&pvbuf_lock, flags);
+	raw_spin_lock_irqsave(&pvbuf_lock, flags);
 	/* a new domain maps it: a new instance, the sequence carries on */
 	xebek_producer_set_instance(&pvbuf_prod, get_random_u64());
-	spin_unlock_irqrestore(&pvbuf_lock, flags);
+	raw_spin_unlock_irqrestore(&pvbuf_lock, flags);
 	pvbuf_retry = HZ;
 	mod_delayed_work(system_wq, &pvbuf_announce_work, 0);
 }

@@ -140,7 +140,10 @@ TEST(XenAnnouncement, AcceptsFramesAndRunsOfFrames) {
 TEST(XenAnnouncement, FramesOfTheDefaultRingFitXenstoreWithoutAnyRun) {
   // 257 scattered frames of a machine of up to 2^40 pages: no run to help.
   std::string f;
-  for (unsigned i = 0; i < 257; i++) f += (i ? "," : "") + std::to_string(1099511627775ull - 2 * i);
+  for (unsigned i = 0; i < 257; i++) {
+    if (i) f += ',';
+    f += std::to_string(1099511627775ull - 2 * i);
+  }
   const std::string v = "version=2 order=8 magic=4294967295 page-refs=" + f;
   ASSERT_LE(v.size(), 4096u);
   const auto a = parse_xen_announcement(v);

@@ -183,10 +183,17 @@ def check_timing(x, s, profile):
         rx, rs = ratios(x, a, b), ratios(s, a, b)
         lo, hi = min(rs), max(rs)
         v = statistics.median(rx)
+        # The NoSEBrEaK test looks for 1-byte reads made slower: a capture
+        # only ever adds to their cost, so the tell is a ratio above the
+        # twin's spread. One below it is the emulator's round-to-round
+        # noise (seen: 0.944 against [0.964, 1.872] under TCG), shown but
+        # not a verdict.
         inside = lo <= v <= hi
-        rows.append((f"{a}/{b}", f"{v:.3f}", f"[{lo:.3f}, {hi:.3f}]", "inside" if inside else "OUTSIDE"))
-        if not inside and a == "read1_zero":
-            out.append(f"{a}/{b} is {v:.3f} on {x.kernel}, outside the stock twin's spread "
+        above = v > hi
+        mark = "inside" if inside else ("ABOVE" if above else "below")
+        rows.append((f"{a}/{b}", f"{v:.3f}", f"[{lo:.3f}, {hi:.3f}]", mark))
+        if above and a == "read1_zero":
+            out.append(f"{a}/{b} is {v:.3f} on {x.kernel}, above the stock twin's spread "
                        f"[{lo:.3f}, {hi:.3f}] over {len(rs)} rounds")
     table(rows, ("ratio", f"{x.kernel} median", f"{s.kernel} spread", ""))
     need(not out, "; ".join(out))

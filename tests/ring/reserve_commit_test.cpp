@@ -4,6 +4,7 @@
 // up behind later ones leaves a loss record in its place; and threads on
 // every core writing concurrently lose, duplicate, reorder or corrupt
 // nothing.
+#include "drain.hpp"
 #include "heap_ring.hpp"
 
 #include "xebek0/consumer.hpp"
@@ -19,6 +20,7 @@
 
 using xebek0::Consumer;
 using xebek0::Record;
+using xebek_test::drain;
 using xebek_test::HeapRing;
 
 namespace {
@@ -31,18 +33,6 @@ xebek_rec* reserve(HeapRing& r, uint32_t n, char fill) {
   return h;
 }
 
-std::vector<Record> poll_all(Consumer& c, std::vector<std::string>* payloads = nullptr) {
-  std::vector<Record> out;
-  for (auto b = c.poll(); !b.empty(); b = c.poll()) {
-    for (const auto& rec : b) {
-      out.push_back(rec);
-      if (payloads) payloads->emplace_back(rec.payload.begin(), rec.payload.end());
-    }
-    c.commit();
-  }
-  return out;
-}
-
 TEST(ReserveCommit, ALaterCommitWaitsForTheEarlierReservation) {
   HeapRing r(1);
   Consumer c(r);
@@ -51,11 +41,11 @@ TEST(ReserveCommit, ALaterCommitWaitsForTheEarlierReservation) {
   ASSERT_TRUE(a && b);
   xebek_produce_commit(&r.prod, b);
   EXPECT_EQ(0u, r.intf()->prod) << "b is complete, but a before it is not";
-  EXPECT_TRUE(poll_all(c).empty());
+  EXPECT_TRUE(drain(c).empty());
   xebek_produce_commit(&r.prod, a);
   EXPECT_EQ(XEBEK_REC_ALIGNED(kHdr + 100) + XEBEK_REC_ALIGNED(kHdr + 50), r.intf()->prod);
   std::vector<std::string> pl;
-  const auto recs = poll_all(c, &pl);
+  const auto recs = drain(c, &pl);
   ASSERT_EQ(2u, recs.size());
   EXPECT_EQ(0u, recs[0].hdr.seq);
   EXPECT_EQ(std::string(100, 'a'), pl[0]);
@@ -73,9 +63,9 @@ TEST(ReserveCommit, CommitPublishesOnlyUpToTheFirstBusyRecord) {
   ASSERT_TRUE(a && b && d);
   xebek_produce_commit(&r.prod, a);
   xebek_produce_commit(&r.prod, d);
-  ASSERT_EQ(1u, poll_all(c).size()) << "a only: b is still being copied";
+  ASSERT_EQ(1u, drain(c).size()) << "a only: b is still being copied";
   xebek_produce_commit(&r.prod, b);
-  const auto recs = poll_all(c);
+  const auto recs = drain(c);
   ASSERT_EQ(2u, recs.size());
   EXPECT_EQ(1u, recs[0].hdr.seq);
   EXPECT_EQ(2u, recs[1].hdr.seq);
@@ -91,7 +81,7 @@ TEST(ReserveCommit, AGivenUpReservationBehindOthersBecomesItsLossRecord) {
   xebek_produce_abort(&r.prod, a, XEBEK_LOSS_FAULT);
   xebek_produce_commit(&r.prod, b);
   std::vector<std::string> pl;
-  const auto recs = poll_all(c, &pl);
+  const auto recs = drain(c, &pl);
   ASSERT_EQ(2u, recs.size());
   EXPECT_EQ(XEBEK_REC_LOSS, recs[0].hdr.type);
   EXPECT_EQ(kHdr + 300, recs[0].hdr.len) << "it keeps its room, so b stays where it was framed";
@@ -105,7 +95,7 @@ TEST(ReserveCommit, AGivenUpReservationBehindOthersBecomesItsLossRecord) {
   xebek_rec* e = reserve(r, 1, 'e');
   ASSERT_TRUE(e);
   xebek_produce_commit(&r.prod, e);
-  const auto more = poll_all(c);
+  const auto more = drain(c);
   ASSERT_EQ(1u, more.size());
   EXPECT_EQ(XEBEK_REC_READ, more[0].hdr.type);
   EXPECT_EQ(0u, c.stats().protocol_errors);
@@ -120,7 +110,7 @@ TEST(ReserveCommit, AShortReservationGivenUpBehindOthersCarriesNoBytes) {
   xebek_produce_abort(&r.prod, a, XEBEK_LOSS_FAULT);
   xebek_produce_commit(&r.prod, b);
   std::vector<std::string> pl;
-  auto recs = poll_all(c, &pl);
+  auto recs = drain(c, &pl);
   ASSERT_EQ(2u, recs.size());
   EXPECT_TRUE(recs[0].hdr.flags & XEBEK_RF_TRUNCATED);
   EXPECT_EQ(4u, recs[0].hdr.not_captured);
@@ -130,7 +120,7 @@ TEST(ReserveCommit, AShortReservationGivenUpBehindOthersCarriesNoBytes) {
   xebek_rec* d = reserve(r, 1, 'd');
   ASSERT_TRUE(d);
   xebek_produce_commit(&r.prod, d);
-  recs = poll_all(c);
+  recs = drain(c);
   ASSERT_EQ(1u, recs.size());
   EXPECT_EQ(XEBEK_REC_READ, recs[0].hdr.type);
   EXPECT_EQ(0u, c.stats().protocol_errors);
@@ -143,7 +133,7 @@ TEST(ReserveCommit, TakingBackTheLatestReservationStillPublishesTheLossesInFront
   xebek_rec* a = reserve(r, 30, 'a');  // preceded by the loss record
   ASSERT_TRUE(a);
   xebek_produce_abort(&r.prod, a, XEBEK_LOSS_FAULT);
-  const auto recs = poll_all(c);
+  const auto recs = drain(c);
   ASSERT_EQ(1u, recs.size());
   EXPECT_EQ(XEBEK_REC_LOSS, recs[0].hdr.type);
   EXPECT_EQ(XEBEK_LOSS_RING_FULL, recs[0].loss.reason);
@@ -152,7 +142,7 @@ TEST(ReserveCommit, TakingBackTheLatestReservationStillPublishesTheLossesInFront
   ASSERT_TRUE(b);
   EXPECT_EQ(2u, b->seq) << "a loss record (seq 1) for the fault, then b";
   xebek_produce_commit(&r.prod, b);
-  const auto more = poll_all(c);
+  const auto more = drain(c);
   ASSERT_EQ(2u, more.size());
   EXPECT_EQ(XEBEK_LOSS_FAULT, more[0].loss.reason);
   EXPECT_EQ(0u, c.stats().protocol_errors);
@@ -164,7 +154,7 @@ TEST(ReserveCommit, GivingUpInAnyOrderKeepsSeqAndFraming) {
   HeapRing r(0);
   Consumer c(r);
   for (int i = 0; i < 3; ++i) xebek_produce_commit(&r.prod, reserve(r, 1000, 'p'));
-  ASSERT_EQ(3u, poll_all(c).size());
+  ASSERT_EQ(3u, drain(c).size());
   xebek_rec* a = reserve(r, 100, 'a');
   xebek_rec* b = reserve(r, 900, 'b');  // does not fit before the end: a pad, then b at 0
   xebek_rec* d = reserve(r, 200, 'd');
@@ -175,7 +165,7 @@ TEST(ReserveCommit, GivingUpInAnyOrderKeepsSeqAndFraming) {
   xebek_rec* e = reserve(r, 10, 'e');
   ASSERT_TRUE(e);
   xebek_produce_commit(&r.prod, e);
-  const auto recs = poll_all(c);
+  const auto recs = drain(c);
   std::vector<unsigned> types;
   uint64_t lost = 0;
   for (const auto& rec : recs) {

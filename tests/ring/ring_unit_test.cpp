@@ -1,6 +1,7 @@
 // Ring unit tests: the C producer against the xebek0 Consumer in one
 // process. Wrap, padding, full ring, loss records, notify suppression,
 // control word, commit/resume semantics.
+#include "drain.hpp"
 #include "heap_ring.hpp"
 
 #include "xebek0/consumer.hpp"
@@ -14,6 +15,7 @@
 using xebek0::Consumer;
 using xebek0::ConsumerOptions;
 using xebek0::Record;
+using xebek_test::drain;
 using xebek_test::HeapRing;
 using xebek_test::make_rec;
 
@@ -24,21 +26,6 @@ constexpr uint32_t kHdr = sizeof(xebek_rec);
 bool put(HeapRing& r, unsigned type, const std::string& payload, uint32_t pid = 100) {
   xebek_rec t = make_rec(type, pid);
   return xebek_produce(&r.prod, &t, payload.data(), static_cast<uint32_t>(payload.size())) == 0;
-}
-
-// Drains everything (in batches), committing after each batch.
-std::vector<Record> drain(Consumer& c, std::vector<std::string>* payloads = nullptr) {
-  std::vector<Record> out;
-  for (;;) {
-    auto b = c.poll();
-    if (b.empty()) break;
-    for (const auto& r : b) {
-      out.push_back(r);
-      if (payloads) payloads->emplace_back(r.payload.begin(), r.payload.end());
-    }
-    c.commit();
-  }
-  return out;
 }
 
 TEST(Ring, RecordRoundTripKeepsEveryField) {

@@ -4,6 +4,8 @@ kit does each action under the name "kit-<action>" and with its own
 marker in the data (see the kit's source); these checks rebuild the
 marker and look for exactly those bytes, addresses and fields in the
 native log (and, where Sebek has a record for it, in the Sebek stream)."""
+import json
+import os
 import re
 import socket
 import struct
@@ -333,7 +335,38 @@ def check_smp(res):
     for cpu, ns in sorted(seen.items()):
         need(ns == list(range(SMP_WRITES)), f"CPU {cpu}'s writes arrived as {len(ns)} records, "
              f"{len(set(ns))} distinct, {'in' if ns == sorted(ns) else 'out of'} order, "
-             f"not each of the {SMP_WRITES} once in order")
+             f"not each of the {SMP_WRITES} once in order; " + smp_gap_report(res, writes, cpu))
+
+
+def smp_gap_report(res, writes, cpu):
+    """Where CPU "cpu"'s missing writes would have been: the seqs around
+    them, whether the native log lacks any seq there (xebekd lost a record
+    the ring held) or none (the honeypot never queued one), and the losses
+    reported."""
+    ev = res.native()
+    have = {int(e["seq"]) for e in ev if "seq" in e}
+    mine = [(seq, int(re.match(rb"KIT-SMP-\d+-(\d{5})-", d).group(1)))
+            for seq, d in writes if d.startswith(f"KIT-SMP-{cpu}-".encode())]
+    got = {n for _, n in mine}
+    parts = []
+    for n in [n for n in range(SMP_WRITES) if n not in got][:5]:
+        before = max((s for s, m in mine if m < n), default=None)
+        after = min((s for s, m in mine if m > n), default=None)
+        lo, hi = before if before is not None else min(have), after if after is not None else max(have)
+        absent = [s for s in range(lo + 1, hi) if s not in have]
+        parts.append(f"write {n} missing between seq {before} and {after}, "
+                     f"native log lacks {len(absent)} seq there{(' ' + str(absent[:5])) if absent else ''}")
+    losses = [f"seq {e['seq']}: {e.get('lost', '?')} lost ({e.get('reason', '?')})"
+              for e in ev if e["type"] == "loss"]
+    parts.append(f"loss events: {losses[:5] if losses else 'none'}")
+    status = os.path.join(res.root, "results", "status.json")
+    if os.path.isfile(status):
+        with open(status) as f:
+            doms = json.load(f).get("domains", [])
+        parts.append("xebekd counted " + "; ".join(
+            f"lost {d.get('lost')}, protocol_errors {d.get('protocol_errors')}, "
+            f"errors {d.get('errors')}, skipped_replayed {d.get('skipped_replayed')}" for d in doms))
+    return "; ".join(parts)
 
 
 def check_all(res):

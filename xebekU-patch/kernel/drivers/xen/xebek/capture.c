@@ -318,9 +318,9 @@ static void pvbuf_put_one(struct xebek_rec *tmpl, size_t n, pvbuf_copy_fn copy,
 /*
  * Queues a record of "total" payload bytes plus "missed" bytes the caller
  * could not gather: one record if it fits, else pieces; beyond the cap
- * the rest is counted in not_captured. Pieces wait for room while Dom0
- * drains the ring (a large payload is larger than the ring), except where
- * the caller must not sleep ("atomic").
+ * the rest is counted in not_captured. Pieces and bulk records wait for
+ * room while Dom0 drains the ring (a large payload is larger than the
+ * ring), except where the caller must not sleep ("atomic").
  */
 static void __pvbuf_emit(struct xebek_rec *tmpl, size_t total, size_t missed,
 			 pvbuf_copy_fn copy, const void *src, bool atomic)
@@ -336,6 +336,12 @@ static void __pvbuf_emit(struct xebek_rec *tmpl, size_t total, size_t missed,
 		tmpl->not_captured = missed;
 	}
 	if (take <= max) {
+		/* A file's or a socket's payload waits for Dom0 to drain, as
+		 * pieces do, rather than be lost to a ring that the bulk
+		 * before it filled down to its headroom.
+		 */
+		if (wait && pvbuf_bulk(tmpl, take))
+			pvbuf_wait_room(take, true);
 		pvbuf_put_one(tmpl, take, copy, src, 0);
 		return;
 	}

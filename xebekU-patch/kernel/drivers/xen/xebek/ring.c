@@ -197,17 +197,35 @@ void pvbuf_abort(struct xebek_rec *rec, unsigned int reason)
 static u32 pvbuf_stalled_cons;
 static bool pvbuf_stalled;
 
+/*
+ * Free bytes as of now, read without the lock: a hint that errs either
+ * way by what other vCPUs reserve or Dom0 consumes meanwhile, which the
+ * reservation itself then decides on.
+ */
+static u32 pvbuf_room_hint(void)
+{
+	u32 used = READ_ONCE(pvbuf_prod.resv) - READ_ONCE(pvbuf_prod.intf->cons);
+
+	return used > pvbuf_prod.size ? 0 : pvbuf_prod.size - used;
+}
+
 bool pvbuf_wait_room(u32 payload_len, bool bulk)
 {
-	/* the record, a pad in front of it at worst, and pending losses */
-	u32 need = 2 * XEBEK_REC_ALIGNED(sizeof(struct xebek_rec) + payload_len) +
-		   XEBEK_LOSS_NR * XEBEK_REC_ALIGNED(sizeof(struct xebek_rec) +
-						     sizeof(struct xebek_loss)) +
-		   (bulk ? pvbuf_prod.headroom : 0);
+	/* the record, a pad in front of it at worst, and pending losses;
+	 * never more than an empty ring has
+	 */
+	u32 need = min(2 * XEBEK_REC_ALIGNED(sizeof(struct xebek_rec) + payload_len) +
+		       XEBEK_LOSS_NR * XEBEK_REC_ALIGNED(sizeof(struct xebek_rec) +
+							 sizeof(struct xebek_loss)) +
+		       (bulk ? pvbuf_prod.headroom : 0),
+		       pvbuf_prod.size);
 	unsigned long idle_until = 0, flags;
 	u32 room, cons, last = 0;
 	bool first = true;
 
+	/* the common case, a ring with room, takes no lock */
+	if (likely(pvbuf_intf) && pvbuf_room_hint() >= need)
+		return true;
 	for (;;) {
 		raw_spin_lock_irqsave(&pvbuf_lock, flags);
 		if (!pvbuf_intf) {

@@ -41,8 +41,8 @@ void pvbuf_abort(struct xebek_rec *rec, unsigned int reason);
 /*
  * Sleeps until a record of "payload_len" bytes fits in the ring (above the
  * headroom if "bulk"), while Dom0 keeps consuming; false once it has
- * stopped (or the ring is gone). For the pieces of a large payload, where
- * the caller may sleep.
+ * stopped (or the ring is gone). For the pieces of a large payload and
+ * for bulk records, where the caller may sleep.
  */
 bool pvbuf_wait_room(u32 payload_len, bool bulk);
 /* Counts a record given up before it was reserved. */

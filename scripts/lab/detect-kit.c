@@ -36,6 +36,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "lab-clock.h"
 #include <xenctrl.h> /* domid_t, for the Xen device headers */
 #include <xen/sys/evtchn.h>
 #include <xen/sys/gntalloc.h>
@@ -364,21 +366,6 @@ static int cmd_xen(void)
 }
 
 /* ------------------------------------------------------------ timing */
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 struct probe_ctx {
 	int zero, pty_m, pty_s, pipe[2], listener;
 	struct sockaddr_in addr;

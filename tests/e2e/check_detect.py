@@ -6,8 +6,9 @@ CHECK is one of
     controls  every detector saw what it looks through, on both kernels,
               and capture still worked after the probes on Xebek's
     verdicts  every DETECT line reads the same on both kernels
-    timing    the 1-byte/2-byte read ratio of Xebek's kernel lies inside
-              the stock twin's own run-to-run spread
+    timing    the 1-byte/2-byte read ratio and the ratio of pings with and
+              without a dd running, of Xebek's kernel, are not above the
+              stock twin's own run-to-run spread
 Each prints the side-by-side table. Exit 0 if the check holds, 1 with the
 reason otherwise, 2 if results are missing (never a skip).
 """
@@ -43,6 +44,12 @@ CONTROLS = {
     "xen.first-free-gref": (lambda v: int(v) > 0, "a grant reference allocated"),
     "xenstore.absent-path": (lambda v: "write=ok" in v and "rm=ok" in v,
                              "a path in the guest's own data/ written and deleted"),
+    "net.pings-answered": (lambda v: int(v) >= 100, ">= 100 pings answered by the peer"),
+    "net.tx-seen": (lambda v: int(v) >= 100, ">= 100 sent frames seen by the honeypot's sniffer"),
+    "net.sniffer-drops": (lambda v: int(v) == 0, "0 (the sniffer saw every frame)"),
+    "net.bridge.echo-requests": (lambda v: int(v) >= 100, ">= 100 of the pings seen on Dom0's bridge"),
+    "net.planted-udp-sent": (lambda v: int(v) == 10, "10 UDP datagrams sent to the peer"),
+    "net.bridge.planted-udp": (lambda v: int(v) == 10, "those 10 seen on Dom0's bridge (it sees UDP)"),
 }
 
 
@@ -92,15 +99,19 @@ class Run:
             if os.path.isfile(os.path.join(root, "honeypot-kernel")) else "?"
         con = self.res.console(1)
         self.console = con
-        self.detect, self.control, self.timing = {}, {}, []
-        for line in con.splitlines():
+        self.detect, self.control, self.timing, self.net_timing = {}, {}, [], []
+        # Dom0's sniffer on the bridge writes lines of the same form.
+        bridge = os.path.join(root, "results", "bridge.txt")
+        lines = con.splitlines() + (open(bridge).read().splitlines() if os.path.isfile(bridge) else [])
+        for line in lines:
             line = line.rstrip("\r")
             m = re.match(r"(DETECT|CONTROL) (\S+) ?(.*)$", line)
             if m:
                 {"DETECT": self.detect, "CONTROL": self.control}[m.group(1)][m.group(2)] = m.group(3)
-            m = re.match(r"TIMING round=\d+ (.*)$", line)
+            m = re.match(r"TIMING(-NET)? round=\d+ (.*)$", line)
             if m:
-                self.timing.append({k: int(v) for k, v in re.findall(r"(\w+)=(\d+)(?=\s|$)", m.group(1))})
+                (self.net_timing if m.group(1) else self.timing).append(
+                    {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)(?=\s|$)", m.group(2))})
 
     def ran(self):
         need(self.res.check("scenario") == "done", f"{self.kernel}: the scenario did not finish")
@@ -168,31 +179,37 @@ def medians(run):
     return {k: statistics.median(r[k] for r in run.timing) for k in run.timing[0]}
 
 
-def ratios(run, a, b):
-    return [r[a] / r[b] for r in run.timing]
+def ratios(rounds, a, b):
+    return [r[a] / r[b] for r in rounds if r[b]]
 
 
 def check_timing(x, s, profile):
     mx, ms = medians(x), medians(s)
     rows = [(k, f"{mx[k]:.0f}", f"{ms[k]:.0f}", f"{mx[k] / ms[k]:.2f}x") for k in mx]
     table(rows, ("probe (median ns)", x.kernel, s.kernel, "ratio"))
-    # Ratios an intruder takes on one machine, with nothing to compare with.
-    pairs = (("read1_zero", "read2_zero"), ("read1_pty", "read1_pipe"), ("open", "stat"))
+    # Ratios an intruder takes on one machine, with nothing to compare
+    # with; those that are NoSEBrEaK's tests are verdicts: 1-byte reads
+    # against 2-byte reads, and pings to a host on the LAN with a dd of
+    # 1-byte reads running against pings without.
+    pairs = (("read1_zero", "read2_zero", "timing", True), ("read1_pty", "read1_pipe", "timing", False),
+             ("open", "stat", "timing", False), ("ping_dd", "ping_idle", "net_timing", True))
     rows, out = [], []
-    for a, b in pairs:
-        rx, rs = ratios(x, a, b), ratios(s, a, b)
+    for a, b, series, verdict in pairs:
+        rx, rs = ratios(getattr(x, series), a, b), ratios(getattr(s, series), a, b)
+        need(len(rx) >= 3 and len(rs) >= 3, f"{a}/{b}: {len(rx)} rounds on {x.kernel}, {len(rs)} on "
+             f"{s.kernel}, need at least 3 each")
         lo, hi = min(rs), max(rs)
         v = statistics.median(rx)
-        # The NoSEBrEaK test looks for 1-byte reads made slower: a capture
-        # only ever adds to their cost, so the tell is a ratio above the
-        # twin's spread. One below it is the emulator's round-to-round
+        # The NoSEBrEaK tests look for 1-byte reads, or the pings beside
+        # them, made slower: a capture only ever adds to their cost, so
+        # the tell is a ratio above the twin's spread. One below it is the emulator's round-to-round
         # noise (seen: 0.944 against [0.964, 1.872] under TCG), shown but
         # not a verdict.
         inside = lo <= v <= hi
         above = v > hi
         mark = "inside" if inside else ("ABOVE" if above else "below")
         rows.append((f"{a}/{b}", f"{v:.3f}", f"[{lo:.3f}, {hi:.3f}]", mark))
-        if above and a == "read1_zero":
+        if above and verdict:
             out.append(f"{a}/{b} is {v:.3f} on {x.kernel}, above the stock twin's spread "
                        f"[{lo:.3f}, {hi:.3f}] over {len(rs)} rounds")
     table(rows, ("ratio", f"{x.kernel} median", f"{s.kernel} spread", ""))

@@ -13,6 +13,8 @@
  *   detect-kit pages SYSTEM.MAP    the first bytes of every RAM page
  *                                  (through /proc/kcore) against the magic
  *   detect-kit syscalls SYSTEM.MAP the system call table against the image
+ *   detect-kit modules SYSTEM.MAP  every struct module in the module area,
+ *                                  found by its shape, against /proc/modules
  *   detect-kit xen                 the event channel ports and grant
  *                                  references a process gets (one taken by
  *                                  anything else moves them or leaves a hole)
@@ -305,6 +307,139 @@ static int cmd_syscalls(const char *map)
 	return 0;
 }
 
+/* ------------------------------------------------------------ module area */
+/*
+ * NoSEBrEaK's module hunt: every struct module in the module area, found
+ * by its shape rather than through the module list (which a module hiding
+ * itself leaves), against /proc/modules. Linux 6.1's struct module starts
+ * with its state (an enum of 0..3, padded to 8 bytes), its list_head and
+ * its name (MODULE_NAME_LEN bytes, zero after the name).
+ */
+#define MODULE_AREA_START 0xffffffffa0000000ull
+#define MODULE_AREA_END 0xffffffffff000000ull
+#define MODULE_NAME_LEN 56
+#define MODULE_HEAD (24 + MODULE_NAME_LEN)
+#define MAX_MODULES 1024
+
+static int list_pointer(uint64_t p)
+{
+	/* a kernel address, or LIST_POISON1/2 once unlinked */
+	return p >= 0xffff800000000000ull || p == 0xdead000000000100ull ||
+	       p == 0xdead000000000122ull;
+}
+
+/* The name of the struct module at "p" (MODULE_HEAD bytes), or NULL. */
+static const char *module_at(const unsigned char *p)
+{
+	const char *name = (const char *)p + 24;
+	uint64_t next, prev;
+	uint32_t state, pad;
+	size_t len;
+
+	memcpy(&state, p, 4);
+	memcpy(&pad, p + 4, 4);
+	if (state > 3 || pad)
+		return NULL;
+	memcpy(&next, p + 8, 8);
+	memcpy(&prev, p + 16, 8);
+	if (!list_pointer(next) || !list_pointer(prev))
+		return NULL;
+	len = strnlen(name, MODULE_NAME_LEN);
+	if (!len || len == MODULE_NAME_LEN)
+		return NULL;
+	for (size_t i = 0; i < MODULE_NAME_LEN; i++) {
+		int c = (unsigned char)name[i];
+
+		if (i < len ? !(islower(c) || isdigit(c) || c == '_') : c != 0)
+			return NULL;
+	}
+	return name;
+}
+
+struct names {
+	char v[MAX_MODULES][MODULE_NAME_LEN];
+	int n;
+};
+
+static int names_has(const struct names *l, const char *name)
+{
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], name))
+			return 1;
+	return 0;
+}
+
+static void names_add(struct names *l, const char *name)
+{
+	if (l->n < MAX_MODULES && !names_has(l, name))
+		snprintf(l->v[l->n++], MODULE_NAME_LEN, "%.55s", name);
+}
+
+/* Scans one kcore segment of the module area for struct modules. */
+static void scan_modules(const struct seg *sg, unsigned char *buf, struct names *found)
+{
+	for (uint64_t at = 0; at < sg->len; at += CHUNK) {
+		size_t n = sg->len - at < CHUNK + MODULE_HEAD ? sg->len - at : CHUNK + MODULE_HEAD;
+		ssize_t got = pread(kcore, buf, n, sg->off + at);
+
+		if (got < MODULE_HEAD)
+			continue;
+		/* offsets below CHUNK only: the next chunk starts there */
+		for (size_t o = 0; o + MODULE_HEAD <= (size_t)got && o < CHUNK; o += 8) {
+			const char *name = module_at(buf + o);
+
+			if (name)
+				names_add(found, name);
+		}
+	}
+}
+
+static int cmd_modules(const char *map)
+{
+	static struct names found, listed;
+	uint64_t text, end;
+	unsigned char *buf = malloc(CHUNK + MODULE_HEAD);
+	char line[256], hidden[512] = "";
+	int nhidden = 0, listed_found = 0;
+	FILE *f;
+
+	if (!buf)
+		die("memory");
+	map_load(map);
+	text = map_addr("_text");
+	end = map_addr("_end");
+	kcore_open();
+	for (int i = 0; i < nsegs; i++) {
+		const struct seg *sg = &segs[i];
+
+		if (sg->vaddr < MODULE_AREA_START || sg->vaddr + sg->len > MODULE_AREA_END ||
+		    (sg->vaddr < end && sg->vaddr + sg->len > text))
+			continue;	/* not the module area, or the kernel's image */
+		scan_modules(sg, buf, &found);
+	}
+	f = fopen("/proc/modules", "r");
+	if (!f)
+		die("/proc/modules");
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, " \n")] = '\0';
+		names_add(&listed, line);
+	}
+	fclose(f);
+	for (int i = 0; i < found.n; i++) {
+		if (names_has(&listed, found.v[i]))
+			continue;
+		nhidden++;
+		snprintf(hidden + strlen(hidden), sizeof(hidden) - strlen(hidden), " %s", found.v[i]);
+	}
+	for (int i = 0; i < listed.n; i++)
+		listed_found += names_has(&found, listed.v[i]);
+	printf("DETECT modules.hidden %d%s\n", nhidden, hidden);
+	printf("CONTROL modules.listed %d\n", listed.n);
+	printf("CONTROL modules.listed-unfound %d\n", listed.n - listed_found);
+	free(buf);
+	return 0;
+}
+
 /* ------------------------------------------------------------ Xen */
 /* Prints "first-last" runs of ascending numbers, comma-separated. */
 static void print_runs(const char *what, const unsigned int *v, int n)
@@ -488,10 +623,12 @@ int main(int argc, char **argv)
 		return cmd_pages(argv[2]);
 	if (!strcmp(cmd, "syscalls") && argc == 3)
 		return cmd_syscalls(argv[2]);
+	if (!strcmp(cmd, "modules") && argc == 3)
+		return cmd_modules(argv[2]);
 	if (!strcmp(cmd, "xen") && argc == 2)
 		return cmd_xen();
 	if (!strcmp(cmd, "timing") && argc == 3 && atoi(argv[2]) > 0)
 		return cmd_timing(atoi(argv[2]));
-	fprintf(stderr, "usage: detect-kit image|pages|syscalls SYSTEM.MAP | xen | timing ROUNDS\n");
+	fprintf(stderr, "usage: detect-kit image|pages|syscalls|modules SYSTEM.MAP | xen | timing ROUNDS\n");
 	return 2;
 }

@@ -48,6 +48,8 @@ CONTROLS = {
     "net.tx-seen": (lambda v: int(v) >= 100, ">= 100 sent frames seen by the honeypot's sniffer"),
     "net.sniffer-drops": (lambda v: int(v) == 0, "0 (the sniffer saw every frame)"),
     "net.bridge.echo-requests": (lambda v: int(v) >= 100, ">= 100 of the pings seen on Dom0's bridge"),
+    "modules.listed": (lambda v: int(v) >= 1, ">= 1 module loaded, for the module hunt to find"),
+    "modules.listed-unfound": (lambda v: int(v) == 0, "0 (the hunt found every listed module)"),
     "net.planted-udp-sent": (lambda v: int(v) == 10, "10 UDP datagrams sent to the peer"),
     "net.bridge.planted-udp": (lambda v: int(v) == 10, "those 10 seen on Dom0's bridge (it sees UDP)"),
 }
@@ -64,12 +66,13 @@ TINY_LACKS = {
     "kallsyms": (("kallsyms.symbols", "kallsyms.sys_call_table"), ("kallsyms.",)),
     "tracefs": (("tracefs.functions", "tracefs.events"), ("tracefs.",)),
     "kcore": (("image.text.read-mib", "image.rodata.read-mib", "image.rodata.control-banner",
-               "syscalls.named", "pages.read", "pages.planted-found"),
-              ("image.", "syscalls.", "pages.", "proc-kcore")),
+               "syscalls.named", "pages.read", "pages.planted-found", "modules.listed",
+               "modules.listed-unfound"),
+              ("image.", "syscalls.", "pages.", "modules.", "proc-kcore")),
     "modules": ((), ("proc-modules", "lib-modules")),
 }
 # Detectors that must run (not void) for a comparison to mean anything.
-MIN_DETECTORS = {"debian": 31, "tiny": 20}
+MIN_DETECTORS = {"debian": 40, "tiny": 30}
 
 
 def voided(profile):

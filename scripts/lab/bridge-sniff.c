@@ -27,12 +27,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #define DISCARD_PORT 9
+#define SNIFF_BUFFER (8 << 20)
 
 struct counts {
-	unsigned long arp, echo_requests, planted_udp, ipv4_other, ipv6, other;
+	unsigned long arp, echo_requests, planted_udp, ipv4_other;
+	unsigned long icmpv6, ipv6_other, other;
 };
 
 static volatile sig_atomic_t stop;
@@ -98,6 +101,22 @@ static void count_ipv4(struct counts *c, const unsigned char *f, ssize_t n)
 		c->ipv4_other++;
 }
 
+/* IPv6: neighbour discovery, router solicitations and MLD (ICMPv6,
+ * MLD behind a hop-by-hop header) come and go with the link; anything
+ * else is what a capture sending over IPv6 would show. */
+static void count_ipv6(struct counts *c, const unsigned char *f, ssize_t n)
+{
+	const size_t ip6 = sizeof(struct ether_header), hdr = 40;
+	int next = n > (ssize_t)(ip6 + 6) ? f[ip6 + 6] : -1;
+
+	if (next == 0)	/* hop-by-hop options first: what follows them */
+		next = n > (ssize_t)(ip6 + hdr) ? f[ip6 + hdr] : -1;
+	if (next == IPPROTO_ICMPV6)
+		c->icmpv6++;
+	else
+		c->ipv6_other++;
+}
+
 static void count(struct counts *c, const unsigned char *f, ssize_t n)
 {
 	uint16_t type = ntohs(((const struct ether_header *)f)->ether_type);
@@ -105,7 +124,7 @@ static void count(struct counts *c, const unsigned char *f, ssize_t n)
 	if (type == ETHERTYPE_ARP)
 		c->arp++;
 	else if (type == ETHERTYPE_IPV6)
-		c->ipv6++;
+		count_ipv6(c, f, n);
 	else if (type == ETHERTYPE_IP)
 		count_ipv4(c, f, n);
 	else
@@ -117,6 +136,11 @@ int main(int argc, char **argv)
 	unsigned char mac[ETH_ALEN], f[256];
 	struct counts c = { 0 };
 	struct sigaction sa = { .sa_handler = on_term };
+	/* a SIGTERM just before recvfrom() is seen within this */
+	struct timeval tick = { .tv_usec = 200000 };
+	int size = SNIFF_BUFFER;
+	struct tpacket_stats st;
+	socklen_t stlen = sizeof(st);
 	FILE *out;
 	int s;
 
@@ -128,20 +152,26 @@ int main(int argc, char **argv)
 	s = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
 	if (s < 0)
 		die("packet socket");
+	if (setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) ||
+	    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof(tick)))
+		die("socket options");
 	while (!stop) {
 		struct sockaddr_ll ll;
 		socklen_t len = sizeof(ll);
 		ssize_t n = recvfrom(s, f, sizeof(f), MSG_TRUNC, (struct sockaddr *)&ll, &len);
 
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
 			continue;
 		if (n < 0)
 			die("recvfrom");
-		if (n < (ssize_t)sizeof(struct ether_header) || !from_vif(&ll) ||
-		    memcmp(((const struct ether_header *)f)->ether_shost, mac, ETH_ALEN))
+		if (n < (ssize_t)sizeof(struct ether_header) ||
+		    memcmp(((const struct ether_header *)f)->ether_shost, mac, ETH_ALEN) ||
+		    !from_vif(&ll))
 			continue;
 		count(&c, f, n < (ssize_t)sizeof(f) ? n : (ssize_t)sizeof(f));
 	}
+	if (getsockopt(s, SOL_PACKET, PACKET_STATISTICS, &st, &stlen))
+		die("PACKET_STATISTICS");
 	out = fopen(argv[2], "w");
 	if (!out)
 		die(argv[2]);
@@ -149,10 +179,11 @@ int main(int argc, char **argv)
 		const char *kind, *name;
 		unsigned long n;
 	} lines[] = {
-		{ "DETECT", "ipv4-other", c.ipv4_other }, { "DETECT", "non-ip", c.other },
+		{ "DETECT", "ipv4-other", c.ipv4_other },
+		{ "DETECT", "ipv6-other", c.ipv6_other }, { "DETECT", "non-ip", c.other },
 		{ "CONTROL", "echo-requests", c.echo_requests },
-		{ "CONTROL", "planted-udp", c.planted_udp },
-		{ "CONTROL", "arp", c.arp }, { "CONTROL", "ipv6", c.ipv6 },
+		{ "CONTROL", "planted-udp", c.planted_udp }, { "CONTROL", "drops", st.tp_drops },
+		{ "CONTROL", "arp", c.arp }, { "CONTROL", "icmpv6", c.icmpv6 },
 	};
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
 		fprintf(out, "%s net.bridge.%s %lu\n", lines[i].kind, lines[i].name, lines[i].n);

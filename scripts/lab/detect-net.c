@@ -195,7 +195,8 @@ static void sniffer_open(struct sniffer *s, unsigned int ifindex)
 	int size = SNIFF_BUFFER;
 
 	s->outgoing = 0;
-	s->sock = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_ALL));
+	/* protocol 0: nothing is queued until bind() names the interface */
+	s->sock = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, 0);
 	if (s->sock < 0)
 		die("packet socket");
 	/* room for every frame of the window, so none is dropped unseen */
@@ -248,7 +249,29 @@ static void send_planted_udp(struct sockaddr_in peer)
 			   sizeof(peer)) != 20)
 			die("sendto UDP");
 	close(s);
-	printf("CONTROL net.planted-udp-sent %d\n", PLANTED_UDP);
+}
+
+static unsigned long long tx_packets(const char *iface);
+
+/*
+ * The counter as of a moment when the sniffer's queue holds exactly the
+ * frames it counted: a frame reaches the taps just before the driver
+ * counts it, so the count is read again after the queue is drained until
+ * no frame went out in between.
+ */
+static unsigned long long tx_settled(struct sniffer *s, const char *iface)
+{
+	unsigned long long before, after = tx_packets(iface);
+
+	for (int i = 0; i < 20; i++) {
+		before = after;
+		usleep(50000);
+		sniffer_drain(s);
+		after = tx_packets(iface);
+		if (after == before)
+			break;
+	}
+	return after;
 }
 
 static unsigned long long tx_packets(const char *iface)
@@ -291,7 +314,8 @@ int main(int argc, char **argv)
 		die("raw ICMP socket");
 
 	sniffer_open(&s, ifindex);
-	tx0 = tx_packets(argv[2]);
+	tx0 = tx_settled(&s, argv[2]);
+	s.outgoing = 0;	/* what left before tx0 is in tx0 */
 	for (int r = 0; r < rounds; r++) {
 		uint64_t idle = ping_median(&p), loaded;
 		pid_t dd = start_dd();
@@ -303,9 +327,7 @@ int main(int argc, char **argv)
 		printf("TIMING-NET round=%d ping_idle=%llu ping_dd=%llu\n", r,
 		       (unsigned long long)idle, (unsigned long long)loaded);
 	}
-	usleep(200000);	/* the last frames are counted by then */
-	tx1 = tx_packets(argv[2]);
-	sniffer_drain(&s);
+	tx1 = tx_settled(&s, argv[2]);
 	printf("DETECT net.tx-unseen %lld\n", (long long)(tx1 - tx0) - (long long)s.outgoing);
 	printf("CONTROL net.tx-seen %lu\n", s.outgoing);
 	printf("CONTROL net.pings-sent %u\n", p.sent);

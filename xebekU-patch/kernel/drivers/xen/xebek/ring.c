@@ -39,6 +39,7 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/random.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/syscore_ops.h>
@@ -192,6 +193,12 @@ void pvbuf_abort(struct xebek_rec *rec, unsigned int reason)
  * emulated Dom0) takes far longer than a record does to copy.
  */
 #define XEBEK_WAIT_IDLE_MS	1000
+/*
+ * No call waits longer than this in all, however Dom0 moves: a slow one,
+ * or other writers taking the room it frees first, cost one call this
+ * much at most, and then the record is dropped and counted.
+ */
+#define XEBEK_WAIT_MAX_MS	5000
 
 /* cons when the last wait gave up: no new wait until Dom0 moves it */
 static u32 pvbuf_stalled_cons;
@@ -219,13 +226,14 @@ bool pvbuf_wait_room(u32 payload_len, bool bulk)
 							 sizeof(struct xebek_loss)) +
 		       (bulk ? pvbuf_prod.headroom : 0),
 		       pvbuf_prod.size);
-	unsigned long idle_until = 0, flags;
+	unsigned long idle_until = 0, give_up, flags;
 	u32 room, cons, last = 0;
 	bool first = true;
 
 	/* the common case, a ring with room, takes no lock */
 	if (likely(pvbuf_intf) && pvbuf_room_hint() >= need)
 		return true;
+	give_up = jiffies + msecs_to_jiffies(XEBEK_WAIT_MAX_MS);
 	for (;;) {
 		raw_spin_lock_irqsave(&pvbuf_lock, flags);
 		if (!pvbuf_intf) {
@@ -250,6 +258,9 @@ bool pvbuf_wait_room(u32 payload_len, bool bulk)
 			WRITE_ONCE(pvbuf_stalled, true);
 			return false;
 		}
+		/* a killed task is not held up by the capture */
+		if (time_after(jiffies, give_up) || fatal_signal_pending(current))
+			return false;
 		usleep_range(200, 500);
 	}
 }

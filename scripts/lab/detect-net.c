@@ -251,7 +251,19 @@ static void send_planted_udp(struct sockaddr_in peer)
 	close(s);
 }
 
-static unsigned long long tx_packets(const char *iface);
+static unsigned long long tx_packets(const char *iface)
+{
+	char path[128];
+	unsigned long long v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/tx_packets", iface);
+	f = fopen(path, "r");
+	if (!f || fscanf(f, "%llu", &v) != 1)
+		die(path);
+	fclose(f);
+	return v;
+}
 
 /*
  * The counter as of a moment when the sniffer's queue holds exactly the
@@ -272,20 +284,6 @@ static unsigned long long tx_settled(struct sniffer *s, const char *iface)
 			break;
 	}
 	return after;
-}
-
-static unsigned long long tx_packets(const char *iface)
-{
-	char path[128];
-	unsigned long long v = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/tx_packets", iface);
-	f = fopen(path, "r");
-	if (!f || fscanf(f, "%llu", &v) != 1)
-		die(path);
-	fclose(f);
-	return v;
 }
 
 int main(int argc, char **argv)
